@@ -1,0 +1,64 @@
+"""Money as Decimal: parsing, rounding half-up to the minor unit, minor units, formatting."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+MINOR_UNITS_PER_UNIT = 100
+# Larger than any sane receivable, small enough that minor units times small
+# coefficients stay far inside the engine's signed 64-bit integers.
+MAX_AMOUNT = Decimal("1000000000000.00")
+SUPPORTED_CURRENCIES = frozenset(
+    {"CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD", "TWD", "KRW", "AUD", "CAD", "CHF"}
+)
+
+
+class MoneyError(ValueError):
+    """An amount that is not a well-formed, bounded decimal string."""
+
+
+def parse_amount(text: object, *, allow_zero: bool = False) -> Decimal:
+    """Parse a decimal string such as "12000.00"; refuse floats, negatives and absurd values."""
+    if not isinstance(text, str):
+        raise MoneyError("amount must be a decimal string such as \"12000.00\"")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation as exc:
+        raise MoneyError(f"{text!r} is not a decimal number") from exc
+    if not value.is_finite():
+        raise MoneyError(f"{text!r} is not a finite amount")
+    if value < 0:
+        raise MoneyError("amount must not be negative")
+    if value == 0 and not allow_zero:
+        raise MoneyError("amount must be greater than zero")
+    if value > MAX_AMOUNT:
+        raise MoneyError(f"amount must not exceed {MAX_AMOUNT}")
+    if value != quantize(value):
+        raise MoneyError("amount has more than two decimal places")
+    return quantize(value)
+
+
+def quantize(value: Decimal) -> Decimal:
+    """Round half-up to cents."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_minor_units(value: Decimal) -> int:
+    """Decimal amount to integer cents (exact after rounding half-up)."""
+    return int(quantize(value) * MINOR_UNITS_PER_UNIT)
+
+
+def from_minor_units(cents: int) -> Decimal:
+    """Integer cents back to a Decimal amount."""
+    return quantize(Decimal(cents) / MINOR_UNITS_PER_UNIT)
+
+
+def format_amount(value: Decimal) -> str:
+    """Thousands separators and two decimals: 12000 -> "12,000.00"."""
+    return f"{quantize(value):,.2f}"
+
+
+def to_wire(value: Decimal) -> str:
+    """The contract's money string: plain, two decimals, no separators."""
+    return f"{quantize(value):.2f}"
