@@ -1,0 +1,114 @@
+"""Type checking of rule-language expressions against a vocabulary, with located errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policy_service.language import linear
+from policy_service.language.ast import (
+    Compare,
+    Condition,
+    Expr,
+    Logical,
+    Membership,
+    Node,
+    Not,
+    Otherwise,
+)
+from policy_service.language.lexer import ParseError
+from policy_service.language.parser import parse_condition, parse_expression
+from policy_service.language.typer import ExprType, TypeChecker
+from policy_service.language.vocabulary import Vocabulary
+
+__all__ = ["ExprType", "RuleError", "check_condition", "check_placeholder", "type_of"]
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """One problem in a rule set, located by rule, field and 1-based line/column (0 = none)."""
+
+    rule: str
+    field: str
+    line: int
+    column: int
+    message: str
+    expected: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The error as a JSON-ready dict."""
+        return {"rule": self.rule, "field": self.field, "line": self.line,
+                "column": self.column, "message": self.message, "expected": self.expected}
+
+
+def type_of(node: Expr, vocab: Vocabulary) -> ExprType:
+    """The static type of a node (ERROR if it does not type-check)."""
+    checker = TypeChecker(vocab)
+    info = checker.check(node)
+    return ExprType.ERROR if checker.issues else info.type
+
+
+def _magnitudes(node: Expr, vocab: Vocabulary, checker: TypeChecker) -> None:
+    pairs: list[tuple[Node, Expr, Expr]] = []
+    stack: list[Expr] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Logical):
+            stack += [current.left, current.right]
+        elif isinstance(current, Not):
+            stack.append(current.operand)
+        elif isinstance(current, Compare):
+            pairs.append((current, current.left, current.right))
+        elif isinstance(current, Membership):
+            pairs += [(current, current.operand, item) for item in current.items]
+    for where, left, right in pairs:
+        if not checker.check(left).type.numeric:
+            continue
+        poly = linear.integer_difference(left, right, vocab)
+        if linear.magnitude(poly, vocab) > linear.INT64_MAX:
+            checker.fail(where, "numbers too large to compare exactly; use smaller factors",
+                         "smaller coefficients")
+
+
+def _errors(checker: TypeChecker, rule: str, field: str, base: tuple[int, int]) -> list[RuleError]:
+    return [RuleError(rule, field, *_shift(line, column, base), message, expected)
+            for line, column, message, expected in checker.issues]
+
+
+def _shift(line: int, column: int, base: tuple[int, int]) -> tuple[int, int]:
+    if line == 1:
+        return base[0], base[1] + column - 1
+    return base[0] + line - 1, column
+
+
+def check_condition(source: str, vocab: Vocabulary, *, rule: str,
+                    field: str = "when") -> tuple[Condition | None, list[RuleError]]:
+    """Parse and type-check a ``when``: it must be a condition (or ``otherwise``)."""
+    try:
+        node = parse_condition(source)
+    except ParseError as exc:
+        return None, [RuleError(rule, field, exc.line, exc.column, exc.message, exc.expected)]
+    if isinstance(node, Otherwise):
+        return node, []
+    checker = TypeChecker(vocab)
+    info = checker.check(node)
+    if info.type not in (ExprType.BOOL, ExprType.ERROR):
+        checker.fail(node, f"the condition must be true or false, not {info.type.a}",
+                     "a comparison such as order.amount > 1000")
+    if not checker.issues:
+        _magnitudes(node, vocab, checker)
+    errors = _errors(checker, rule, field, (1, 1))
+    return (None if errors else node), errors
+
+
+def check_placeholder(source: str, vocab: Vocabulary, *, rule: str, field: str,
+                      line: int = 1, column: int = 1) -> tuple[Expr | None, list[RuleError]]:
+    """Parse and type-check a ``{expr}`` of a message template found at ``line``/``column``."""
+    try:
+        node = parse_expression(source)
+    except ParseError as exc:
+        where = _shift(exc.line, exc.column, (line, column))
+        return None, [RuleError(rule, field, *where, exc.message, exc.expected)]
+    checker = TypeChecker(vocab)
+    checker.check(node)
+    errors = _errors(checker, rule, field, (line, column))
+    return (None if errors else node), errors

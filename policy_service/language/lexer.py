@@ -1,0 +1,152 @@
+"""Hand-written tokenizer of the rule language; positions are 1-based line/column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "otherwise"})
+OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".")
+_MISTAKES = {  # text -> (hint, what was expected)
+    "&&": ("use 'and'", "and"),
+    "||": ("use 'or'", "or"),
+    "!": ("use 'not'", "not"),
+    "=": ("use '==' to compare", "=="),
+    "'": ("strings are written in double quotes", '"'),
+}
+
+
+class ParseError(Exception):
+    """A syntax error at a 1-based line/column, with what was expected there."""
+
+    def __init__(self, message: str, line: int, column: int, expected: str | None = None) -> None:
+        super().__init__(f"{line}:{column}: {message}")
+        self.message = message
+        self.line = line
+        self.column = column
+        self.expected = expected
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: kind is NUMBER, STRING, NAME, KEYWORD, OP or END; text is its value."""
+
+    kind: str
+    text: str
+    line: int
+    column: int
+
+    def describe(self) -> str:
+        """How the token is named in error messages."""
+        if self.kind == "END":
+            return "the end of the expression"
+        if self.kind == "STRING":
+            return f'the string "{self.text}"'
+        return f"'{self.text}'"
+
+
+def _is_name_start(ch: str) -> bool:
+    return ch.isascii() and (ch.isalpha() or ch == "_")
+
+
+def _is_name_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+class _Scanner:
+    def __init__(self, source: str) -> None:
+        self.src = source
+        self.pos = 0
+        self.line = 1
+        self.column = 1
+
+    def peek(self, offset: int = 0) -> str:
+        index = self.pos + offset
+        return self.src[index] if index < len(self.src) else ""
+
+    def advance(self, count: int = 1) -> str:
+        text = self.src[self.pos:self.pos + count]
+        for ch in text:
+            if ch == "\n":
+                self.line += 1
+                self.column = 1
+            else:
+                self.column += 1
+        self.pos += count
+        return text
+
+    def take_while(self, pred: Callable[[str], bool]) -> str:
+        start = self.pos
+        while self.peek() and pred(self.peek()):
+            self.advance()
+        return self.src[start:self.pos]
+
+
+def _string(sc: _Scanner, line: int, column: int) -> Token:
+    sc.advance()
+    chars: list[str] = []
+    while True:
+        ch = sc.peek()
+        if ch in ("", "\n"):
+            raise ParseError("unterminated string", line, column, expected='a closing "')
+        if ch == '"':
+            sc.advance()
+            return Token("STRING", "".join(chars), line, column)
+        if ch == "\\":
+            nxt = sc.peek(1)
+            if nxt not in ('"', "\\"):
+                raise ParseError(f"unknown escape \\{nxt}", sc.line, sc.column,
+                                 expected='\\" or \\\\')
+            sc.advance(2)
+            chars.append(nxt)
+            continue
+        chars.append(sc.advance())
+
+
+def _number(sc: _Scanner, line: int, column: int) -> Token:
+    text = sc.take_while(str.isdigit)
+    if sc.peek() == "." and sc.peek(1).isdigit():
+        sc.advance()
+        text += "." + sc.take_while(str.isdigit)
+    elif sc.peek() == "." and not _is_name_start(sc.peek(1)):
+        raise ParseError("a decimal point must be followed by digits", sc.line, sc.column,
+                         expected="digits")
+    if _is_name_char(sc.peek()):
+        raise ParseError(f"unexpected '{sc.peek()}' in a number", sc.line, sc.column,
+                         expected="a digit or an operator")
+    return Token("NUMBER", text, line, column)
+
+
+def tokenize(source: str) -> list[Token]:
+    """Split rule-language source into tokens, ending with an END token."""
+    sc = _Scanner(source)
+    tokens: list[Token] = []
+    while True:
+        sc.take_while(str.isspace)
+        line, column, ch = sc.line, sc.column, sc.peek()
+        if not ch:
+            tokens.append(Token("END", "", line, column))
+            return tokens
+        if ch == '"':
+            tokens.append(_string(sc, line, column))
+        elif ch.isdigit():
+            tokens.append(_number(sc, line, column))
+        elif _is_name_start(ch):
+            word = sc.take_while(_is_name_char)
+            tokens.append(Token("KEYWORD" if word in KEYWORDS else "NAME", word, line, column))
+        else:
+            tokens.append(_operator(sc, line, column))
+
+
+def _operator(sc: _Scanner, line: int, column: int) -> Token:
+    for mistake, (hint, expected) in _MISTAKES.items():
+        if sc.src.startswith(mistake, sc.pos) and not any(
+            sc.src.startswith(op, sc.pos) and len(op) > len(mistake) for op in OPERATORS
+        ):
+            raise ParseError(f"unexpected {mistake}: {hint}", line, column, expected=expected)
+    for op in OPERATORS:
+        if sc.src.startswith(op, sc.pos):
+            sc.advance(len(op))
+            return Token("OP", op, line, column)
+    raise ParseError(f"unexpected character {sc.peek()!r}", line, column,
+                     expected="a name, a number, a string or an operator")

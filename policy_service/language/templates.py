@@ -1,0 +1,85 @@
+"""Message templates: text with ``{expr}`` placeholders; ``{{`` and ``}}`` are literal braces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """An ``{expr}`` in a template; line/column locate the expression's first character."""
+
+    source: str
+    line: int
+    column: int
+
+
+Segment = str | Placeholder
+
+
+class TemplateError(ValueError):
+    """A malformed template (unclosed ``{`` or a lone ``}``) at a 1-based line/column."""
+
+    def __init__(self, message: str, line: int, column: int, expected: str | None) -> None:
+        super().__init__(f"{line}:{column}: {message}")
+        self.message = message
+        self.line = line
+        self.column = column
+        self.expected = expected
+
+
+def _positions(text: str) -> list[tuple[int, int]]:
+    out, line, column = [], 1, 1
+    for ch in text:
+        out.append((line, column))
+        line, column = (line + 1, 1) if ch == "\n" else (line, column + 1)
+    out.append((line, column))
+    return out
+
+
+def _closing(text: str, start: int) -> int:
+    """Index of the ``}`` closing a placeholder that starts after ``start`` (-1 if none)."""
+    in_string = False
+    index = start
+    while index < len(text):
+        ch = text[index]
+        if in_string and ch == "\\":
+            index += 2
+            continue
+        if ch == '"':
+            in_string = not in_string
+        elif ch == "}" and not in_string:
+            return index
+        index += 1
+    return -1
+
+
+def parse_template(text: str) -> list[Segment]:
+    """Split a template into literal text and placeholders; raise TemplateError if malformed."""
+    pos = _positions(text)
+    segments: list[Segment] = []
+    literal: list[str] = []
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        if ch in "{}" and text.startswith(ch * 2, index):
+            literal.append(ch)
+            index += 2
+            continue
+        if ch == "}":
+            raise TemplateError("a lone '}'; write '}}' for a brace", *pos[index], "}}")
+        if ch != "{":
+            literal.append(ch)
+            index += 1
+            continue
+        end = _closing(text, index + 1)
+        if end < 0:
+            raise TemplateError("'{' is never closed", *pos[index], "}")
+        if literal:
+            segments.append("".join(literal))
+            literal = []
+        segments.append(Placeholder(text[index + 1:end], *pos[index + 1]))
+        index = end + 1
+    if literal:
+        segments.append("".join(literal))
+    return segments

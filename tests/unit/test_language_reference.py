@@ -1,0 +1,139 @@
+"""The reference evaluator: exact values, explanations, and message templates."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+from policy_service.language.document import load_ruleset
+from policy_service.language.parser import parse_expression
+from policy_service.language.reference import (
+    ConditionTrace,
+    evaluate,
+    explain,
+    matching_rules,
+    render_template,
+)
+from policy_service.language.templates import TemplateError
+from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, FactsInvalid
+
+VOCAB = CREDIT_APPROVAL_VOCABULARY
+FACTS: dict[str, Any] = {
+    "order": {"amount": Decimal("52000.00"), "currency": "CNY", "requested_term_days": 30},
+    "customer": {"tier": "C", "status": "active", "credit_limit": Decimal("100000.00"),
+                 "collateral": Decimal("0.00"), "payment_term_days": 30, "age_days": 10,
+                 "review_overdue": False},
+    "exposure": {"open_receivables": Decimal("50000.00"), "reserved_orders": Decimal("10000.00"),
+                 "total": Decimal("60000.00")},
+    "overdue": {"amount": Decimal("0.00"), "oldest_days": 0, "invoice_count": 0},
+}
+
+
+def then(code: str) -> dict[str, Any]:
+    return {"outcome": "hold", "code": code, "message": {"zh": "z", "en": "e"}, "conditions": []}
+
+
+RULESET = load_ruleset({"name": "credit_approval", "description": "", "rules": [
+    {"name": "over_limit", "priority": 2, "then": then("OVER"),
+     "when": "exposure.total + order.amount > customer.credit_limit + customer.collateral"},
+    {"name": "large_c", "priority": 1, "then": then("LARGE"),
+     "when": 'customer.tier == "C" and order.amount > customer.credit_limit * 0.5'},
+    {"name": "review", "priority": 3, "then": then("REVIEW"),
+     "when": 'not customer.review_overdue or customer.tier in ["D"]'},
+    {"name": "fallback", "priority": 9, "then": then("FINE"), "when": "otherwise"},
+]})
+
+
+def test_arithmetic_is_exact() -> None:
+    assert evaluate(parse_expression("0.1 + 0.2 == 0.3"), VOCAB, FACTS) is True
+    assert evaluate(parse_expression("order.amount / 3"), VOCAB, FACTS) == Fraction(52000, 3)
+
+
+def test_matching_rules_are_ordered_by_priority_and_exclude_otherwise() -> None:
+    assert matching_rules(RULESET, FACTS) == ["large_c", "over_limit", "review"]
+
+
+def test_explain_shows_each_comparison_with_formatted_values() -> None:
+    traces = {t.rule: t for t in explain(RULESET, FACTS)}
+    assert list(traces) == ["over_limit", "large_c", "review", "fallback"]
+    assert traces["over_limit"].matched
+    assert traces["over_limit"].conditions == (ConditionTrace(
+        "exposure.total + order.amount > customer.credit_limit + customer.collateral",
+        "112,000.00", "100,000.00", True),)
+    large = traces["large_c"].conditions
+    assert [c.expression for c in large] == [
+        'customer.tier == "C" and order.amount > customer.credit_limit * 0.5',
+        'customer.tier == "C"', "order.amount > customer.credit_limit * 0.5"]
+    assert (large[0].left, large[0].right, large[0].held) == ("true", "true", True)
+    assert (large[2].left, large[2].right) == ("52,000.00", "50,000.00")
+    assert not traces["fallback"].matched
+
+
+def test_explain_traces_negation_membership_and_yes_no_fields() -> None:
+    review = {t.rule: t for t in explain(RULESET, FACTS)}["review"].conditions
+    assert [(c.expression, c.left, c.right, c.held) for c in review] == [
+        ('not customer.review_overdue or customer.tier in ["D"]', "true", "false", True),
+        ("not customer.review_overdue", "false", None, True),
+        ("customer.review_overdue", "false", None, False),
+        ('customer.tier in ["D"]', "C", '["D"]', False),
+    ]
+
+
+def test_the_otherwise_rule_matches_when_nothing_else_does() -> None:
+    facts = copy.deepcopy(FACTS)
+    facts["order"]["amount"] = Decimal("1.00")
+    facts["customer"]["review_overdue"] = True
+    traces = explain(RULESET, facts)
+    assert [t.rule for t in traces if t.matched] == ["fallback"]
+    assert matching_rules(RULESET, facts) == []
+
+
+def test_explain_shows_amounts_beyond_cents_exactly() -> None:
+    facts = copy.deepcopy(FACTS)
+    facts["customer"]["credit_limit"] = Decimal("100000.01")
+    large = {t.rule: t for t in explain(RULESET, facts)}["large_c"].conditions
+    assert large[2].right == "50,000.005"
+
+
+def test_templates_render_money_with_separators_and_two_decimals() -> None:
+    text = render_template(
+        "超出信用额度 {exposure.total + order.amount - customer.credit_limit} {order.currency}",
+        VOCAB, FACTS)
+    assert text == "超出信用额度 12,000.00 CNY"
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{customer.credit_limit - exposure.total - order.amount}", "-12,000.00"),
+        ("{order.amount / 3}", "17,333.33"),
+        ("{customer.credit_limit * 0.5 + 0.005}", "50,000.01"),
+        ("{overdue.oldest_days + 31} days", "31 days"),
+        ("{customer.payment_term_days / 4}", "7.5"),
+        ("{customer.tier}/{customer.review_overdue}", "C/false"),
+        ("{{literal}} {order.amount > 1}", "{literal} true"),
+        ("plain", "plain"),
+    ],
+)
+def test_template_values_are_formatted_by_type(template: str, expected: str) -> None:
+    assert render_template(template, VOCAB, FACTS) == expected
+
+
+def test_a_malformed_template_raises() -> None:
+    with pytest.raises(TemplateError):
+        render_template("{order.amount", VOCAB, FACTS)
+
+
+def test_mistyped_facts_are_refused_before_evaluation() -> None:
+    facts = copy.deepcopy(FACTS)
+    facts["order"]["amount"] = 52000.0
+    with pytest.raises(FactsInvalid):
+        matching_rules(RULESET, facts)
+
+
+def test_an_amount_that_rounds_to_zero_has_no_minus_sign() -> None:
+    assert render_template("{order.amount / 3 - 17333.334}", VOCAB, FACTS) == "0.00"
