@@ -1,0 +1,90 @@
+"""One place that turns every failure into the contract's error body."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from policy_service.services import errors as service_errors
+
+log = logging.getLogger(__name__)
+
+STATUS_OF = {
+    service_errors.NotFound: 404,
+    service_errors.Conflict: 409,
+    service_errors.Invalid: 422,
+    service_errors.Unauthorized: 401,
+    service_errors.Forbidden: 403,
+    service_errors.Unavailable: 503,
+}
+CODE_OF_STATUS = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 415: "unsupported_media_type",
+    422: "invalid", 503: "unavailable",
+}
+
+
+def error_body(status: int, code: str, message: str, fields: Any = None) -> ResponseReturnValue:
+    """{"error": {"code", "message", "fields"}} with the status."""
+    return jsonify({"error": {"code": code, "message": message, "fields": fields or {}}}), status
+
+
+def http_exception_body(error: HTTPException) -> ResponseReturnValue:
+    """Werkzeug/flask-smorest errors (including webargs validation) in the contract's shape."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    fields: dict[str, Any] = {}
+    messages = data.get("messages") or {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            fields.update(location_errors)
+    message = data.get("message") or error.description or error.name
+    if status == 422 and fields:
+        message = "invalid input: " + "; ".join(
+            f"{name}: {_first(problem)}" for name, problem in fields.items()
+        )
+    return error_body(status, CODE_OF_STATUS.get(status, "error"), str(message), fields)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Service errors, database outages and anything unexpected."""
+
+    @app.errorhandler(service_errors.ServiceError)
+    def _service_error(error: service_errors.ServiceError) -> ResponseReturnValue:
+        status = STATUS_OF.get(type(error), 400)
+        return error_body(status, error.code, error.message, error.fields)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def _database_down(error: Exception) -> ResponseReturnValue:
+        log.warning("database unavailable: %s", error)
+        return error_body(503, "unavailable", "the database is unavailable; try again shortly")
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError) -> ResponseReturnValue:
+        if error.connection_invalidated:
+            return _database_down(error)
+        log.exception("database error")
+        return error_body(500, "internal", "internal error")
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> ResponseReturnValue:
+        if isinstance(error, HTTPException):
+            return http_exception_body(error)
+        log.exception("unhandled error")
+        return error_body(500, "internal", "internal error")
+
+
+def _first(problem: Any) -> str:
+    if isinstance(problem, list) and problem:
+        return _first(problem[0])
+    if isinstance(problem, dict) and problem:
+        key, value = next(iter(problem.items()))
+        return f"{key}: {_first(value)}"
+    return str(problem)

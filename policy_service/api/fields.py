@@ -1,0 +1,41 @@
+"""Marshmallow fields for the contract: money as decimal strings, never JSON numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from policy_service.domain.money import MoneyError, parse_amount, to_wire
+
+
+class MoneyString(fields.Field):
+    """A decimal amount carried as a JSON string ("12000.00"); numbers are refused."""
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.allow_zero = allow_zero
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, int | float):  # bool is an int too
+            raise ValidationError(
+                'amounts are decimal strings such as "12000.00", not JSON numbers'
+            )
+        try:
+            return parse_amount(value, allow_zero=self.allow_zero)
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else to_wire(Decimal(value))
+
+
+class Currency(fields.String):
+    """An ISO 4217 code in upper case."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if len(text) != 3 or not text.isalpha() or not text.isupper():
+            raise ValidationError("currency must be a three-letter ISO code such as CNY")
+        return text

@@ -1,0 +1,49 @@
+"""Operations: liveness, readiness (database and every rule set compiled), metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+from sqlalchemy import text
+
+from policy_service import metrics
+from policy_service.api.context import services
+from policy_service.services.rulesets import newest_versions
+
+blp = Blueprint("ops", __name__)
+
+
+@blp.get("/healthz")
+def healthz() -> Any:
+    """The process is up."""
+    return jsonify({"status": "ok"})
+
+
+@blp.get("/readyz")
+def readyz() -> Any:
+    """Ready when the database answers and every published rule set is compiled and loaded."""
+    app = services()
+    problems: dict[str, str] = {}
+    loaded: dict[str, int] = {}
+    try:
+        with app.uow() as uow:
+            uow.session.execute(text("SELECT 1"))
+            for row in newest_versions(uow.session):
+                try:
+                    loaded[row.name] = app.rulesets.current(uow.session, row.name).version
+                except Exception as exc:
+                    problems[row.name] = str(exc)
+            for name, (version, error) in app.rulesets.failures().items():
+                problems[name] = f"version {version} does not compile: {error}"
+    except Exception as exc:
+        problems["database"] = f"unreachable: {type(exc).__name__}"
+    body = {"status": "ok" if not problems else "unavailable", "rulesets": loaded,
+            "problems": problems}
+    return jsonify(body), 200 if not problems else 503
+
+
+@blp.get("/metrics")
+def prometheus() -> Response:
+    """Prometheus text exposition."""
+    return Response(metrics.render(), mimetype="text/plain; version=0.0.4")

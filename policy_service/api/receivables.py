@@ -1,0 +1,50 @@
+"""Invoices and payments (synced from the ERP), idempotent on their ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from policy_service.api.auth import READ_CREDIT, WRITE, current_principal, requires
+from policy_service.api.context import services
+from policy_service.api.schemas import InvoiceIn, InvoiceOut, PaymentIn, PaymentOut
+from policy_service.services import receivables
+
+blp = Blueprint("receivables", __name__, url_prefix="/v1", description="Invoices and payments")
+
+
+@blp.route("/invoices", methods=["POST"])
+@requires(*WRITE)
+@blp.arguments(InvoiceIn)
+@blp.response(201, InvoiceOut, description="created")
+@blp.alt_response(200, schema=InvoiceOut, description="the same invoice sent again")
+def create_invoice(body: dict[str, Any]) -> Any:
+    """Record an invoice; with order_id it consumes that order's reservation."""
+    app = services()
+    invoice, created = receivables.create_invoice(
+        app.uow(), receivables.InvoiceInput(**body), current_principal().name
+    )
+    return receivables.invoice_view(invoice, app.today()), 201 if created else 200
+
+
+@blp.route("/invoices/<invoice_id>")
+@requires(*READ_CREDIT)
+@blp.response(200, InvoiceOut)
+def get_invoice(invoice_id: str) -> Any:
+    """An invoice with what is paid, accrued and outstanding."""
+    app = services()
+    return receivables.get_invoice(app.uow(), invoice_id, app.today())
+
+
+@blp.route("/payments", methods=["POST"])
+@requires(*WRITE)
+@blp.arguments(PaymentIn)
+@blp.response(201, PaymentOut, description="created")
+@blp.alt_response(200, schema=PaymentOut, description="the same payment sent again")
+def create_payment(body: dict[str, Any]) -> Any:
+    """Apply a payment to an invoice: principal first, then penalty."""
+    payment, created = receivables.record_payment(
+        services().uow(), receivables.PaymentInput(**body)
+    )
+    return payment, 201 if created else 200

@@ -1,0 +1,181 @@
+"""The `policy-service` command: serve, api-keys, users, rules."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from policy_service.cli.server import prepare_metrics_dir
+from policy_service.cli.server import serve as run_server
+from policy_service.config import Settings
+from policy_service.container import Services
+from policy_service.language.document import RuleSetInvalid, load_ruleset
+from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, vocabulary_markdown
+from policy_service.services import access, rulesets
+from policy_service.services.errors import ServiceError
+
+DEMO_USERS = {"demo-admin": "admin", "demo-risk": "risk_manager", "demo-risk2": "risk_manager",
+              "demo-auditor": "auditor", "demo-sales": "sales"}
+
+
+def _services() -> Services:
+    return Services.build(Settings.from_env())
+
+
+@click.group()
+def cli() -> None:
+    """Credit policy service: may we ship this order on credit?"""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=4, show_default=True, type=int)
+@click.option("--threads", default=1, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Create demo API keys and logins and print them.")
+def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
+    """Migrate, seed the shipped rules on first start, and serve the API."""
+    settings = Settings.from_env()
+    app_services = Services.build(settings)
+    seeded = app_services.bootstrap()
+    click.echo(f"database: {settings.database_url}")
+    if seeded:
+        click.echo(f"seeded shipped rule sets as version 1: {', '.join(seeded)}")
+    if demo:
+        _print_demo_access(app_services)
+    app_services.database.dispose()
+    prepare_metrics_dir(str(settings.instance_path))
+    click.echo(f"serving on http://{host}:{port}  (OpenAPI: /openapi.json)")
+    run_server(host, port, workers, threads)
+
+
+def _print_demo_access(app_services: Services) -> None:
+    click.echo("demo API keys (Authorization: Bearer <key>):")
+    for role in access.API_ROLES:
+        key = access.create_api_key(app_services.uow(), f"demo-{role}", role)
+        click.echo(f"  {role:<13} {key}")
+    click.echo("demo logins for /admin (new passwords each start):")
+    for username, role in DEMO_USERS.items():
+        password = secrets.token_urlsafe(9)
+        access.set_password(app_services.uow(), username, role, password)
+        click.echo(f"  {role:<13} {username} / {password}")
+    click.echo("try: curl -s -H 'Authorization: Bearer <order_system key>' "
+               "http://127.0.0.1:8000/readyz")
+
+
+@cli.command()
+def migrate() -> None:
+    """Create or upgrade the schema and seed tiers and shipped rule sets."""
+    seeded = _services().bootstrap()
+    click.echo("migrated" + (f"; seeded {', '.join(seeded)}" if seeded else ""))
+
+
+@cli.group("api-keys")
+def api_keys() -> None:
+    """API keys for order systems, ERPs and people's tools."""
+
+
+@api_keys.command("create")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(access.API_ROLES))
+def create_key(name: str, role: str) -> None:
+    """Create a key; the key alone is printed on the last line (only its hash is stored)."""
+    app_services = _services()
+    app_services.bootstrap()
+    key = access.create_api_key(app_services.uow(), name, role)
+    click.echo(f"created API key {name!r} with role {role}; store it now, it is not shown again:")
+    click.echo(key)
+
+
+@cli.group()
+def users() -> None:
+    """Admin-UI logins."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(access.USER_ROLES))
+def create_user(username: str, role: str) -> None:
+    """Create a login; the password is read from standard input."""
+    password = sys.stdin.readline().rstrip("\n")
+    app_services = _services()
+    app_services.bootstrap()
+    try:
+        access.create_user(app_services.uow(), username, role, password)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created user {username!r} with role {role}")
+
+
+@cli.group()
+def rules() -> None:
+    """Rule sets between rules/ files and the database."""
+
+
+@rules.command("export")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Defaults to the shipped rules/ folder.")
+def export_rules(directory: Path | None) -> None:
+    """Write each published rule set to DIR/NAME.json."""
+    app_services = _services()
+    target = directory or app_services.settings.rules_dir
+    target.mkdir(parents=True, exist_ok=True)
+    with app_services.uow() as uow:
+        for row in rulesets.newest_versions(uow.session):
+            path = target / f"{row.name}.json"
+            path.write_text(json.dumps(row.document, ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8")
+            click.echo(f"{row.name} v{row.version} -> {path}")
+
+
+@rules.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate_rules(files: tuple[Path, ...]) -> None:
+    """Check rule set files and print every located error."""
+    failed = False
+    for path in files:
+        try:
+            load_ruleset(json.loads(path.read_text(encoding="utf-8")))
+            click.echo(f"{path}: ok")
+        except RuleSetInvalid as exc:
+            failed = True
+            for error in exc.errors:
+                click.echo(f"{path}: {error.rule or '-'} {error.field} "
+                           f"{error.line}:{error.column}: {error.message}")
+    if failed:
+        raise SystemExit(1)
+
+
+@rules.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--author", required=True)
+@click.option("--approved-by", required=True, help="A different person who approved it.")
+@click.option("--note", default=None)
+def import_rules(file: Path, author: str, approved_by: str, note: str | None) -> None:
+    """Publish a rule set file as the next version (four eyes: approver != author)."""
+    if author == approved_by:
+        raise click.ClickException("the approver must be someone other than the author")
+    app_services = _services()
+    app_services.bootstrap()
+    document = json.loads(file.read_text(encoding="utf-8"))
+    try:
+        with app_services.uow() as uow:
+            row = rulesets.publish(uow.session, app_services.rulesets, document,
+                                   author=author, approved_by=approved_by, note=note)
+            uow.commit()
+    except ServiceError as exc:
+        for error in exc.fields.get("rules", []):
+            click.echo(f"{error['rule'] or '-'} {error['field']} "
+                       f"{error['line']}:{error['column']}: {error['message']}", err=True)
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"published {row.name} v{row.version} ({row.checksum[:12]})")
+
+
+@rules.command("vocabulary")
+def vocabulary() -> None:
+    """Print the names a rule may use, as Markdown."""
+    click.echo(vocabulary_markdown(CREDIT_APPROVAL_VOCABULARY))

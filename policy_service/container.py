@@ -1,0 +1,49 @@
+"""The services one process needs, wired once: database, engine, active rule sets, clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from policy_service.config import Settings
+from policy_service.db.database import Database
+from policy_service.engine import DurableRulesEngine, RuleEngine
+from policy_service.services.rulesets import RuleSetRegistry, seed_shipped
+from policy_service.services.seed import seed_tiers
+from policy_service.services.unit_of_work import UnitOfWork
+
+
+def utc_today() -> date:
+    """Today's date in UTC."""
+    return datetime.now(UTC).date()
+
+
+@dataclass
+class Services:
+    """Everything a request or a command needs, built from Settings."""
+
+    settings: Settings
+    database: Database
+    engine: RuleEngine
+    rulesets: RuleSetRegistry
+    today: Callable[[], date] = field(default=utc_today)
+
+    @classmethod
+    def build(cls, settings: Settings, engine: RuleEngine | None = None) -> Services:
+        """Wire the services for one process."""
+        settings.instance_path.mkdir(parents=True, exist_ok=True)
+        engine = engine or DurableRulesEngine()
+        return cls(settings, Database(settings.database_url), engine, RuleSetRegistry(engine))
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work on this database."""
+        return UnitOfWork(self.database)
+
+    def bootstrap(self) -> list[str]:
+        """Migrate, seed the tiers and, on first start, the shipped rule sets."""
+        self.database.migrate()
+        with self.uow() as uow:
+            seed_tiers(uow.session)
+            uow.commit()
+        return seed_shipped(self.uow(), self.rulesets, self.settings.rules_dir)

@@ -1,0 +1,85 @@
+"""Engine and session factory: SQLite serialized writes, PostgreSQL row locks, migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Database:
+    """One engine and its session factory for one database URL."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_options)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True on the embedded default."""
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self) -> Session:
+        """A new session; callers own commit/rollback (see services.unit_of_work)."""
+        return self.sessions()
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest migration."""
+        config = alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        """Close pooled connections (e.g. after fork)."""
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    """Alembic configuration pointing at the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, **options)
+        _serialize_sqlite_writes(engine)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_size", 5)
+    options.setdefault("max_overflow", 5)
+    options.setdefault("pool_timeout", 5)
+    options.setdefault("connect_args", {"connect_timeout": 3})
+    return create_engine(url, **options)
+
+
+def _serialize_sqlite_writes(engine: Engine) -> None:
+    """Every SQLite transaction takes the write lock up front (BEGIN IMMEDIATE).
+
+    SQLite ignores SELECT ... FOR UPDATE, so this is what makes the exposure check
+    and the reservation atomic across threads and worker processes.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let us emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,266 @@
+"""May we ship this order on credit? Decide, reserve, and record the decision for replay."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from policy_service import metrics
+from policy_service.container import Services
+from policy_service.db.models import CreditCheck, CreditCheckEvent, Customer
+from policy_service.domain.decision import combine
+from policy_service.domain.money import quantize, to_wire
+from policy_service.language.compiler import encode_facts
+from policy_service.language.reference import explain
+from policy_service.services.customers import lock_customer
+from policy_service.services.errors import Conflict, Invalid, NotFound
+from policy_service.services.exposure import Exposure, current_exposure
+from policy_service.services.fingerprint import fingerprint
+
+RULESET = "credit_approval"
+RESERVING = ("approved", "approved_with_conditions")
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class CreditCheckInput:
+    """POST /v1/credit-checks."""
+
+    order_id: str
+    customer_id: str
+    amount: Decimal
+    currency: str
+    requested_term_days: int | None = None
+
+
+def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str, Any]:
+    """Decide an order; the same order_id and body returns the same decision."""
+    started = time.perf_counter()
+    request_hash = fingerprint(asdict(data))
+    try:
+        with app.uow() as uow:
+            session = uow.session
+            customer = lock_customer(uow, data.customer_id)
+            existing = session.scalars(
+                select(CreditCheck).where(CreditCheck.order_id == data.order_id)
+            ).one_or_none()
+            if existing is not None:
+                return view(_same_request(existing, request_hash))
+            if data.currency != customer.currency:
+                raise Invalid(
+                    f"currency {data.currency} differs from the customer's currency "
+                    f"{customer.currency}", fields={"currency": [f"must be {customer.currency}"]})
+            today = app.today()
+            exposure = current_exposure(session, customer.id, today)
+            facts = order_facts(customer, data, exposure, today)
+            active = app.rulesets.current(session, RULESET)
+            ruleset = active.compiled.ruleset
+            engine_started = time.perf_counter()
+            matched = app.engine.evaluate(RULESET, encode_facts(ruleset.vocabulary, facts))
+            metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
+            decision = combine(ruleset, matched, facts)
+            reserved = reservation(data.amount, decision.outcome, decision.prepayment_percent)
+            check = CreditCheck(
+                decision_id=str(uuid.uuid4()), order_id=data.order_id, customer_id=customer.id,
+                amount=data.amount, currency=data.currency,
+                requested_term_days=data.requested_term_days, request_hash=request_hash,
+                outcome=decision.outcome, conditions=[dict(c) for c in decision.conditions],
+                reasons=[{"rule": r.rule, "code": r.code, "message": dict(r.message)}
+                         for r in decision.reasons],
+                matched_rules=list(matched),
+                facts=facts_to_json(facts), explanation=explanation_json(ruleset, facts),
+                ruleset_name=RULESET, ruleset_version=active.version,
+                ruleset_checksum=active.checksum, exposure_before=exposure.total,
+                available_after=customer.credit_limit + customer.collateral_amount
+                - exposure.total - reserved,
+                requested_by=actor, status="open", reserved_amount=reserved,
+            )
+            session.add(check)
+            _record(check, "decided", actor, f"{decision.outcome} by {RULESET} v{active.version}")
+            session.flush()
+            uow.commit()
+    except IntegrityError:
+        # Another request decided the same order_id first (on another customer's lock).
+        with app.uow() as uow:
+            existing = uow.session.scalars(
+                select(CreditCheck).where(CreditCheck.order_id == data.order_id)
+            ).one_or_none()
+            if existing is None:
+                raise
+            return view(_same_request(existing, request_hash))
+    metrics.CREDIT_CHECKS.labels(check.outcome).inc()
+    metrics.CREDIT_CHECK_SECONDS.observe(time.perf_counter() - started)
+    return view(check)
+
+
+def order_facts(
+    customer: Customer, data: CreditCheckInput, exposure: Exposure, today: date
+) -> dict[str, Any]:
+    """The facts the credit_approval vocabulary describes, as Decimal/int/str/bool."""
+    term = customer.effective_term_days()
+    return {
+        "order": {
+            "amount": data.amount,
+            "currency": data.currency,
+            "requested_term_days": data.requested_term_days
+            if data.requested_term_days is not None else term,
+        },
+        "customer": {
+            "tier": customer.tier_code,
+            "status": customer.status,
+            "credit_limit": customer.credit_limit,
+            "collateral": customer.collateral_amount,
+            "payment_term_days": term,
+            "age_days": max((today - customer.created_at.date()).days, 0),
+            "review_overdue": customer.next_review_date < today,
+        },
+        "exposure": {
+            "open_receivables": exposure.open_receivables,
+            "reserved_orders": exposure.reserved_orders,
+            "total": exposure.total,
+        },
+        "overdue": {
+            "amount": exposure.overdue_amount,
+            "oldest_days": exposure.oldest_days_past_due,
+            "invoice_count": exposure.overdue_invoice_count,
+        },
+    }
+
+
+def reservation(amount: Decimal, outcome: str, prepayment_percent: Decimal) -> Decimal:
+    """What an approved order reserves: its amount less any prepayment."""
+    if outcome not in RESERVING:
+        return Decimal("0.00")
+    return quantize(amount * (HUNDRED - prepayment_percent) / HUNDRED)
+
+
+def get_check(app: Services, decision_id: str) -> dict[str, Any]:
+    """GET /v1/credit-checks/{id}."""
+    with app.uow() as uow:
+        check = uow.session.get(CreditCheck, decision_id)
+        if check is None:
+            raise NotFound(f"unknown credit check {decision_id!r}")
+        return view(check)
+
+
+def release(app: Services, decision_id: str, note: str, actor: str) -> dict[str, Any]:
+    """A risk manager releases a hold: it becomes approved and reserves its amount."""
+    return _decide_hold(app, decision_id, note, actor, release=True)
+
+
+def reject(app: Services, decision_id: str, note: str, actor: str) -> dict[str, Any]:
+    """A risk manager rejects a hold."""
+    return _decide_hold(app, decision_id, note, actor, release=False)
+
+
+def _decide_hold(
+    app: Services, decision_id: str, note: str, actor: str, *, release: bool
+) -> dict[str, Any]:
+    with app.uow() as uow:
+        session = uow.session
+        check = session.get(CreditCheck, decision_id)
+        if check is None:
+            raise NotFound(f"unknown credit check {decision_id!r}")
+        lock_customer(uow, check.customer_id)
+        session.refresh(check)
+        if check.outcome != "hold" or check.status != "open":
+            raise Conflict(f"only an open hold can be released or rejected; this check is "
+                           f"{check.outcome}/{check.status}")
+        if release:
+            percent = max((Decimal(c["percent"]) for c in check.conditions
+                           if c.get("type") == "prepayment"), default=Decimal(0))
+            check.status = "released"
+            check.reserved_amount = reservation(check.amount, "approved", percent)
+        else:
+            check.status = "rejected"
+        _record(check, check.status, actor, note)
+        uow.commit()
+        return view(check)
+
+
+def cancel_order(app: Services, order_id: str, note: str | None, actor: str) -> dict[str, Any]:
+    """The order is cancelled: its reservation is released (idempotent)."""
+    with app.uow() as uow:
+        session = uow.session
+        check = session.scalars(
+            select(CreditCheck).where(CreditCheck.order_id == order_id)
+        ).one_or_none()
+        if check is None:
+            raise NotFound(f"unknown order {order_id!r}")
+        lock_customer(uow, check.customer_id)
+        session.refresh(check)
+        if check.status == "cancelled":
+            return view(check)
+        if check.status == "invoiced":
+            raise Conflict(f"order {order_id} is already fully invoiced")
+        check.status = "cancelled"
+        check.reserved_amount = Decimal("0.00")
+        _record(check, "cancelled", actor, note)
+        uow.commit()
+        return view(check)
+
+
+def view(check: CreditCheck) -> dict[str, Any]:
+    """The contract's decision body, with status and history."""
+    outcome = {"released": "approved", "rejected": "declined"}.get(check.status, check.outcome)
+    return {
+        "decision_id": check.decision_id,
+        "order_id": check.order_id,
+        "customer_id": check.customer_id,
+        "amount": check.amount,
+        "currency": check.currency,
+        "outcome": outcome,
+        "decided_outcome": check.outcome,
+        "conditions": check.conditions,
+        "reasons": check.reasons,
+        "ruleset": {"name": check.ruleset_name, "version": check.ruleset_version,
+                    "checksum": check.ruleset_checksum},
+        "exposure_before": check.exposure_before,
+        "reserved": check.reserved_amount,
+        "available_after": check.available_after,
+        "decided_at": check.decided_at,
+        "status": check.status,
+        "explanation": check.explanation,
+        "history": [
+            {"action": e.action, "status": e.status, "reserved": e.reserved_amount,
+             "actor": e.actor, "note": e.note, "at": e.at}
+            for e in check.events
+        ],
+    }
+
+
+def facts_to_json(facts: dict[str, Any]) -> dict[str, Any]:
+    """Facts as stored: money as decimal strings so a replay is exact."""
+    return {
+        group: {k: to_wire(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+        for group, values in facts.items()
+    }
+
+
+def explanation_json(ruleset: Any, facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """Threshold vs actual for every rule that matched."""
+    return [
+        {"rule": trace.rule, "conditions": [asdict(c) for c in trace.conditions]}
+        for trace in explain(ruleset, facts) if trace.matched
+    ]
+
+
+def _same_request(existing: CreditCheck, request_hash: str) -> CreditCheck:
+    if existing.request_hash != request_hash:
+        raise Conflict(f"order_id {existing.order_id!r} was already checked with a different body",
+                       fields={"order_id": ["reused with a different body"]})
+    return existing
+
+
+def _record(check: CreditCheck, action: str, actor: str, note: str | None) -> None:
+    """Append to the check's history (the collection, so the view sees it without a query)."""
+    check.events.append(CreditCheckEvent(
+        action=action, status=check.status, reserved_amount=check.reserved_amount,
+        actor=actor, note=note))

@@ -1,0 +1,52 @@
+"""Service errors with stable machine codes; the HTTP layer maps them to status codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base: a stable `code`, a human `message` and optional per-field details."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(ServiceError):
+    """An unknown id."""
+
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    """A reused idempotency key with another body, or a state that forbids the change."""
+
+    code = "conflict"
+
+
+class Invalid(ServiceError):
+    """Well-formed but invalid input (negative amount, unknown tier, wrong currency…)."""
+
+    code = "invalid"
+
+
+class Unauthorized(ServiceError):
+    """No credentials, or credentials nobody knows."""
+
+    code = "unauthorized"
+
+
+class Forbidden(ServiceError):
+    """Authenticated, but this role or person may not do this."""
+
+    code = "forbidden"
+
+
+class Unavailable(ServiceError):
+    """A dependency (the database, a rule set) cannot serve right now."""
+
+    code = "unavailable"

@@ -1,0 +1,202 @@
+"""Invoices and payments synced from the ERP, idempotent on their ids."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from policy_service.db.models import CreditCheck, CreditCheckEvent, Invoice, Payment
+from policy_service.services.customers import lock_customer
+from policy_service.services.errors import Conflict, Invalid, NotFound
+from policy_service.services.exposure import aging_bucket
+from policy_service.services.fingerprint import fingerprint
+from policy_service.services.unit_of_work import UnitOfWork
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class InvoiceInput:
+    """POST /v1/invoices."""
+
+    invoice_id: str
+    customer_id: str
+    amount: Decimal
+    currency: str
+    issue_date: date
+    due_date: date | None = None
+    order_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    """POST /v1/payments."""
+
+    payment_id: str
+    invoice_id: str
+    amount: Decimal
+    currency: str
+    paid_at: date
+
+
+def create_invoice(uow: UnitOfWork, data: InvoiceInput, actor: str) -> tuple[Invoice, bool]:
+    """Record an invoice and consume its order's reservation; returns (invoice, created)."""
+    request_hash = fingerprint(asdict(data))
+    try:
+        with uow:
+            session = uow.session
+            customer = lock_customer(uow, data.customer_id)
+            existing = session.get(Invoice, data.invoice_id)
+            if existing is not None:
+                return _replay(existing, request_hash, "invoice_id"), False
+            if data.currency != customer.currency:
+                raise _wrong_currency(data.currency, customer.currency)
+            due = data.due_date or data.issue_date + timedelta(days=customer.effective_term_days())
+            if due < data.issue_date:
+                raise Invalid("due_date is before issue_date",
+                              fields={"due_date": ["before issue_date"]})
+            invoice = Invoice(
+                id=data.invoice_id, customer_id=customer.id, order_id=data.order_id,
+                amount=data.amount, currency=data.currency, issue_date=data.issue_date,
+                due_date=due, request_hash=request_hash, status="open",
+            )
+            session.add(invoice)
+            if data.order_id:
+                invoice.reservation_consumed = _consume_reservation(
+                    session, customer.id, data.order_id, data.amount, data.invoice_id, actor
+                )
+            session.flush()
+            uow.commit()
+            return invoice, True
+    except IntegrityError:
+        # A concurrent request created the same invoice id first: answer as a replay.
+        with uow:
+            existing = uow.session.get(Invoice, data.invoice_id)
+            if existing is None:
+                raise
+            return _replay(existing, request_hash, "invoice_id"), False
+
+
+def _consume_reservation(
+    session: Session, customer_id: str, order_id: str, amount: Decimal, invoice_id: str, actor: str
+) -> Decimal:
+    check = session.scalars(
+        select(CreditCheck).where(CreditCheck.order_id == order_id)
+    ).one_or_none()
+    if check is None or check.customer_id != customer_id:
+        return ZERO
+    if check.status not in ("open", "released") or check.reserved_amount <= 0:
+        return ZERO
+    consumed = min(check.reserved_amount, amount)
+    check.reserved_amount -= consumed
+    if check.reserved_amount == 0:
+        check.status = "invoiced"
+    check.events.append(CreditCheckEvent(
+        action="invoiced", status=check.status, reserved_amount=check.reserved_amount,
+        actor=actor, note=f"invoice {invoice_id} consumed {consumed}",
+    ))
+    return consumed
+
+
+def record_payment(uow: UnitOfWork, data: PaymentInput) -> tuple[Payment, bool]:
+    """Apply a payment: principal first, then penalty; returns (payment, created)."""
+    request_hash = fingerprint(asdict(data))
+    try:
+        with uow:
+            session = uow.session
+            invoice = session.get(Invoice, data.invoice_id)
+            if invoice is None:
+                raise NotFound(f"unknown invoice {data.invoice_id!r}")
+            lock_customer(uow, invoice.customer_id)
+            session.refresh(invoice)
+            existing = session.get(Payment, data.payment_id)
+            if existing is not None:
+                return _replay(existing, request_hash, "payment_id"), False
+            if data.currency != invoice.currency:
+                raise _wrong_currency(data.currency, invoice.currency)
+            if invoice.status == "written_off":
+                raise Conflict(f"invoice {invoice.id} is written off")
+            if data.amount > invoice.outstanding:
+                raise Invalid(
+                    f"payment {data.amount} exceeds the open amount {invoice.outstanding}",
+                    fields={"amount": [f"at most {invoice.outstanding}"]},
+                )
+            principal = min(data.amount, invoice.amount - invoice.principal_paid)
+            penalty = data.amount - principal
+            invoice.principal_paid += principal
+            invoice.penalty_paid += penalty
+            if invoice.outstanding == 0:
+                invoice.status = "paid"
+            payment = Payment(
+                id=data.payment_id, invoice_id=invoice.id, amount=data.amount,
+                currency=data.currency, paid_at=data.paid_at, principal_part=principal,
+                penalty_part=penalty, request_hash=request_hash,
+            )
+            session.add(payment)
+            session.flush()
+            uow.commit()
+            return payment, True
+    except IntegrityError:
+        with uow:
+            existing = uow.session.get(Payment, data.payment_id)
+            if existing is None:
+                raise
+            return _replay(existing, request_hash, "payment_id"), False
+
+
+def get_invoice(uow: UnitOfWork, invoice_id: str, today: date) -> dict[str, Any]:
+    """GET /v1/invoices/{id}."""
+    with uow:
+        invoice = uow.session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise NotFound(f"unknown invoice {invoice_id!r}")
+        return invoice_view(invoice, today)
+
+
+def invoice_view(invoice: Invoice, today: date) -> dict[str, Any]:
+    """The contract's invoice body."""
+    days_past_due = max((today - invoice.due_date).days, 0) if invoice.status == "open" else 0
+    return {
+        "invoice_id": invoice.id,
+        "customer_id": invoice.customer_id,
+        "order_id": invoice.order_id,
+        "amount": invoice.amount,
+        "currency": invoice.currency,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "paid": invoice.principal_paid + invoice.penalty_paid,
+        "penalty_accrued": invoice.penalty_accrued,
+        "penalty_waived": invoice.penalty_waived,
+        "outstanding": invoice.outstanding,
+        "days_past_due": days_past_due,
+        "class": receivable_class(invoice, days_past_due),
+        "status": invoice.status,
+    }
+
+
+def receivable_class(invoice: Invoice, days_past_due: int) -> str:
+    """账龄分类 of policy.md."""
+    if invoice.status == "written_off" or days_past_due > 180:
+        return "write_off"
+    bucket = aging_bucket(days_past_due)
+    return {"not_due": "not_due", "1-30": "in_collection"}.get(
+        bucket, "doubtful" if days_past_due <= 90 else "bad_debt"
+    )
+
+
+def _replay(existing: Any, request_hash: str, key: str) -> Any:
+    if existing.request_hash != request_hash:
+        raise Conflict(f"{key} {existing.id!r} was already used with a different body",
+                       fields={key: ["reused with a different body"]})
+    return existing
+
+
+def _wrong_currency(given: str, expected: str) -> Invalid:
+    return Invalid(f"currency {given} differs from the customer's currency {expected}",
+                   fields={"currency": [f"must be {expected}"]})

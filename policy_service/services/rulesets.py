@@ -1,0 +1,215 @@
+"""Published rule set versions: seeding, publishing and the per-process active set.
+
+Every worker process keeps the compiled version it serves. Each use checks the
+newest published version number (one indexed query) and hot-swaps when it has
+moved, so a publish reaches every worker on its next request without a restart.
+A version that fails to compile is never activated: the previous one keeps serving.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from policy_service.db.models import RuleSetVersion
+from policy_service.engine import EngineLoadError, RuleEngine
+from policy_service.language.compiler import CompiledRuleSet, compile_ruleset
+from policy_service.language.document import RuleSetInvalid, load_ruleset
+from policy_service.services.errors import Invalid, NotFound, Unavailable
+from policy_service.services.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+SHIPPED_AUTHOR = "system (shipped rules/)"
+
+
+@dataclass(frozen=True)
+class ActiveRuleSet:
+    """The compiled version a worker serves for one rule set name."""
+
+    name: str
+    version: int
+    checksum: str
+    compiled: CompiledRuleSet
+
+
+class RuleSetRegistry:
+    """Loads published versions into the engine and keeps the last good one serving."""
+
+    def __init__(self, engine: RuleEngine) -> None:
+        self.engine = engine
+        self._active: dict[str, ActiveRuleSet] = {}
+        self._failed: dict[str, tuple[int, str]] = {}
+        self._lock = threading.Lock()
+
+    def current(self, session: Session, name: str) -> ActiveRuleSet:
+        """The newest published version of `name`, compiled and loaded."""
+        newest = session.execute(
+            select(RuleSetVersion.version).where(RuleSetVersion.name == name)
+            .order_by(RuleSetVersion.version.desc()).limit(1)
+        ).scalar_one_or_none()
+        if newest is None:
+            raise Unavailable(f"rule set {name!r} has no published version")
+        active = self._active.get(name)
+        if active is not None and active.version == newest:
+            return active
+        with self._lock:
+            active = self._active.get(name)
+            if active is not None and active.version >= newest:
+                return active
+            if self._failed.get(name, (0, ""))[0] == newest:
+                return self._last_good(name)
+            row = session.execute(
+                select(RuleSetVersion).where(
+                    RuleSetVersion.name == name, RuleSetVersion.version == newest)
+            ).scalar_one()
+            try:
+                self._activate(row)
+            except (RuleSetInvalid, EngineLoadError, ValueError) as exc:
+                log.error("rule set %s v%s failed to compile; keeping the previous version: %s",
+                          name, newest, exc)
+                self._failed[name] = (newest, str(exc))
+                return self._last_good(name)
+            return self._active[name]
+
+    def _activate(self, row: RuleSetVersion) -> None:
+        compiled = compile_ruleset(load_ruleset(row.document))
+        self.engine.load(row.name, compiled.rules)
+        self._active[row.name] = ActiveRuleSet(row.name, row.version, row.checksum, compiled)
+        self._failed.pop(row.name, None)
+
+    def _last_good(self, name: str) -> ActiveRuleSet:
+        active = self._active.get(name)
+        if active is None:
+            raise Unavailable(f"rule set {name!r} does not compile: {self._failed[name][1]}")
+        return active
+
+    def failures(self) -> dict[str, tuple[int, str]]:
+        """Rule sets whose newest version failed to compile: name -> (version, error)."""
+        return dict(self._failed)
+
+    def probe(self, compiled: CompiledRuleSet) -> None:
+        """Prove a compiled set loads in the real engine, without touching what is served."""
+        key = f"probe__{compiled.ruleset.name}"
+        self.engine.load(key, compiled.rules)
+        self.engine.unload(key)
+
+
+def compile_document(registry: RuleSetRegistry, document: Any) -> CompiledRuleSet:
+    """Validate and compile a document and prove the engine accepts it, or raise Invalid."""
+    try:
+        compiled = compile_ruleset(load_ruleset(document))
+        registry.probe(compiled)
+    except RuleSetInvalid as exc:
+        raise Invalid(str(exc), fields={"rules": [error_dict(e) for e in exc.errors]}) from exc
+    except EngineLoadError as exc:
+        raise Invalid(f"the engine refused the rule set: {exc}") from exc
+    return compiled
+
+
+def error_dict(error: Any) -> dict[str, Any]:
+    """A located rule error as JSON."""
+    return {"rule": error.rule, "field": error.field, "line": error.line,
+            "column": error.column, "message": error.message, "expected": error.expected}
+
+
+def publish(
+    session: Session, registry: RuleSetRegistry, document: dict[str, Any], *,
+    author: str, approved_by: str | None, note: str | None = None,
+) -> RuleSetVersion:
+    """Append the next immutable version of a rule set (inside the caller's transaction)."""
+    compiled = compile_document(registry, document)
+    name = compiled.ruleset.name
+    newest = session.scalar(
+        select(func.max(RuleSetVersion.version)).where(RuleSetVersion.name == name)
+    )
+    row = RuleSetVersion(
+        name=name, version=(newest or 0) + 1, document=compiled.ruleset.document,
+        checksum=compiled.checksum, author=author, approved_by=approved_by, note=note,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def shipped_documents(rules_dir: Path) -> list[dict[str, Any]]:
+    """The rule set files in rules/ (not their *.cases.json)."""
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(rules_dir.glob("*.json"))
+        if not path.name.endswith(".cases.json")
+    ]
+
+
+def seed_shipped(uow: UnitOfWork, registry: RuleSetRegistry, rules_dir: Path) -> list[str]:
+    """On first start each shipped rule set becomes version 1; returns the names seeded."""
+    seeded = []
+    with uow:
+        for document in shipped_documents(rules_dir):
+            exists = uow.session.scalar(
+                select(RuleSetVersion.id).where(RuleSetVersion.name == document["name"]).limit(1)
+            )
+            if exists is None:
+                publish(uow.session, registry, document, author=SHIPPED_AUTHOR,
+                        approved_by=SHIPPED_AUTHOR, note="shipped default")
+                seeded.append(document["name"])
+        uow.commit()
+    return seeded
+
+
+def version_view(row: RuleSetVersion) -> dict[str, Any]:
+    """The contract's body for a published version."""
+    return {
+        "name": row.name,
+        "description": row.document.get("description", ""),
+        "rules": row.document.get("rules", []),
+        "version": row.version,
+        "checksum": row.checksum,
+        "published_at": row.published_at,
+        "published_by": row.author,
+        "approved_by": row.approved_by,
+        "note": row.note,
+    }
+
+
+def get_version(session: Session, name: str, version: int | None = None) -> RuleSetVersion:
+    """One version (the newest when `version` is None) or NotFound."""
+    query = select(RuleSetVersion).where(RuleSetVersion.name == name)
+    if version is None:
+        query = query.order_by(RuleSetVersion.version.desc()).limit(1)
+    else:
+        query = query.where(RuleSetVersion.version == version)
+    row = session.scalars(query).first()
+    if row is None:
+        raise NotFound(f"unknown rule set {name!r}" + (f" version {version}" if version else ""))
+    return row
+
+
+def list_versions(session: Session, name: str) -> list[RuleSetVersion]:
+    """Every version of a rule set, oldest first."""
+    rows = list(session.scalars(
+        select(RuleSetVersion).where(RuleSetVersion.name == name)
+        .order_by(RuleSetVersion.version)
+    ))
+    if not rows:
+        raise NotFound(f"unknown rule set {name!r}")
+    return rows
+
+
+def newest_versions(session: Session) -> list[RuleSetVersion]:
+    """The published (newest) version of every rule set."""
+    newest = (
+        select(RuleSetVersion.name, func.max(RuleSetVersion.version).label("v"))
+        .group_by(RuleSetVersion.name).subquery()
+    )
+    return list(session.scalars(
+        select(RuleSetVersion).join(
+            newest, (RuleSetVersion.name == newest.c.name) & (RuleSetVersion.version == newest.c.v)
+        ).order_by(RuleSetVersion.name)
+    ))

@@ -1,0 +1,102 @@
+"""Bad input gets the contract's 4xx with a clear message and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Api
+
+
+def _no_checks_recorded(api: Api) -> None:
+    credit = api.call("GET", "/v1/customers/C-1/credit").get_json()
+    assert credit["exposure"]["reserved_orders"] == "0.00"
+
+
+@pytest.mark.parametrize(("amount", "fragment"), [
+    (1000, "not JSON numbers"),
+    (10.5, "not JSON numbers"),
+    ("-5.00", "negative"),
+    ("0", "greater than zero"),
+    ("1e40", "exceed"),
+    ("12.345", "two decimal places"),
+    ("twelve", "not a decimal"),
+])
+def test_a_bad_amount_is_refused_with_a_clear_message(api: Api, amount, fragment) -> None:
+    api.customer()
+    response = api.call("POST", "/v1/credit-checks", json={
+        "order_id": "SO-1", "customer_id": "C-1", "amount": amount, "currency": "CNY"})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid"
+    assert fragment in " ".join(error["fields"]["amount"])
+    _no_checks_recorded(api)
+
+
+def test_malformed_json_is_a_400(api: Api) -> None:
+    response = api.client.post("/v1/credit-checks", data="{not json",
+                               headers={**api.keys["order_system"],
+                                        "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_an_unknown_customer_is_a_404(api: Api) -> None:
+    response = api.check("SO-1", "10.00", customer_id="NOPE")
+    assert response.status_code == 404
+    assert "NOPE" in response.get_json()["error"]["message"]
+
+
+def test_another_currency_than_the_customers_is_refused(api: Api) -> None:
+    api.customer(currency="CNY")
+    response = api.check("SO-1", "10.00", currency="USD")
+    assert response.status_code == 422
+    assert "CNY" in response.get_json()["error"]["message"]
+    _no_checks_recorded(api)
+
+
+def test_an_unknown_tier_is_refused(api: Api) -> None:
+    response = api.call("PUT", "/v1/customers/C-9", json={
+        "name": "X", "tier": "Z", "credit_limit": "1.00", "currency": "CNY"})
+    assert response.status_code == 422
+    assert "tier" in response.get_json()["error"]["fields"]
+    assert api.call("GET", "/v1/customers/C-9/credit").status_code == 404
+
+
+def test_an_unknown_field_is_refused(api: Api) -> None:
+    api.customer()
+    response = api.check("SO-1", "10.00", amout="10.00")
+    assert response.status_code == 422
+    assert "amout" in response.get_json()["error"]["fields"]
+
+
+def test_missing_and_unknown_keys_are_401_and_wrong_roles_403(api: Api) -> None:
+    api.customer()
+    assert api.client.get("/v1/customers/C-1/credit").status_code == 401
+    bad = api.client.get("/v1/customers/C-1/credit", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+    assert bad.get_json()["error"]["code"] == "unauthorized"
+    for role in ("sales", "auditor", "risk_manager"):
+        response = api.call("POST", "/v1/credit-checks", role=role, json={
+            "order_id": f"SO-{role}", "customer_id": "C-1", "amount": "1.00", "currency": "CNY"})
+        assert response.status_code == 403, role
+        assert response.get_json()["error"]["code"] == "forbidden"
+
+
+def test_an_invoice_id_reused_with_another_body_is_a_conflict(api: Api) -> None:
+    api.customer()
+    body = {"invoice_id": "INV-1", "customer_id": "C-1", "amount": "100.00",
+            "currency": "CNY", "issue_date": "2026-11-01"}
+    assert api.call("POST", "/v1/invoices", json=body).status_code == 201
+    assert api.call("POST", "/v1/invoices", json=body).status_code == 200
+    response = api.call("POST", "/v1/invoices", json={**body, "amount": "101.00"})
+    assert response.status_code == 409
+    assert api.call("GET", "/v1/invoices/INV-1").get_json()["amount"] == "100.00"
+
+
+def test_a_bad_date_is_refused(api: Api) -> None:
+    api.customer()
+    response = api.call("POST", "/v1/invoices", json={
+        "invoice_id": "INV-1", "customer_id": "C-1", "amount": "100.00",
+        "currency": "CNY", "issue_date": "2026-13-45"})
+    assert response.status_code == 422
+    assert "issue_date" in response.get_json()["error"]["fields"]
