@@ -35,7 +35,7 @@ class Database:
         config = alembic_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
 
     def dispose(self) -> None:
         """Close pooled connections (e.g. after fork)."""

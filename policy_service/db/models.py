@@ -213,3 +213,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(30))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Tables of other areas live in their own modules (models_<area>.py) and are imported
+# here, below Base, so that Base.metadata knows every table.
