@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from policy_service.container import Services
 from policy_service.language.document import RuleSetInvalid, load_ruleset
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, vocabulary_markdown
 from policy_service.services import access, rulesets
+from policy_service.services.customers import CustomerInput, upsert_customer
 from policy_service.services.errors import ServiceError
 
 DEMO_USERS = {"demo-admin": "admin", "demo-risk": "risk_manager", "demo-risk2": "risk_manager",
@@ -46,25 +48,34 @@ def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
     if seeded:
         click.echo(f"seeded shipped rule sets as version 1: {', '.join(seeded)}")
     if demo:
-        _print_demo_access(app_services)
+        _print_demo_access(app_services, host, port)
     app_services.database.dispose()
     prepare_metrics_dir(str(settings.instance_path))
     click.echo(f"serving on http://{host}:{port}  (OpenAPI: /openapi.json)")
     run_server(host, port, workers, threads)
 
 
-def _print_demo_access(app_services: Services) -> None:
-    click.echo("demo API keys (Authorization: Bearer <key>):")
+def _print_demo_access(app_services: Services, host: str, port: int) -> None:
+    access.revoke_keys(app_services.uow(), name_prefix="demo-")
+    keys = {}
+    click.echo("demo API keys (Authorization: Bearer <key>; replaced at each --demo start):")
     for role in access.API_ROLES:
-        key = access.create_api_key(app_services.uow(), f"demo-{role}", role)
-        click.echo(f"  {role:<13} {key}")
+        keys[role] = access.create_api_key(app_services.uow(), f"demo-{role}", role)
+        click.echo(f"  {role:<13} {keys[role]}")
     click.echo("demo logins for /admin (new passwords each start):")
     for username, role in DEMO_USERS.items():
         password = secrets.token_urlsafe(9)
         access.set_password(app_services.uow(), username, role, password)
         click.echo(f"  {role:<13} {username} / {password}")
-    click.echo("try: curl -s -H 'Authorization: Bearer <order_system key>' "
-               "http://127.0.0.1:8000/readyz")
+    upsert_customer(app_services.uow(), "C-DEMO", CustomerInput(
+        name="Demo Trading Co. 演示贸易", tier="B", credit_limit=Decimal("100000.00"),
+        currency="CNY"), app_services.today())
+    click.echo("try a credit check for the demo customer C-DEMO (limit 100,000.00 CNY):")
+    click.echo(f"  curl -s -X POST http://{host}:{port}/v1/credit-checks "
+               f"-H 'Authorization: Bearer {keys['order_system']}' "
+               "-H 'Content-Type: application/json' -d '{\"order_id\": \"SO-1\", "
+               "\"customer_id\": \"C-DEMO\", \"amount\": \"120000.00\", "
+               "\"currency\": \"CNY\"}'")
 
 
 @cli.command()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from policy_service.db.models import ApiKey, User
+from policy_service.db.types import utcnow
 from policy_service.services.errors import Conflict, Invalid
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -40,6 +41,17 @@ def create_api_key(uow: UnitOfWork, name: str, role: str) -> str:
         uow.session.add(ApiKey(name=name, role=role, key_hash=hash_key(key), prefix=key[:10]))
         uow.commit()
     return key
+
+
+def revoke_keys(uow: UnitOfWork, *, name_prefix: str) -> int:
+    """Revoke every live key whose name starts with `name_prefix`; returns how many."""
+    with uow:
+        keys = uow.session.scalars(select(ApiKey).where(
+            ApiKey.name.startswith(name_prefix), ApiKey.revoked_at.is_(None))).all()
+        for key in keys:
+            key.revoked_at = utcnow()
+        uow.commit()
+        return len(keys)
 
 
 def authenticate_key(uow: UnitOfWork, key: str) -> Principal | None:
