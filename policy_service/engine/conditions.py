@@ -8,7 +8,7 @@ Accepted (the format ``EngineRule.condition`` uses):
 - ``rhs`` is a literal (int, float, str, bool, None), ``{"$m": "path"}`` (dotted allowed), or
   ``{"$add"|"$sub"|"$mul": {"$l": rhs, "$r": rhs}}``, nested to any depth.
 
-What the C engine (durable-rules 2.0.28) does, measured in tests/unit/test_engine_adapter.py,
+What the C engine (durable-rules 2.0.28) does, pinned in tests/unit/test_engine_quirks.py,
 and what this module does about it:
 
 - A multi-key object (``{"a": 1, "b": 2}``, or two paths under one ``$gt``) tests only ONE
@@ -127,7 +127,7 @@ def _rhs(value: Any, refs: list[str], where: str) -> Any:
         refs.append(check_path(arg, f"{where}.$m"))
         return {"$m": arg}
     if op == "$div":
-        raise ConditionError(f"{where}: $div is refused (integer division by zero kills the process)")
+        raise ConditionError(f"{where}: $div is refused (a division by zero kills the process)")
     if op not in ARITHMETIC:
         raise ConditionError(f"{where}: unsupported right-hand side {value!r}")
     if not isinstance(arg, Mapping) or set(arg) != {"$l", "$r"}:

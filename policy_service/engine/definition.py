@@ -6,7 +6,7 @@ definition order): the engine sees only its own keys and our names never reach i
 
 One extra SENTINEL rule matches every tagged fact. Without it, a fact that matches no
 rule leaves a session whose ``delete_state`` segfaults the process (about one seed in
-three of random facts, see tests/unit/test_engine_adapter.py); with it every assertion
+three of random facts; tests/unit/test_engine_quirks.py); with it every assertion
 takes the matched path, and the sentinel's action records nothing.
 """
 

@@ -1,0 +1,85 @@
+"""What the bare durable-rules 2.0.28 engine does, that the adapter works around.
+
+These pin the engine's behaviour: if an upgrade fixes a quirk, its test fails and the
+matching workaround in policy_service/engine can be reconsidered.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+from typing import Any
+
+from durable.engine import Host
+
+from policy_service.engine.conditions import TAG
+from policy_service.engine.definition import SENTINEL
+from policy_service.engine.host import TimerlessHost
+
+
+def _rule(condition: dict[str, Any]) -> dict[str, Any]:
+    return {"all": [{"m": {"$and": [{TAG: 1}, condition]}}], "pri": 0, "run": "r0"}
+
+
+def _fires(condition: dict[str, Any], fact: dict[str, Any]) -> bool:
+    """Whether a raw condition fires in the bare engine (with a sentinel, no adapter)."""
+    host = TimerlessHost()
+    host.add("q", {"r0": _rule(condition),
+                   SENTINEL: {"all": [{"m": {TAG: 1}}], "pri": 1, "run": SENTINEL}})
+    try:
+        host.fired = []
+        host.assert_fact("q", {**fact, TAG: 1, "sid": "1"})
+        host.delete_state("q", "1")
+        return host.fired == [0]
+    finally:
+        host.remove("q")
+
+
+def test_missing_m_reference_makes_any_comparison_true() -> None:
+    for op in ("$lt", "$gt", "$neq"):
+        assert _fires({op: {"x": {"$m": "nope"}}}, {"x": 5})
+
+
+def test_multi_key_object_tests_only_one_key() -> None:
+    assert _fires({"x": 5, "o.a": 11}, {"x": 5, "o": {"a": 10}})
+
+
+def test_literal_only_arithmetic_is_wrong() -> None:
+    assert not _fires({"x": {"$add": {"$l": 1, "$r": 4}}}, {"x": 5})
+
+
+def test_dotted_m_paths_and_nested_arithmetic_work() -> None:
+    diff = {"$sub": {"$l": {"$m": "o.a"}, "$r": {"$mul": {"$l": 3, "$r": {"$m": "c.l"}}}}}
+    assert _fires({"$lt": {"z": diff}}, {"z": 0, "o": {"a": 10}, "c": {"l": 3}})
+    assert not _fires({"$lt": {"z": diff}}, {"z": 0, "o": {"a": 9}, "c": {"l": 3}})
+
+
+def test_deleting_a_session_where_nothing_matched_crashes() -> None:
+    """The reason for the adapter's sentinel rule (SIGSEGV or a glibc abort): in a child."""
+    code = textwrap.dedent(f"""
+        from policy_service.engine.host import TimerlessHost, MessageNotHandledException
+        host = TimerlessHost()
+        host.add("q", {{"r0": {_rule({"x": 6})!r}}})
+        try:
+            host.assert_fact("q", {{"x": 5, "y": 1, "{TAG}": 1, "sid": "1"}})
+        except MessageNotHandledException:
+            print("not handled", flush=True)
+        host.delete_state("q", "1")
+        print("survived", flush=True)
+    """)
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=60)
+    assert child.stdout.split() == ["not", "handled"]
+    assert child.returncode < 0, child.stderr
+
+
+def test_stock_host_starts_timer_threads() -> None:
+    before = threading.active_count()
+    host = Host()
+    try:
+        assert threading.active_count() >= before + 2
+    finally:
+        host._d_timer.cancel()
+        host._t_timer.cancel()
