@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -219,15 +219,52 @@ def explain(ruleset: RuleSet, facts: Mapping[str, Any]) -> list[RuleTrace]:
     return traces
 
 
+def explain_rules(ruleset: RuleSet, facts: Mapping[str, Any],
+                  names: Collection[str]) -> list[RuleTrace]:
+    """Traces of just the named non-otherwise rules (e.g. those the engine fired).
+
+    ``facts`` must already be valid; this is the decision path's cheap explanation.
+    """
+    traces = []
+    for rule in ruleset.conditional_rules:
+        if rule.name in names:
+            steps: list[ConditionTrace] = []
+            matched = _Evaluator(ruleset.vocabulary, facts, steps).condition(rule.when)
+            traces.append(RuleTrace(rule.name, matched, tuple(steps)))
+    return traces
+
+
+_ParsedTemplate = list[str | tuple[Expr, ExprType]]
+_TEMPLATES: dict[tuple[str, str], _ParsedTemplate] = {}
+
+
+def _parsed_template(template: str, vocab: Vocabulary) -> _ParsedTemplate:
+    """Templates are parsed and typed once per vocabulary (they are immutable data)."""
+    key = (vocab.name, template)
+    parsed = _TEMPLATES.get(key)
+    if parsed is None:
+        parsed = []
+        for segment in parse_template(template):
+            if isinstance(segment, Placeholder):
+                node = parse_expression(segment.source)
+                parsed.append((node, type_of(node, vocab)))
+            else:
+                parsed.append(segment)
+        _TEMPLATES[key] = parsed
+    return parsed
+
+
 def render_template(template: str, vocab: Vocabulary, facts: Mapping[str, Any]) -> str:
-    """Substitute each ``{expr}`` with its value (money "12,000.00", half-up to cents)."""
-    validate_facts(vocab, facts)
+    """Substitute each ``{expr}`` with its value (money "12,000.00", half-up to cents).
+
+    ``facts`` must already be valid (validate_facts): this runs once per reason on
+    the decision path, after the facts were validated for the engine.
+    """
     out: list[str] = []
-    for segment in parse_template(template):
-        if isinstance(segment, Placeholder):
-            node = parse_expression(segment.source)
-            value = evaluate(node, vocab, facts)
-            out.append(format_value(value, type_of(node, vocab), exact=False))
-        else:
+    for segment in _parsed_template(template, vocab):
+        if isinstance(segment, str):
             out.append(segment)
+        else:
+            node, kind = segment
+            out.append(format_value(evaluate(node, vocab, facts), kind, exact=False))
     return "".join(out)

@@ -18,7 +18,7 @@ from policy_service.db.models import CreditCheck, CreditCheckEvent, Customer
 from policy_service.domain.decision import combine
 from policy_service.domain.money import quantize, to_wire
 from policy_service.language.compiler import encode_facts
-from policy_service.language.reference import explain
+from policy_service.language.reference import explain_rules
 from policy_service.services.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.exposure import Exposure, current_exposure
@@ -75,7 +75,8 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
                 reasons=[{"rule": r.rule, "code": r.code, "message": dict(r.message)}
                          for r in decision.reasons],
                 matched_rules=list(matched),
-                facts=facts_to_json(facts), explanation=explanation_json(ruleset, facts),
+                facts=facts_to_json(facts),
+                explanation=explanation_json(ruleset, facts, matched),
                 ruleset_name=RULESET, ruleset_version=active.version,
                 ruleset_checksum=active.checksum, exposure_before=exposure.total,
                 available_after=customer.credit_limit + customer.collateral_amount
@@ -244,11 +245,12 @@ def facts_to_json(facts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def explanation_json(ruleset: Any, facts: dict[str, Any]) -> list[dict[str, Any]]:
+def explanation_json(ruleset: Any, facts: dict[str, Any], matched: list[str]
+                     ) -> list[dict[str, Any]]:
     """Threshold vs actual for every rule that matched."""
     return [
         {"rule": trace.rule, "conditions": [asdict(c) for c in trace.conditions]}
-        for trace in explain(ruleset, facts) if trace.matched
+        for trace in explain_rules(ruleset, facts, matched)
     ]
 
 

@@ -1,0 +1,165 @@
+"""HTTP credit checks against `policy-service serve` on loopback, SQLite and PostgreSQL.
+
+Run:  .venv/bin/python bench/http_bench.py [--seconds 15] [--workers 4]
+          [--backends sqlite,postgresql]
+
+For each backend it starts a real server (gunicorn, several workers) on a fresh database,
+syncs 1,000 customers, and drives it with wrk (Debian package `wrk`) on loopback:
+  1. saturation: POST /v1/credit-checks (unique order ids, customers round-robin) and, in
+     the same run against the same server, the bare Flask endpoint GET /healthz;
+  2. half of the credit checks' saturation rate, paced with wrk's delay(), for p50/p99.
+It prints requests/s, p50 and p99 and the targets (checks >= 50% of the bare endpoint's
+throughput on PostgreSQL; p99 <= 20 ms at half saturation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.databases import throwaway_database  # noqa: E402
+
+CLI = str(Path(sys.executable).with_name("policy-service"))
+CUSTOMERS = 1000
+CONNECTIONS = 16
+
+LUA = """
+counter = 0
+function setup(thread)
+  thread:set("tid", tostring(math.random(1, 1000000000)))
+end
+request = function()
+  counter = counter + 1
+  local body = string.format(
+    '{"order_id":"%%s-%%s-%%d","customer_id":"BC-%%d","amount":"10.00","currency":"CNY"}',
+    "%(run)s", tid, counter, counter %% %(customers)d)
+  return wrk.format("POST", "/v1/credit-checks",
+    {["Authorization"]="Bearer %(key)s", ["Content-Type"]="application/json"}, body)
+end
+function delay()
+  return %(delay_ms)d
+end
+"""
+
+
+def free_port() -> int:
+    """An unused loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wrk(url: str, seconds: int, script: Path | None, connections: int = CONNECTIONS) -> dict:
+    """Run wrk; returns requests/s, p50/p99 in ms and error counts."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rate, "p50": _latency(out, "50%"), "p99": _latency(out, "99%"),
+            "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def _latency(out: str, label: str) -> float:
+    value, unit = re.search(rf"\s{re.escape(label)}\s+([\d.]+)(us|ms|s)", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def start_server(url: str, instance: Path, workers: int) -> tuple[subprocess.Popen, str, dict]:
+    """Start `policy-service serve` and wait for /readyz."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "POLICY_INSTANCE_PATH": str(instance)}
+    process = subprocess.Popen([CLI, "serve", "--port", str(port), "--workers", str(workers)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
+                return process, base, env
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not become ready")
+
+
+def bench_backend(backend: str, seconds: int, workers: int) -> dict:
+    """Saturation and half-saturation runs against one backend."""
+    tmp = Path(tempfile.mkdtemp(prefix="http-bench-"))
+    with throwaway_database(backend, tmp) as url:
+        process, base, env = start_server(url, tmp / "instance", workers)
+        try:
+            key = subprocess.run([CLI, "api-keys", "create", "bench", "--role", "order_system"],
+                                 env=env, capture_output=True, text=True, check=True
+                                 ).stdout.strip().splitlines()[-1]
+            headers = {"Authorization": f"Bearer {key}"}
+            with requests.Session() as http:
+                for index in range(CUSTOMERS):
+                    http.put(f"{base}/v1/customers/BC-{index}", headers=headers, json={
+                        "name": f"Bench {index}", "tier": "A", "credit_limit": "900000000000.00",
+                        "currency": "CNY"}, timeout=10).raise_for_status()
+
+            def script(delay_ms: int) -> Path:
+                path = tmp / f"checks-{delay_ms}.lua"
+                path.write_text(LUA % {"run": uuid.uuid4().hex[:8], "key": key,
+                                       "customers": CUSTOMERS, "delay_ms": delay_ms})
+                return path
+
+            wrk(f"{base}/healthz", 3, None)  # warm-up
+            wrk(base, 3, script(0))
+            bare = wrk(f"{base}/healthz", seconds, None)
+            checks = wrk(base, seconds, script(0))
+            # Half of saturation: pace each connection so the total is about checks/2.
+            half_rate = checks["rps"] / 2
+            delay = max(int(CONNECTIONS * 1000 / half_rate - checks["p50"]), 0)
+            paced = wrk(base, seconds, script(delay))
+            return {"backend": backend, "bare": bare, "checks": checks, "paced": paced,
+                    "target_rate": half_rate}
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    """Run and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    print(f"load: {os.getloadavg()[0]:.2f}; {args.workers} gunicorn workers; wrk -t2 "
+          f"-c{CONNECTIONS}; {args.seconds} s per run")
+    print(f"{'backend':<11} {'endpoint':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'non-2xx':>8}")
+    for backend in args.backends.split(","):
+        result = bench_backend(backend, args.seconds, args.workers)
+        for label, row in (("GET /healthz (bare)", result["bare"]),
+                           ("POST /v1/credit-checks", result["checks"]),
+                           (f"  paced ~{result['target_rate']:.0f}/s", result["paced"])):
+            print(f"{backend:<11} {label:<26} {row['rps']:>9,.0f} {row['p50']:>8.2f} "
+                  f"{row['p99']:>8.2f} {row['errors']:>8}")
+        share = result["checks"]["rps"] / result["bare"]["rps"]
+        print(f"{backend:<11} checks/bare throughput {share:.0%} (target >= 50% on PostgreSQL); "
+              f"p99 at half saturation {result['paced']['p99']:.1f} ms (target <= 20 ms)")
+
+
+if __name__ == "__main__":
+    main()
