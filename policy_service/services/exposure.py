@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Invoice
+from policy_service.db.types import Money
 
 ZERO = Decimal("0.00")
 AGING_BUCKETS = ("not_due", "1-30", "31-60", "61-90", "91+")
@@ -31,34 +33,42 @@ class Exposure:
         return self.open_receivables + self.reserved_orders
 
 
-def _outstanding() -> object:
+def _outstanding() -> Any:
     return (
         Invoice.amount - Invoice.principal_paid
         + Invoice.penalty_accrued - Invoice.penalty_waived - Invoice.penalty_paid
     )
 
 
+def _exposure_statement() -> Any:
+    """One statement for the hot path, built once: receivables, overdue and reservations."""
+    customer, today = bindparam("customer_id"), bindparam("today", type_=Date)
+    outstanding, overdue = _outstanding(), Invoice.due_date < today
+    reserved = (
+        select(func.coalesce(func.sum(CreditCheck.reserved_amount), 0))
+        .where(CreditCheck.customer_id == customer,
+               CreditCheck.status.in_(("open", "released")))
+        .scalar_subquery()
+    )
+    return select(
+        func.coalesce(func.sum(outstanding), 0),
+        func.coalesce(func.sum(outstanding).filter(overdue), 0),
+        func.min(Invoice.due_date).filter(overdue),
+        func.count().filter(overdue),
+        type_coerce(reserved, Money()),
+    ).where(Invoice.customer_id == customer, Invoice.status == "open")
+
+
+_EXPOSURE = _exposure_statement()
+
+
 def current_exposure(session: Session, customer_id: str, today: date) -> Exposure:
-    """Exposure and overdue figures in two indexed queries."""
-    outstanding = _outstanding()
-    overdue = Invoice.due_date < today
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(outstanding), 0),
-            func.coalesce(func.sum(outstanding).filter(overdue), 0),
-            func.min(Invoice.due_date).filter(overdue),
-            func.count().filter(overdue),
-        ).where(Invoice.customer_id == customer_id, Invoice.status == "open")
-    ).one()
-    reserved = session.execute(
-        select(func.coalesce(func.sum(CreditCheck.reserved_amount), 0)).where(
-            CreditCheck.customer_id == customer_id, CreditCheck.status.in_(("open", "released"))
-        )
-    ).scalar_one()
+    """Exposure and overdue figures in one indexed query."""
+    row = session.execute(_EXPOSURE, {"customer_id": customer_id, "today": today}).one()
     oldest_due: date | None = row[2]
     return Exposure(
         open_receivables=_money(row[0]),
-        reserved_orders=_money(reserved),
+        reserved_orders=_money(row[4]),
         overdue_amount=_money(row[1]),
         oldest_days_past_due=(today - oldest_due).days if oldest_due else 0,
         overdue_invoice_count=int(row[3]),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import RuleSetVersion
@@ -27,6 +27,10 @@ from policy_service.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 SHIPPED_AUTHOR = "system (shipped rules/)"
+_NEWEST_VERSION = (
+    select(RuleSetVersion.version).where(RuleSetVersion.name == bindparam("name"))
+    .order_by(RuleSetVersion.version.desc()).limit(1)
+)
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,7 @@ class RuleSetRegistry:
 
     def current(self, session: Session, name: str) -> ActiveRuleSet:
         """The newest published version of `name`, compiled and loaded."""
-        newest = session.execute(
-            select(RuleSetVersion.version).where(RuleSetVersion.name == name)
-            .order_by(RuleSetVersion.version.desc()).limit(1)
-        ).scalar_one_or_none()
+        newest = session.execute(_NEWEST_VERSION, {"name": name}).scalar_one_or_none()
         if newest is None:
             raise Unavailable(f"rule set {name!r} has no published version")
         active = self._active.get(name)
