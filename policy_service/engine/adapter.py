@@ -1,14 +1,24 @@
 """DurableRulesEngine: the RuleEngine on durable-rules 2.0.28, safe for threads and reloads.
 
-- Evaluation asserts ONE fact (a copy of the caller's, plus a type tag and a fresh sid):
+- Evaluation asserts ONE fact (a copy of the caller's, plus a type tag and the session id):
   every rule whose condition holds fires once (facts, unlike events, are not consumed by
-  the first match). The session is deleted in ``finally``, so no state is left behind.
-- One lock per instance serializes evaluate/load/unload: the C engine finds sessions by a
-  32-bit hash of the sid and its Python layer is not thread-safe. Scale out with processes.
+  the first match), its rank recorded by ``TimerlessHost.assert_json`` on this thread.
+- Each loaded version has ONE C session (sid ``SESSION``), empty between evaluations:
+  a fact that matches nothing is not stored by the C engine, so nothing is left to clean
+  up; a fact that matched is stored, so the session is deleted after its actions ran.
+  A session is only deleted once an action started in it: the C engine leaves a new
+  session's action context uninitialized and ``delete_state`` frees it (the no-match
+  segfault of tests/unit/test_engine_quirks.py). Where none did (after an error, on
+  unload) the session is first primed with the fact only the sentinel rule matches.
+  After a failed evaluation the session is deleted (or, failing that, before the next
+  one), so pending results of one evaluation never reach another.
+- One lock per instance serializes evaluate/load/unload: evaluations share the session,
+  and durable's Python layer is not thread-safe. Scale out with processes.
 - Reload registers each version under a new internal name ``<key>__v<n>``, swaps the
-  active pointer under the lock, then removes the old ruleset from the Host and frees it
-  with ``durable_rules_engine.delete_ruleset``. If the C engine refuses the new definition
-  (e.g. error 105), ``EngineLoadError`` carries its message and the old version serves on.
+  active pointer under the lock, then deletes the old version's session, removes the old
+  ruleset from the Host and frees it with ``durable_rules_engine.delete_ruleset``. If the
+  C engine refuses the new definition (e.g. error 105), ``EngineLoadError`` carries its
+  message and the old version serves on.
 - Facts: nested dicts of ints/strings (money in integer cents). Dotted paths work on both
   sides (``{"$gt": {"order.amount": {"$m": "customer.limit"}}}``), and so does nested
   right-hand arithmetic (``$add/$sub/$mul`` of ``$m`` references and literals), so facts
@@ -18,29 +28,49 @@
 
 from __future__ import annotations
 
-import itertools
+import json
 import logging
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from policy_service.engine.definition import build_definition, tag_fact
+from policy_service.engine.definition import build_definition, prime_fact, tag_fact
 from policy_service.engine.errors import EngineError, EngineLoadError, UnknownRulesetError
-from policy_service.engine.host import MessageNotHandledException, TimerlessHost
+from policy_service.engine.host import TimerlessHost
 from policy_service.engine.rule import EngineRule
 
 log = logging.getLogger(__name__)
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,200}")
+SESSION = "1"
+"""The sid of every evaluation: one C session per loaded version, empty in between."""
+_PRIME = json.dumps(prime_fact(SESSION))
 
 
-@dataclass(frozen=True)
+def _encode(fact: dict[str, Any]) -> str:
+    """The fact as the JSON the C engine parses (as ``durable.engine.Ruleset`` writes it)."""
+    try:
+        return json.dumps(fact, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise EngineError(f"evaluation failed: facts are not JSON: {exc}") from exc
+
+
 class _Version:
-    """The active ruleset of a key: its internal name and rule names by rank."""
+    """The active ruleset of a key, its rule names by rank, and its session's state."""
 
-    name: str
-    names: tuple[str, ...]
+    __slots__ = ("dirty", "handle", "live", "name", "names", "primed")
+
+    def __init__(self, name: str, names: tuple[str, ...], handle: int) -> None:
+        """A version whose session does not exist yet."""
+        self.name = name
+        self.names = names
+        self.handle = handle
+        # live: the session may exist (a fact was asserted since it was last deleted);
+        # primed: an action started in it since it was created, so deleting it is safe;
+        # dirty: a failed evaluation left it undeleted, so delete it before the next one.
+        self.live = False
+        self.primed = False
+        self.dirty = False
 
 
 class DurableRulesEngine:
@@ -52,7 +82,6 @@ class DurableRulesEngine:
         self._host = TimerlessHost()
         self._active: dict[str, _Version] = {}
         self._numbers: dict[str, int] = {}
-        self._sids = itertools.count(1)
 
     def load(self, key: str, rules: Sequence[EngineRule]) -> None:
         """Register a new version of ``key`` and swap to it; on failure keep the old one."""
@@ -68,18 +97,18 @@ class DurableRulesEngine:
             except Exception as exc:
                 raise EngineLoadError(f"engine refused rule set {key!r}: {exc}") from exc
             old = self._active.get(key)
-            self._active[key] = _Version(name, definition.names)
+            self._active[key] = _Version(name, definition.names, self._host.handle(name))
             if old is not None:
-                self._free(old.name)
+                self._free(old)
 
     def evaluate(self, key: str, facts: Mapping[str, Any]) -> list[str]:
         """Names of all rules whose condition holds, by (priority, definition order)."""
-        fact = tag_fact(facts, str(next(self._sids)))
+        payload = _encode(tag_fact(facts, SESSION))
         with self._lock:
             version = self._active.get(key)
             if version is None:
                 raise UnknownRulesetError(f"no rule set loaded under {key!r}")
-            ranks = self._assert(version.name, fact)
+            ranks = self._assert(version, payload)
         return [version.names[rank] for rank in sorted(set(ranks))]
 
     def loaded_keys(self) -> list[str]:
@@ -93,41 +122,59 @@ class DurableRulesEngine:
             version = self._active.pop(key, None)
             if version is None:
                 raise UnknownRulesetError(f"no rule set loaded under {key!r}")
-            self._free(version.name)
+            self._free(version)
 
     def close(self) -> None:
         """Unload every rule set (the engine stays usable)."""
         for key in self.loaded_keys():
             self.unload(key)
 
-    def _assert(self, name: str, fact: dict[str, Any]) -> list[int]:
-        """Assert ``fact`` in a fresh session, return fired ranks, always delete the session."""
+    def _assert(self, version: _Version, payload: str) -> list[int]:
+        """Assert the fact in the version's session, return fired ranks, leave it empty."""
         host = self._host
+        if version.dirty:
+            self._close(version)
         host.fired = fired = []
-        asserted = False
+        version.live = True
         try:
-            try:
-                state = host.assert_fact(name, fact)
-            except MessageNotHandledException:
-                state = None
-            except Exception as exc:
-                raise EngineError(f"evaluation failed: {exc}") from exc
-            asserted = True
-        finally:
-            self._delete_session(name, fact["sid"], strict=asserted)
-        if isinstance(state, dict) and state.get("exception"):
-            raise EngineError(f"a rule action failed: {state['exception']}")
+            handled, started = host.assert_json(version.handle, payload)
+        except Exception as exc:
+            self._discard(version)
+            raise EngineError(f"evaluation failed: {exc}") from exc
+        except BaseException:
+            version.dirty = True
+            raise
+        version.primed = version.primed or started
+        if handled:
+            self._close(version)
         return fired
 
-    def _delete_session(self, name: str, sid: str, strict: bool) -> None:
-        try:
-            self._host.delete_state(name, sid)
-        except Exception as exc:
-            if strict:
-                raise EngineError(f"could not delete session {sid}: {exc}") from exc
+    def _close(self, version: _Version) -> None:
+        """Delete the version's session (priming it first if no action ever started in it)."""
+        if version.live:
+            try:
+                if not version.primed:
+                    self._host.assert_json(version.handle, _PRIME, dispatch=False)
+                self._host.delete_session(version.handle, SESSION)
+            except Exception as exc:
+                version.dirty = True
+                raise EngineError(f"could not delete session of {version.name}: {exc}") from exc
+        version.live = version.primed = version.dirty = False
 
-    def _free(self, name: str) -> None:
+    def _discard(self, version: _Version) -> None:
+        """After a failed evaluation: delete the session, or leave it for the next call."""
         try:
-            self._host.remove(name)
+            self._close(version)
+        except EngineError:
+            log.exception("could not delete the session after a failed evaluation")
+
+    def _free(self, version: _Version) -> None:
+        """Delete the version's session, then remove and free its C ruleset."""
+        try:
+            self._close(version)
+        except EngineError:
+            log.exception("could not delete the session of %s", version.name)
+        try:
+            self._host.remove(version.name)
         except Exception:
-            log.exception("could not free engine ruleset %s", name)
+            log.exception("could not free engine ruleset %s", version.name)

@@ -4,10 +4,13 @@ Each rule becomes ``{"r<rank>": {"all": [{"m": {"$and": [{TAG: 1}, condition]}}]
 "pri": rank, "run": "r<rank>"}}`` where rank is the rule's position in (priority,
 definition order): the engine sees only its own keys and our names never reach it.
 
-One extra SENTINEL rule matches every tagged fact. Without it, a fact that matches no
-rule leaves a session whose ``delete_state`` segfaults the process (about one seed in
-three of random facts; tests/unit/test_engine_quirks.py); with it every assertion
-takes the matched path, and the sentinel's action records nothing.
+One extra SENTINEL rule matches only the PRIMING fact (``{TAG: PRIME}``), never an
+evaluated one (``{TAG: 1}``). The C engine's ``createStateNode`` leaves the session's action
+context uninitialized and ``delete_state`` frees it, so deleting a session in which no
+action ever started frees garbage and segfaults (tests/unit/test_engine_quirks.py). The
+adapter deletes a session only after an action started in it; when it must delete one
+where none did (after an error, on unload) it first asserts the priming fact, whose
+sentinel action initializes the context. The sentinel's action records nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from policy_service.engine.rule import EngineRule
 
 SENTINEL = "sentinel"
 RULE_PREFIX = "r"
+EVALUATED = 1
+"""The TAG value of an evaluated fact: every rule ANDs ``{TAG: EVALUATED}``."""
+PRIME = 2
+"""The TAG value of the priming fact: only the SENTINEL rule matches it."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +82,18 @@ def build_definition(rules: Sequence[EngineRule]) -> Definition:
         except ConditionError as exc:
             raise EngineLoadError(f"rule {rule.name!r}: {exc}") from exc
         ruleset[rule_action(rank)] = {
-            "all": [{"m": {"$and": [{TAG: 1}, condition]}}],
+            "all": [{"m": {"$and": [{TAG: EVALUATED}, condition]}}],
             "pri": rank,
             "run": rule_action(rank),
         }
         names.append(rule.name)
-    ruleset[SENTINEL] = {"all": [{"m": {TAG: 1}}], "pri": len(order), "run": SENTINEL}
+    ruleset[SENTINEL] = {"all": [{"m": {TAG: PRIME}}], "pri": len(order), "run": SENTINEL}
     return Definition(copy.deepcopy(ruleset), tuple(names))
+
+
+def prime_fact(sid: str) -> dict[str, Any]:
+    """The fact that fires only the SENTINEL rule, in session ``sid``."""
+    return {TAG: PRIME, "sid": sid}
 
 
 def tag_fact(facts: Mapping[str, Any], sid: str) -> dict[str, Any]:
@@ -92,6 +104,6 @@ def tag_fact(facts: Mapping[str, Any], sid: str) -> dict[str, Any]:
     for key in fact:
         if not isinstance(key, str) or key in RESERVED_ROOTS or key.startswith("$"):
             raise EngineError(f"fact key {key!r} is reserved or not a string")
-    fact[TAG] = 1
+    fact[TAG] = EVALUATED
     fact["sid"] = sid
     return fact

@@ -24,7 +24,13 @@ from policy_service.language.ast import (
 from policy_service.language.checker import ExprType, type_of
 from policy_service.language.document import Rule, RuleSet
 from policy_service.language.linear import IntPoly, integer_difference
-from policy_service.language.vocabulary import FieldType, Vocabulary, lookup, validate_facts
+from policy_service.language.vocabulary import (
+    FactsInvalid,
+    Field,
+    FieldType,
+    Vocabulary,
+    validate_facts,
+)
 
 ZERO = "_k.zero"
 ONE = "_k.one"
@@ -196,18 +202,59 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
     return CompiledRuleSet(ruleset, tuple(rules), ruleset.otherwise, ruleset.checksum)
 
 
+_Plan = tuple[tuple[Field, str, str, FieldType, int, Decimal], ...]
+_PLANS: dict[int, tuple[Vocabulary, _Plan]] = {}
+
+
+def _plan(vocab: Vocabulary) -> _Plan:
+    """Per vocabulary, once: each field's group, key, type, scale and bound."""
+    cached = _PLANS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        plan = tuple((f, f.path[0], f.path[1], f.type, f.engine_scale, f.bound)
+                     for f in vocab.values() if len(f.path) == 2)
+        if len(plan) != len(vocab):
+            raise CompileError("facts are encoded for two-level names (group.field) only")
+        cached = _PLANS[id(vocab)] = (vocab, plan)
+    return cached[1]
+
+
 def encode_facts(vocab: Vocabulary, facts: Mapping[str, Any]) -> dict[str, Any]:
-    """The engine's fact: nested dict of exact ints (money in cents) and strings, plus ``_k``."""
-    validate_facts(vocab, facts)
+    """The engine's fact: nested dict of exact ints (money in cents) and strings, plus ``_k``.
+
+    Validates as it encodes (one pass: this is on every decision's hot path) and raises
+    FactsInvalid listing every problem, exactly as validate_facts would.
+    """
     encoded: dict[str, Any] = {"_k": dict(CONSTANTS)}
-    for field in vocab.values():
-        value = lookup(facts, field)
-        if field.type is FieldType.BOOL:
+    problems = False
+    for field, group_name, key, kind, scale, bound in _plan(vocab):
+        try:
+            value = facts[group_name][key]
+        except (KeyError, TypeError):
+            problems = True
+            continue
+        value_type = type(value)
+        if kind is FieldType.BOOL:
+            problems = problems or value_type is not bool
             value = 1 if value else 0
-        elif field.type is not FieldType.STRING:
-            value = int(Decimal(value) * field.engine_scale)
-        group = encoded
-        for key in field.path[:-1]:
-            group = group.setdefault(key, {})
-        group[field.path[-1]] = value
+        elif kind is FieldType.STRING:
+            if value_type is not str or (field.allowed and value not in field.allowed):
+                problems = True
+        elif value_type is int:
+            problems = problems or abs(value) > bound
+            value = value * scale
+        elif value_type is Decimal and kind is not FieldType.INTEGER and value.is_finite():
+            scaled = value * scale
+            if abs(value) > bound or scaled != scaled.to_integral_value():
+                problems = True
+            else:
+                value = int(scaled)
+        else:
+            problems = True
+        group = encoded.get(group_name)
+        if group is None:
+            group = encoded[group_name] = {}
+        group[key] = value
+    if problems:
+        validate_facts(vocab, facts)  # raises with every problem described
+        raise FactsInvalid(["facts cannot be encoded exactly"])
     return encoded

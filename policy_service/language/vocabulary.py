@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from policy_service.domain.money import MAX_AMOUNT, MINOR_UNITS_PER_UNIT, SUPPORTED_CURRENCIES
@@ -53,7 +54,7 @@ class Field:
         if self.allowed and self.type is not FieldType.STRING:
             raise ValueError(f"{self.name}: only string fields have allowed values")
 
-    @property
+    @cached_property
     def engine_scale(self) -> int:
         """Factor turning a value into the engine's exact integer (cents for money)."""
         if self.scale is not None:
@@ -64,14 +65,14 @@ class Field:
             return DEFAULT_DECIMAL_SCALE
         return 1
 
-    @property
+    @cached_property
     def bound(self) -> Decimal:
         """Largest absolute value accepted for a numeric fact (keeps engine integers in range)."""
         if self.max_abs is not None:
             return self.max_abs
         return MAX_AMOUNT if self.type is FieldType.MONEY else Decimal(DEFAULT_INTEGER_BOUND)
 
-    @property
+    @cached_property
     def path(self) -> tuple[str, ...]:
         """The name split at its dots: the keys into the nested fact dict."""
         return tuple(self.name.split("."))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -253,16 +256,66 @@ def test_no_timer_threads_are_started() -> None:
     eng.close()
 
 
-def test_sessions_are_deleted(engine: DurableRulesEngine) -> None:
-    """Without cleanup the 1,025th live session raises MemoryError; 2,000 must pass."""
+def _session_facts(engine: DurableRulesEngine, name: str) -> list[Any] | None:
+    """The facts the C engine holds in the adapter's session, or None if it does not exist."""
+    try:
+        return engine._host.get_facts(name, adapter_module.SESSION)
+    except Exception as exc:
+        assert "309" in str(exc), exc  # error 309: no such session
+        return None
+
+
+def test_sessions_are_left_empty(engine: DurableRulesEngine) -> None:
+    """Without cleanup the 1,025th live session raises MemoryError; 2,000 must pass, and
+    no fact may stay behind: a matched fact's session is deleted, a no-match leaves none."""
     engine.load("credit", [EngineRule("tier", 0, {"customer.tier": "C"}),
                            EngineRule("never", 0, {"customer.tier": "Z"})])
     for i in range(2000):
         fact = {**FACT, "customer": {"tier": "C" if i % 2 else "B"}}
         assert engine.evaluate("credit", fact) == (["tier"] if i % 2 else [])
-    last_sid = str(next(engine._sids) - 1)
+        assert _session_facts(engine, "credit__v1") == (None if i % 2 else [])
     with pytest.raises(Exception, match="309"):
-        engine._host.get_state("credit__v1", last_sid)
+        engine._host.get_state("credit__v1", "2")
+
+
+def test_failed_evaluation_leaks_nothing_into_the_next(
+    engine: DurableRulesEngine, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An action failing mid-way leaves results pending: the session must be dropped."""
+    engine.load("credit", [EngineRule("a", 0, {"customer.tier": "C"}),
+                           EngineRule("b", 1, {"_k.one": 1})])
+
+    def boom(rank: int) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine._host, "record", boom)
+    with pytest.raises(EngineError, match="boom"):
+        engine.evaluate("credit", FACT)
+    monkeypatch.undo()
+    assert _session_facts(engine, "credit__v1") is None
+    assert engine.evaluate("credit", {**FACT, "_k": {"zero": 0, "one": 0}}) == ["a"]
+    assert engine.evaluate("credit", {"customer": {"tier": "B"}}) == []
+    assert engine.evaluate("credit", FACT) == ["a", "b"]
+
+
+def test_unloading_after_only_no_match_evaluations_is_safe() -> None:
+    """The session then exists but no action ever started in it: deleting it as is frees
+    uninitialized memory (test_engine_quirks); the adapter primes it first. In a child."""
+    code = textwrap.dedent("""
+        from policy_service.engine import DurableRulesEngine, EngineRule
+        for round in range(50):
+            engine = DurableRulesEngine()
+            engine.load("k", [EngineRule("r", 0, {"x": 6})])
+            for x in range(5):
+                assert engine.evaluate("k", {"x": x}) == []
+            engine.load("k", [EngineRule("r", 0, {"x": 7})])
+            assert engine.evaluate("k", {"x": 5}) == []
+            engine.close()
+        print("survived", flush=True)
+    """)
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=120)
+    assert child.returncode == 0 and child.stdout.split() == ["survived"], child.stderr
 
 
 def _rss_kib() -> int:

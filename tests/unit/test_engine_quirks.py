@@ -6,6 +6,7 @@ matching workaround in policy_service/engine can be reconsidered.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -83,3 +84,45 @@ def test_stock_host_starts_timer_threads() -> None:
     finally:
         host._d_timer.cancel()
         host._t_timer.cancel()
+
+
+def test_only_a_matched_fact_is_kept_in_the_session() -> None:
+    """Why the adapter need not clean up after a no-match: the C engine keeps nothing."""
+    host = TimerlessHost()
+    host.add("q", {"r0": _rule({"x": 6})})
+    try:
+        handle = host.handle("q")
+        assert host.assert_json(handle, json.dumps({"x": 5, TAG: 1, "sid": "1"})) == (False,
+                                                                                      False)
+        assert host.get_facts("q", "1") == []
+        assert host.assert_json(handle, json.dumps({"x": 6, TAG: 1, "sid": "1"})) == (True, True)
+        assert host.fired == [0]
+        assert host.get_facts("q", "1") == [{"x": 6, TAG: 1, "sid": "1"}]
+        host.delete_session(handle, "1")
+    finally:
+        host.remove("q")
+
+
+def test_deleting_a_session_once_an_action_started_in_it_is_safe() -> None:
+    """What the adapter's priming relies on: after one action cycle the session's context is
+    initialized, and later no-match asserts do not spoil it. In a child, 200 rounds."""
+    code = textwrap.dedent(f"""
+        import json
+        from policy_service.engine.host import TimerlessHost
+        host = TimerlessHost()
+        host.add("q", {{"r0": {_rule({"x": 6})!r},
+                       "{SENTINEL}": {{"all": [{{"m": {{"{TAG}": 2}}}}], "pri": 1,
+                                      "run": "{SENTINEL}"}}}})
+        handle = host.handle("q")
+        for sid in range(200):
+            for x in range(5):
+                host.assert_json(handle, json.dumps({{"x": x, "{TAG}": 1, "sid": str(sid)}}))
+            host.assert_json(handle, json.dumps({{"{TAG}": 2, "sid": str(sid)}}), dispatch=False)
+            for x in range(5):
+                host.assert_json(handle, json.dumps({{"x": x, "{TAG}": 1, "sid": str(sid)}}))
+            host.delete_session(handle, str(sid))
+        print("survived", flush=True)
+    """)
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=60)
+    assert child.returncode == 0 and child.stdout.split() == ["survived"], child.stderr
