@@ -8,7 +8,14 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from policy_service.api import credit_checks, customers, ops, receivables, rulesets
+from policy_service.api import (
+    credit_checks,
+    customers,
+    ops,
+    receivables,
+    receivables_day,
+    rulesets,
+)
 from policy_service.api.errors import http_exception_body, register_error_handlers
 from policy_service.api.fields import Currency, MoneyString
 from policy_service.config import Settings
@@ -52,7 +59,8 @@ def create_app(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "API key"}
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp):
+    for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp,
+                      receivables_day.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     register_error_handlers(app)

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import click
 
+from policy_service.cli import docs
+from policy_service.cli.daily import register as register_daily
 from policy_service.cli.server import prepare_metrics_dir
 from policy_service.cli.server import serve as run_server
-from policy_service.config import Settings
+from policy_service.config import PROJECT_ROOT, Settings
 from policy_service.container import Services
 from policy_service.language.document import RuleSetInvalid, load_ruleset
-from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, vocabulary_markdown
 from policy_service.services import access, rulesets
 from policy_service.services.customers import CustomerInput, upsert_customer
 from policy_service.services.errors import ServiceError
@@ -187,6 +188,14 @@ def import_rules(file: Path, author: str, approved_by: str, note: str | None) ->
 
 
 @rules.command("vocabulary")
-def vocabulary() -> None:
-    """Print the names a rule may use, as Markdown."""
-    click.echo(vocabulary_markdown(CREDIT_APPROVAL_VOCABULARY))
+@click.option("--update-readme", is_flag=True, help="Rewrite the README's vocabulary section.")
+def vocabulary(update_readme: bool) -> None:
+    """Print the names each kind of rule set may use, as Markdown."""
+    if update_readme:
+        changed = docs.update_readme(PROJECT_ROOT / "README.md")
+        click.echo("README.md updated" if changed else "README.md already up to date")
+        return
+    click.echo(docs.vocabulary_section())
+
+
+register_daily(cli)

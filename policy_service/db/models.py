@@ -217,3 +217,4 @@ class User(Base):
 
 # Tables of other areas live in their own modules (models_<area>.py) and are imported
 # here, below Base, so that Base.metadata knows every table.
+from policy_service.db import models_receivables  # noqa: E402, F401  # isort: skip

@@ -16,6 +16,7 @@ from policy_service.services.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.exposure import aging_bucket
 from policy_service.services.fingerprint import fingerprint
+from policy_service.services.stop_supply import lift_if_cleared
 from policy_service.services.unit_of_work import UnitOfWork
 
 ZERO = Decimal("0.00")
@@ -104,8 +105,14 @@ def _consume_reservation(
     return consumed
 
 
-def record_payment(uow: UnitOfWork, data: PaymentInput) -> tuple[Payment, bool]:
-    """Apply a payment: principal first, then penalty; returns (payment, created)."""
+def record_payment(
+    uow: UnitOfWork, data: PaymentInput, today: date | None = None
+) -> tuple[Payment, bool]:
+    """Apply a payment: principal first, then penalty; returns (payment, created).
+
+    A stop-supply set by escalation is lifted at once (as of ``today``, default the
+    payment date) when no open invoice still causes it.
+    """
     request_hash = fingerprint(asdict(data))
     try:
         with uow:
@@ -113,7 +120,7 @@ def record_payment(uow: UnitOfWork, data: PaymentInput) -> tuple[Payment, bool]:
             invoice = session.get(Invoice, data.invoice_id)
             if invoice is None:
                 raise NotFound(f"unknown invoice {data.invoice_id!r}")
-            lock_customer(uow, invoice.customer_id)
+            customer = lock_customer(uow, invoice.customer_id)
             session.refresh(invoice)
             existing = session.get(Payment, data.payment_id)
             if existing is not None:
@@ -140,6 +147,7 @@ def record_payment(uow: UnitOfWork, data: PaymentInput) -> tuple[Payment, bool]:
             )
             session.add(payment)
             session.flush()
+            lift_if_cleared(session, customer, today or data.paid_at)
             uow.commit()
             return payment, True
     except IntegrityError:

@@ -77,9 +77,9 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"server exited:\n{log.read_text()}")
         try:
-            if requests.get(f"{base}/readyz", timeout=1).status_code == 200:
+            if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"server not ready in 60 s:\n{log.read_text()}")

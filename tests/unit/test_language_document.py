@@ -158,7 +158,7 @@ def test_document_level_problems_are_errors(doc: Any, field: str) -> None:
 def test_a_document_of_another_kind_is_refused() -> None:
     with pytest.raises(RuleSetInvalid) as caught:
         load_ruleset(document(rule()), kind="overdue_penalty")
-    assert {e.field for e in caught.value.errors} == {"name"}
+    assert "name" in {e.field for e in caught.value.errors}
 
 
 def test_the_ruleset_is_independent_of_the_caller_document() -> None:

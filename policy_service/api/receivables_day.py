@@ -1,0 +1,156 @@
+"""Dunning history, credit reviews, waivers and write-offs, and the aging report (v1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requires
+from policy_service.api.context import services
+from policy_service.api.fields import MoneyString
+from policy_service.api.schemas import InvoiceOut, StrictSchema
+from policy_service.services import adjustments, aging_report, reviews
+
+blp = Blueprint("receivables_day", __name__, url_prefix="/v1",
+                description="Dunning, reviews, waivers, write-offs and aging")
+NOTE = {"required": True, "validate": validate.Length(min=1, max=2000)}
+
+
+class DecisionNoteIn(StrictSchema):
+    note = fields.String(**NOTE)
+
+
+class WaiveIn(StrictSchema):
+    note = fields.String(**NOTE)
+    amount = MoneyString(load_default=None, metadata={"description": "default: all unpaid"})
+
+
+class AgingQuery(Schema):
+    as_of = fields.Date(load_default=None, metadata={"description": "YYYY-MM-DD; default today"})
+
+
+class StepOut(Schema):
+    invoice_id = fields.String()
+    step = fields.String()
+    rule = fields.String()
+    channel = fields.String()
+    on = fields.Date()
+    message_sent = fields.Boolean()
+    actions = fields.List(fields.String())
+
+
+class DunningOut(Schema):
+    steps = fields.List(fields.Nested(StepOut))
+
+
+class IndicatorsOut(Schema):
+    on_time_rate = fields.String()
+    max_days_late = fields.Integer()
+    overdue_amount = MoneyString()
+    utilization = fields.String()
+    oldest_overdue_days = fields.Integer()
+    invoice_count = fields.Integer()
+
+
+class LimitTierOut(Schema):
+    action = fields.String()
+    credit_limit = MoneyString()
+    tier = fields.String()
+
+
+class ReviewOut(Schema):
+    review_id = fields.Integer()
+    review_date = fields.Date()
+    as_of = fields.Date()
+    indicators = fields.Nested(IndicatorsOut)
+    proposal = fields.Nested(LimitTierOut)
+    current = fields.Nested(LimitTierOut)
+    reason = fields.Dict(keys=fields.String(), values=fields.String())
+    status = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    note = fields.String(allow_none=True)
+    ruleset = fields.Dict()
+
+
+class ReviewsOut(Schema):
+    reviews = fields.List(fields.Nested(ReviewOut))
+
+
+@blp.route("/customers/<customer_id>/dunning")
+@requires(*READ_POLICY)
+@blp.response(200, DunningOut)
+def dunning(customer_id: str) -> Any:
+    """Dunning steps done for the customer's invoices, oldest first (one entry per channel)."""
+    return adjustments.dunning_history(services().uow(), customer_id)
+
+
+@blp.route("/customers/<customer_id>/reviews")
+@requires(*READ_POLICY)
+@blp.response(200, ReviewsOut)
+def list_reviews(customer_id: str) -> Any:
+    """Periodic credit reviews with indicators, proposal and status."""
+    return reviews.list_reviews(services().uow(), customer_id)
+
+
+def _decide(customer_id: str, review_id: int, body: dict[str, Any], approve: bool) -> Any:
+    return reviews.decide(services().uow(), customer_id, review_id, approve=approve,
+                          actor=current_principal().name, note=body["note"])
+
+
+@blp.route("/customers/<customer_id>/reviews/<int:review_id>/approve", methods=["POST"])
+@requires(*DECIDE)
+@blp.arguments(DecisionNoteIn)
+@blp.response(200, ReviewOut)
+def approve_review(body: dict[str, Any], customer_id: str, review_id: int) -> Any:
+    """Approve a pending review: its proposed limit and tier are applied to the customer."""
+    return _decide(customer_id, review_id, body, True)
+
+
+@blp.route("/customers/<customer_id>/reviews/<int:review_id>/reject", methods=["POST"])
+@requires(*DECIDE)
+@blp.arguments(DecisionNoteIn)
+@blp.response(200, ReviewOut)
+def reject_review(body: dict[str, Any], customer_id: str, review_id: int) -> Any:
+    """Reject a pending review: the customer stays as it is."""
+    return _decide(customer_id, review_id, body, False)
+
+
+@blp.route("/invoices/<invoice_id>/waive-penalty", methods=["POST"])
+@requires(*DECIDE)
+@blp.arguments(WaiveIn)
+@blp.response(200, InvoiceOut)
+def waive_penalty(body: dict[str, Any], invoice_id: str) -> Any:
+    """Waive the invoice's unpaid penalty (all, or ``amount``), with a note."""
+    app = services()
+    return adjustments.waive_penalty(app.uow(), invoice_id, body.get("amount"), body["note"],
+                                     current_principal().name, app.today())
+
+
+@blp.route("/invoices/<invoice_id>/write-off", methods=["POST"])
+@requires(*DECIDE)
+@blp.arguments(DecisionNoteIn)
+@blp.response(200, InvoiceOut)
+def write_off(body: dict[str, Any], invoice_id: str) -> Any:
+    """Write off an open invoice, with a note."""
+    app = services()
+    return adjustments.write_off(app.uow(), invoice_id, body["note"], current_principal().name,
+                                 app.today())
+
+
+@blp.route("/reports/aging")
+@requires(*READ_POLICY)
+@blp.arguments(AgingQuery, location="query")
+@blp.response(200, description="totals per bucket and class with provisions; "
+              "with Accept: text/csv one row per customer")
+def aging(query: dict[str, Any]) -> Any:
+    """Aging report as of a date (default today)."""
+    app = services()
+    as_of: date = query.get("as_of") or app.today()
+    if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
+        return Response(aging_report.aging_csv(app.uow(), as_of), mimetype="text/csv")
+    return aging_report.aging_report(app.uow(), as_of)

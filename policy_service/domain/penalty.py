@@ -1,0 +1,104 @@
+"""Overdue penalty arithmetic: terms from the overdue_penalty rule set, daily accrual with a cap.
+
+Day D of an invoice accrues when it is more than ``grace_days`` past the due date.
+The base is the principal still unpaid on D (payments dated D count), the day's amount
+is base × daily rate rounded half-up to cents, and the running total never exceeds
+cap percent × the invoice amount (the last day takes what remains under the cap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from policy_service.domain.money import quantize
+from policy_service.language.document import RuleSet
+
+HUNDRED = Decimal(100)
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class PenaltyTerms:
+    """The terms one rule of overdue_penalty gives: grace days, daily rate and cap in percent."""
+
+    rule: str
+    code: str
+    grace_days: int
+    daily_rate_percent: Decimal
+    cap_percent: Decimal
+
+    def cap(self, amount: Decimal) -> Decimal:
+        """The most penalty an invoice of ``amount`` can accrue."""
+        return quantize(amount * self.cap_percent / HUNDRED)
+
+    def daily(self, base: Decimal) -> Decimal:
+        """One day's penalty on ``base``, half-up to cents (before the cap)."""
+        return quantize(base * self.daily_rate_percent / HUNDRED)
+
+    def first_day(self, due_date: date) -> date:
+        """The first day that accrues: the day after the grace days after the due date."""
+        return due_date + timedelta(days=self.grace_days + 1)
+
+
+@dataclass(frozen=True)
+class Accrual:
+    """One day's penalty of one invoice."""
+
+    day: date
+    base: Decimal
+    amount: Decimal
+
+
+def terms_from_then(rule: str, then: Mapping[str, Any]) -> PenaltyTerms:
+    """PenaltyTerms from a validated ``then``."""
+    return PenaltyTerms(rule, str(then["code"]), int(then["grace_days"]),
+                        Decimal(str(then["daily_rate_percent"])), Decimal(str(then["cap_percent"])))
+
+
+def choose_terms(ruleset: RuleSet, matched: Iterable[str]) -> PenaltyTerms | None:
+    """The terms of the first matched rule by (priority, name); the otherwise rule if none."""
+    names = set(matched)
+    rules = sorted((r for r in ruleset.conditional_rules if r.name in names),
+                   key=lambda r: (r.priority, r.name))
+    rule = rules[0] if rules else ruleset.otherwise
+    return None if rule is None else terms_from_then(rule.name, rule.then)
+
+
+def accrue(
+    terms: PenaltyTerms, amount: Decimal, due_date: date, *, accrued: Decimal,
+    after: date | None, through: date, principal_paid_on: Callable[[date], Decimal],
+) -> list[Accrual]:
+    """The new daily accruals from the day after ``after`` (or the first day) through ``through``.
+
+    ``accrued`` is what earlier days already accrued (it counts toward the cap);
+    ``principal_paid_on(day)`` is the principal paid on or before ``day``.
+    """
+    cap = terms.cap(amount)
+    day = terms.first_day(due_date)
+    if after is not None and after >= day:
+        day = after + timedelta(days=1)
+    out: list[Accrual] = []
+    while day <= through and accrued < cap:
+        base = amount - principal_paid_on(day)
+        if base <= 0:
+            break
+        share = min(terms.daily(base), cap - accrued)
+        if share > 0:
+            out.append(Accrual(day, base, share))
+            accrued += share
+        day += timedelta(days=1)
+    return out
+
+
+def paid_by(payments: Iterable[tuple[date, Decimal]]) -> Callable[[date], Decimal]:
+    """``principal_paid_on`` for a list of (paid_at, principal part) payments."""
+    ordered = sorted(payments)
+
+    def principal_paid_on(day: date) -> Decimal:
+        return sum((part for paid_at, part in ordered if paid_at <= day), ZERO)
+
+    return principal_paid_on

@@ -1,0 +1,73 @@
+"""Vocabularies of the account rule sets: overdue penalty, escalation and limit review."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from policy_service.language.vocabulary import (
+    CURRENCIES,
+    DAYS,
+    STATUSES,
+    TIERS,
+    Field,
+    FieldType,
+    Vocabulary,
+)
+
+T = FieldType
+
+
+def _f(name: str, type_: FieldType, en: str, zh: str, allowed: tuple[str, ...] = (),
+       max_abs: int | None = None) -> Field:
+    bound = Decimal(max_abs) if max_abs is not None else None
+    return Field(name, type_, en, zh, allowed, max_abs=bound)
+
+
+_CUSTOMER = (
+    _f("customer.tier", T.STRING, "credit tier: A good, B fair, C poor, D cash in advance",
+       "信用等级：A 良好，B 一般，C 较差，D 预付款", TIERS),
+    _f("customer.status", T.STRING, "customer status", "客户状态", STATUSES),
+)
+
+PENALTY_VOCABULARY = Vocabulary("overdue_penalty", (
+    _f("invoice.amount", T.MONEY, "invoice amount", "发票金额"),
+    _f("invoice.unpaid_principal", T.MONEY, "principal not yet paid", "未付本金"),
+    _f("invoice.currency", T.STRING, "invoice currency", "发票币种", CURRENCIES),
+    *_CUSTOMER,
+))
+
+ESCALATION_VOCABULARY = Vocabulary("escalation", (
+    _f("invoice.days_from_due", T.INTEGER,
+       "days since the due date (negative before it: -7 is a week before)",
+       "距到期日天数（到期前为负数，如 -7 为到期前 7 天）", max_abs=DAYS),
+    _f("invoice.amount", T.MONEY, "invoice amount", "发票金额"),
+    _f("invoice.outstanding", T.MONEY, "unpaid principal plus unpaid, unwaived penalty",
+       "未付本金加未付且未减免的罚款"),
+    _f("invoice.penalty_accrued", T.MONEY, "penalty accrued and neither paid nor waived",
+       "已计提且未支付、未减免的罚款"),
+    _f("invoice.currency", T.STRING, "invoice currency", "发票币种", CURRENCIES),
+    _f("invoice.number", T.STRING, "the invoice id", "发票号"),
+    _f("invoice.due_date", T.STRING, "due date (YYYY-MM-DD)", "到期日（YYYY-MM-DD）"),
+    *_CUSTOMER,
+    _f("customer.name", T.STRING, "customer name", "客户名称"),
+))
+
+REVIEW_VOCABULARY = Vocabulary("limit_review", (
+    _f("review.on_time_rate", T.DECIMAL,
+       "share of the amount of invoices due in the last 365 days paid by the due date (0–1)",
+       "近 365 天到期发票金额中按期支付的比例（0–1）"),
+    _f("review.max_days_late", T.INTEGER,
+       "most days any invoice due in the last 365 days was (or is) paid late",
+       "近 365 天到期发票的最大逾期天数", max_abs=DAYS),
+    _f("review.overdue_amount", T.MONEY, "amount overdue now", "当前逾期金额"),
+    _f("review.oldest_overdue_days", T.INTEGER,
+       "days past due of the oldest overdue invoice now (0 if none)",
+       "当前最早逾期发票的逾期天数（无则为 0）", max_abs=DAYS),
+    _f("review.utilization", T.DECIMAL,
+       "average open principal over the last 365 days divided by the credit limit",
+       "近 365 天平均未付本金 / 信用额度"),
+    _f("review.invoice_count", T.INTEGER, "invoices due in the last 365 days",
+       "近 365 天到期的发票张数"),
+    *_CUSTOMER,
+    _f("customer.credit_limit", T.MONEY, "credit limit", "信用额度"),
+))

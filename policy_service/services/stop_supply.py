@@ -1,0 +1,71 @@
+"""Stop-supply set by escalation and lifted as soon as its cause is gone (also at payment time)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from policy_service.db.models import Customer, Invoice
+from policy_service.domain.escalation import due_steps
+from policy_service.language.document import RuleSet, load_ruleset
+from policy_service.language.reference import matching_rules
+from policy_service.services.account_facts import escalation_facts
+from policy_service.services.rulesets import get_version
+
+ESCALATION = "escalation"
+REASON_PREFIX = "escalation:"
+_parsed: dict[str, RuleSet] = {}
+
+
+def set_by_escalation(customer: Customer) -> bool:
+    """True when the customer's stop-supply was set by escalation (so it lifts by itself)."""
+    return customer.status == "stop_supply" and (customer.status_reason or "").startswith(
+        REASON_PREFIX)
+
+
+def stop(customer: Customer, invoice_id: str, as_of: date) -> bool:
+    """Stop supply to an active customer because of an invoice; True if the status changed."""
+    if customer.status != "active":
+        return False
+    customer.status = "stop_supply"
+    customer.status_reason = f"{REASON_PREFIX} invoice {invoice_id} overdue ({as_of.isoformat()})"
+    return True
+
+
+def lift(customer: Customer, as_of: date) -> bool:
+    """Lift a stop-supply set by escalation; True if the status changed."""
+    if not set_by_escalation(customer):
+        return False
+    customer.status = "active"
+    customer.status_reason = f"{REASON_PREFIX} cause cleared ({as_of.isoformat()})"
+    return True
+
+
+def published_escalation(session: Session) -> RuleSet:
+    """The newest published escalation rule set (parsed once per checksum)."""
+    row = get_version(session, ESCALATION)
+    ruleset = _parsed.get(row.checksum)
+    if ruleset is None:
+        ruleset = _parsed[row.checksum] = load_ruleset(row.document)
+    return ruleset
+
+
+def causes_stop(ruleset: RuleSet, customer: Customer, invoice: Invoice, today: date) -> bool:
+    """Whether an open invoice matches a step whose actions include stop_supply."""
+    facts = escalation_facts(customer, invoice, today)
+    return any("stop_supply" in step.actions
+               for step in due_steps(ruleset, matching_rules(ruleset, facts)))
+
+
+def lift_if_cleared(session: Session, customer: Customer, today: date) -> bool:
+    """After a payment, waiver or write-off: lift stop-supply if no open invoice causes it."""
+    if not set_by_escalation(customer):
+        return False
+    ruleset = published_escalation(session)
+    invoices = session.scalars(select(Invoice).where(
+        Invoice.customer_id == customer.id, Invoice.status == "open"))
+    if any(causes_stop(ruleset, customer, invoice, today) for invoice in invoices):
+        return False
+    return lift(customer, today)

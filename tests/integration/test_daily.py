@@ -1,0 +1,182 @@
+"""`daily`: penalty catch-up, dunning, stop-supply, legal cases, candidates, reviews."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from policy_service.container import Services
+from policy_service.db.models import Tier
+from policy_service.db.models_receivables import (
+    BlacklistCandidate,
+    CreditReview,
+    DunningStep,
+    LegalCase,
+    OutboxMessage,
+    PenaltyAccrual,
+)
+from policy_service.domain.dates import add_months
+from policy_service.services.daily import run_daily
+from tests.integration.receivables_book import (
+    customer,
+    get_customer,
+    get_invoice,
+    invoice,
+    pay,
+    rows,
+    shipped_step_day,
+    shipped_terms,
+    snapshot,
+)
+
+DUE = date(2026, 3, 1)
+
+
+def test_the_policy_example_accrues_the_grace_free_days_at_the_daily_rate(
+        services: Services) -> None:
+    customer(services, tier="B")
+    invoice(services, "I-1", "1000.00", DUE)
+    run_daily(services, DUE + timedelta(days=40))
+    terms = shipped_terms("B", "1000.00")
+    days = 40 - terms.grace_days
+    assert get_invoice(services, "I-1").penalty_accrued == terms.daily(Decimal("1000.00")) * days
+    accruals = rows(services, PenaltyAccrual, invoice_id="I-1")
+    assert [a.day for a in accruals] == [terms.first_day(DUE) + timedelta(days=n)
+                                         for n in range(days)]
+
+
+def test_a_late_run_catches_up_every_day_no_run_covered_exactly_once(services: Services) -> None:
+    customer(services, tier="C")
+    invoice(services, "I-1", "1000.00", DUE)
+    run_daily(services, DUE + timedelta(days=5))
+    run_daily(services, DUE + timedelta(days=25))
+    run_daily(services, DUE + timedelta(days=25))
+    days = [a.day for a in rows(services, PenaltyAccrual, invoice_id="I-1")]
+    assert len(days) == len(set(days)) == 25 - shipped_terms("C", "1000.00").grace_days
+
+
+def test_running_the_same_day_twice_changes_nothing(services: Services) -> None:
+    customer(services, tier="B", today=DUE - timedelta(days=400))
+    invoice(services, "I-1", "1000.00", DUE)
+    invoice(services, "I-2", "500.00", DUE + timedelta(days=5))
+    run_daily(services, DUE + timedelta(days=95))
+    first = snapshot(services)
+    run_daily(services, DUE + timedelta(days=95))
+    assert snapshot(services) == first
+
+
+def test_a_partial_payment_reduces_the_base_of_the_following_days(services: Services) -> None:
+    customer(services, tier="C")
+    invoice(services, "I-1", "1000.00", DUE)
+    pay(services, "P-1", "I-1", "400.00", DUE + timedelta(days=3))
+    run_daily(services, DUE + timedelta(days=6))
+    terms = shipped_terms("C", "1000.00")
+    bases = [a.base for a in rows(services, PenaltyAccrual, invoice_id="I-1")]
+    assert bases[0] == Decimal("1000.00")
+    assert bases[-1] == Decimal("600.00")
+    assert get_invoice(services, "I-1").penalty_accrued == sum(
+        (terms.daily(b) for b in bases), Decimal("0.00"))
+
+
+def test_accrual_stops_at_the_cap(services: Services) -> None:
+    customer(services, tier="C")
+    invoice(services, "I-1", "1000.00", DUE)
+    run_daily(services, DUE + timedelta(days=1000))
+    assert get_invoice(services, "I-1").penalty_accrued == shipped_terms(
+        "C", "1000.00").cap(Decimal("1000.00"))
+
+
+def test_steps_due_at_once_are_all_recorded_but_only_the_most_advanced_message_is_sent(
+        services: Services) -> None:
+    customer(services)
+    invoice(services, "I-1", "1000.00", DUE)
+    run_daily(services, DUE + timedelta(days=shipped_step_day("phone_follow_up")))
+    steps = rows(services, DunningStep, invoice_id="I-1")
+    assert [s.rule for s in steps if s.message_sent] == ["phone_follow_up"]
+    assert len(steps) == 5
+    assert [(m.channel, m.recipient) for m in rows(services, OutboxMessage)] == [
+        ("task", "sales-1")]
+
+
+def test_each_step_happens_at_most_once_and_a_paid_invoice_stops_escalating(
+        services: Services) -> None:
+    customer(services)
+    invoice(services, "I-1", "1000.00", DUE)
+    invoice(services, "I-2", "1000.00", DUE)
+    for day in range(-8, 3):
+        run_daily(services, DUE + timedelta(days=day))
+    pay(services, "P-1", "I-2", "1000.00", DUE + timedelta(days=2))
+    run_daily(services, DUE + timedelta(days=40))
+    rules_1 = [s.rule for s in rows(services, DunningStep, invoice_id="I-1")]
+    rules_2 = [s.rule for s in rows(services, DunningStep, invoice_id="I-2")]
+    assert len(rules_1) == len(set(rules_1)) == 6
+    assert "formal_demand_letter" not in rules_2
+
+
+def test_supply_stops_at_the_stop_step_and_a_full_payment_lifts_it_at_once(
+        services: Services) -> None:
+    customer(services)
+    invoice(services, "I-1", "1000.00", DUE)
+    stop_day = DUE + timedelta(days=shipped_step_day("stop_supply"))
+    run_daily(services, stop_day - timedelta(days=1))
+    assert get_customer(services).status == "active"
+    run_daily(services, stop_day)
+    assert get_customer(services).status == "stop_supply"
+    pay(services, "P-1", "I-1", str(get_invoice(services, "I-1").outstanding), stop_day)
+    assert get_customer(services).status == "active"
+
+
+def test_the_day_lifts_a_stop_whose_cause_is_gone_but_a_back_dated_run_does_not(
+        services: Services) -> None:
+    customer(services)
+    invoice(services, "I-1", "1000.00", DUE)
+    stop_day = DUE + timedelta(days=shipped_step_day("stop_supply"))
+    run_daily(services, stop_day)
+    run_daily(services, stop_day - timedelta(days=10))
+    assert get_customer(services).status == "stop_supply"
+    accrued = get_invoice(services, "I-1").penalty_accrued
+    assert get_invoice(services, "I-1").penalty_accrued == accrued
+    with services.uow() as uow:
+        uow.session.get(type(get_invoice(services, "I-1")), "I-1").status = "written_off"
+        uow.commit()
+    run_daily(services, stop_day + timedelta(days=1))
+    assert get_customer(services).status == "active"
+
+
+def test_a_legal_case_opens_once_at_the_legal_step(services: Services) -> None:
+    customer(services)
+    invoice(services, "I-1", "1000.00", DUE)
+    legal_day = DUE + timedelta(days=shipped_step_day("legal_action"))
+    run_daily(services, legal_day - timedelta(days=1))
+    assert rows(services, LegalCase) == []
+    run_daily(services, legal_day)
+    run_daily(services, legal_day + timedelta(days=1))
+    assert [c.invoice_id for c in rows(services, LegalCase)] == ["I-1"]
+
+
+def test_three_invoices_paid_over_30_days_late_in_a_year_flag_a_blacklist_candidate(
+        services: Services) -> None:
+    customer(services)
+    for n in range(3):
+        due = DUE + timedelta(days=30 * n)
+        invoice(services, f"I-{n}", "100.00", due)
+        pay(services, f"P-{n}", f"I-{n}", "100.00", due + timedelta(days=31 + n))
+    run_daily(services, DUE + timedelta(days=200))
+    assert [(c.customer_id, c.late_invoices) for c in rows(services, BlacklistCandidate)] == [
+        ("C-1", 3)]
+
+
+def test_a_due_review_gets_indicators_and_a_pending_proposal_and_the_date_moves(
+        services: Services) -> None:
+    customer(services, tier="B", today=DUE - timedelta(days=200))
+    review_date = get_customer(services).next_review_date
+    invoice(services, "I-1", "1000.00", review_date - timedelta(days=60))
+    pay(services, "P-1", "I-1", "1000.00", review_date - timedelta(days=61))
+    run_daily(services, review_date)
+    run_daily(services, review_date)
+    (review,) = rows(services, CreditReview)
+    assert (review.status, review.action, review.review_date) == ("pending", "raise", review_date)
+    assert review.indicators["on_time_rate"] == "1.0000"
+    with services.uow() as uow:
+        months = uow.session.get(Tier, "B").review_interval_months
+    assert get_customer(services).next_review_date == add_months(review_date, months)

@@ -1,0 +1,83 @@
+"""Penalty arithmetic with the shipped terms: grace, rate, rounding, cap, catch-up."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from policy_service.domain.penalty import PenaltyTerms, accrue, choose_terms, paid_by
+from policy_service.language.document import load_ruleset_file
+from policy_service.language.reference import matching_rules
+
+RULESET = load_ruleset_file(Path(__file__).resolve().parents[2] / "rules/overdue_penalty.json")
+DUE = date(2026, 3, 1)
+NOTHING_PAID = paid_by([])
+
+
+def terms_for(tier: str) -> PenaltyTerms:
+    facts = {"invoice": {"amount": Decimal("1.00"), "unpaid_principal": Decimal("1.00"),
+                         "currency": "CNY"}, "customer": {"tier": tier, "status": "active"}}
+    terms = choose_terms(RULESET, matching_rules(RULESET, facts))
+    assert terms is not None
+    return terms
+
+
+@pytest.mark.parametrize("tier", ["A", "B", "C", "D"])
+def test_the_grace_days_are_free_and_the_next_day_accrues(tier: str) -> None:
+    terms = terms_for(tier)
+    last_free = DUE + timedelta(days=terms.grace_days)
+    assert accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
+                  through=last_free, principal_paid_on=NOTHING_PAID) == []
+    (first,) = accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
+                      through=last_free + timedelta(days=1), principal_paid_on=NOTHING_PAID)
+    assert first.day == last_free + timedelta(days=1)
+    assert first.amount == terms.daily(Decimal("1000.00"))
+
+
+def test_a_day_rounds_half_up_to_cents() -> None:
+    terms = PenaltyTerms("r", "C", 0, Decimal("0.05"), Decimal("15"))
+    assert terms.daily(Decimal("1010.00")) == Decimal("0.51")
+    assert terms.daily(Decimal("1009.00")) == Decimal("0.50")
+
+
+def test_the_last_day_under_the_cap_takes_only_what_remains() -> None:
+    terms = terms_for("C")
+    cap = terms.cap(Decimal("1000.00"))
+    accrued = cap - Decimal("0.20")
+    (last,) = accrue(terms, Decimal("1000.00"), DUE, accrued=accrued, after=None,
+                     through=DUE + timedelta(days=1000), principal_paid_on=NOTHING_PAID)
+    assert last.amount == Decimal("0.20")
+
+
+def test_catching_up_after_a_gap_equals_accruing_day_by_day() -> None:
+    terms = terms_for("B")
+    payments = paid_by([(DUE + timedelta(days=10), Decimal("300.00"))])
+    through = DUE + timedelta(days=30)
+    at_once = accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
+                     through=through, principal_paid_on=payments)
+    daily, accrued, last = [], Decimal(0), None
+    for n in range(31):
+        day = DUE + timedelta(days=n)
+        new = accrue(terms, Decimal("1000.00"), DUE, accrued=accrued, after=last, through=day,
+                     principal_paid_on=payments)
+        daily += new
+        accrued += sum((a.amount for a in new), Decimal(0))
+        last = day
+    assert at_once == daily
+
+
+def test_a_day_already_accrued_is_never_accrued_again() -> None:
+    terms = terms_for("C")
+    through = DUE + timedelta(days=5)
+    assert accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal("2.50"), after=through,
+                  through=through, principal_paid_on=NOTHING_PAID) == []
+
+
+def test_a_fully_paid_principal_accrues_nothing() -> None:
+    terms = terms_for("C")
+    paid = paid_by([(DUE, Decimal("1000.00"))])
+    assert accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
+                  through=DUE + timedelta(days=20), principal_paid_on=paid) == []

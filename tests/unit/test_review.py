@@ -1,0 +1,51 @@
+"""Review indicators over the last 365 days: on-time rate, days late, overdue, utilization."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from policy_service.domain.review import InvoiceHistory, count_late, days_late, indicators
+
+AS_OF = date(2026, 12, 31)
+D = Decimal
+
+
+def inv(amount: str, due_days_ago: int, payments: list[tuple[int, str]], status: str = "paid",
+        outstanding: str = "0.00") -> InvoiceHistory:
+    due = AS_OF - timedelta(days=due_days_ago)
+    return InvoiceHistory(D(amount), due - timedelta(days=30), due, status, D(outstanding),
+                          tuple((due + timedelta(days=late), D(p)) for late, p in payments))
+
+
+def test_the_on_time_rate_is_the_share_of_amount_paid_by_the_due_date() -> None:
+    found = indicators([inv("300.00", 100, [(0, "300.00")]),
+                        inv("100.00", 50, [(-1, "50.00"), (10, "50.00")])], AS_OF, D("1000.00"))
+    assert found.on_time_rate == D("0.8750")
+    assert found.max_days_late == 10
+    assert found.invoice_count == 2
+
+
+def test_invoices_due_more_than_a_year_ago_do_not_count() -> None:
+    found = indicators([inv("100.00", 366, [(90, "100.00")])], AS_OF, D("1000.00"))
+    assert (found.invoice_count, found.max_days_late, found.on_time_rate) == (0, 0, D("1.0000"))
+
+
+def test_an_open_overdue_invoice_counts_as_late_until_today_and_as_overdue() -> None:
+    found = indicators([inv("200.00", 70, [], "open", "210.00")], AS_OF, D("1000.00"))
+    assert (found.max_days_late, found.oldest_overdue_days) == (70, 70)
+    assert found.overdue_amount == D("210.00")
+    assert found.on_time_rate == D("0.0000")
+
+
+def test_utilization_is_average_open_principal_over_the_year_divided_by_the_limit() -> None:
+    open_all_year = InvoiceHistory(D("500.00"), AS_OF - timedelta(days=400), AS_OF, "open",
+                                   D("500.00"))
+    assert indicators([open_all_year], AS_OF, D("1000.00")).utilization == D("0.5000")
+
+
+def test_late_counts_use_the_day_the_principal_was_fully_paid() -> None:
+    invoice = inv("100.00", 100, [(5, "40.00"), (31, "60.00")])
+    assert days_late(invoice, AS_OF) == 31
+    assert count_late([invoice], AS_OF, more_than=30) == 1
+    assert count_late([invoice], AS_OF, more_than=31) == 0
