@@ -14,6 +14,7 @@ from policy_service.api import (
     ops,
     receivables,
     receivables_day,
+    rule_lifecycle,
     rulesets,
 )
 from policy_service.api.errors import http_exception_body, register_error_handlers
@@ -60,7 +61,7 @@ def create_app(
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp,
-                      receivables_day.blp):
+                      rule_lifecycle.blp, receivables_day.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     register_error_handlers(app)

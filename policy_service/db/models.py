@@ -217,4 +217,6 @@ class User(Base):
 
 # Tables of other areas live in their own modules (models_<area>.py) and are imported
 # here, below Base, so that Base.metadata knows every table.
+from policy_service.db import models_lifecycle  # noqa: E402, F401
+
 from policy_service.db import models_receivables  # noqa: E402, F401  # isort: skip

@@ -1,0 +1,181 @@
+"""What a draft would decide: its test cases, and a replay of recorded credit checks.
+
+Both sides use the reference evaluator and `combine`, so nothing here touches the
+engine or what a worker serves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from policy_service.container import Services
+from policy_service.db.models import CreditCheck
+from policy_service.domain.decision import combine
+from policy_service.language.cases import CASES_SUFFIX, Case, typed_facts
+from policy_service.language.document import RuleSet, load_ruleset
+from policy_service.language.reference import matching_rules
+from policy_service.language.vocabulary import FactsInvalid
+from policy_service.services import rulesets
+from policy_service.services.errors import Invalid
+from policy_service.services.lifecycle import load_draft, log_action
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10000
+EXAMPLES = 20
+
+
+def decide(ruleset: RuleSet, facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The result a rule set gives for typed facts: outcome, codes, conditions, messages."""
+    matched = matching_rules(ruleset, facts)
+    if ruleset.kind != "credit_approval":
+        return {"matched": matched}
+    decision = combine(ruleset, matched, facts)
+    return {
+        "outcome": decision.outcome,
+        "codes": [r.code for r in decision.reasons],
+        "rules": [r.rule for r in decision.reasons],
+        "conditions": [dict(c) for c in decision.conditions],
+        "messages": [dict(r.message) for r in decision.reasons],
+    }
+
+
+def parse_cases(vocab: Any, raw: Any, source: str) -> list[Case]:
+    """Cases in the rules/NAME.cases.json shape, or Invalid naming each bad one."""
+    if not isinstance(raw, list):
+        raise Invalid(f"{source}: cases must be a list", fields={"cases": ["must be a list"]})
+    cases, problems = [], {}
+    for index, item in enumerate(raw):
+        try:
+            if not isinstance(item, Mapping) or not isinstance(item.get("expect"), Mapping):
+                raise FactsInvalid(["a case needs note, facts and expect"])
+            cases.append(Case(str(item.get("note", f"case {index + 1}")),
+                              typed_facts(vocab, item.get("facts") or {}), item["expect"]))
+        except FactsInvalid as exc:
+            problems[f"cases[{index}]"] = exc.problems
+    if problems:
+        raise Invalid(f"{source}: {len(problems)} invalid case(s)", fields=problems)
+    return cases
+
+
+def _failures(expect: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str]:
+    failures = [f"{key}: expected {expect[key]!r}, got {actual.get(key)!r}"
+                for key in ("outcome", "codes", "conditions", "matched")
+                if key in expect and expect[key] != actual.get(key)]
+    for lang, fragments in expect.get("messages_contain", {}).items():
+        text = "\n".join(m.get(lang, "") for m in actual.get("messages", []))
+        failures += [f"{lang} messages lack {f!r}" for f in fragments if f not in text]
+    return failures
+
+
+def run_cases(ruleset: RuleSet, cases: Sequence[Case], source: str) -> list[dict[str, Any]]:
+    """Each case's verdict: passed, expected vs actual, and what failed."""
+    results = []
+    checked = ruleset.kind == "credit_approval"  # other kinds: matched rules only, unchecked
+    for case in cases:
+        actual = decide(ruleset, case.facts)
+        failures = _failures(case.expect, actual) if checked else []
+        results.append({"note": case.note, "source": source,
+                        "passed": not failures if checked else None,
+                        "expected": dict(case.expect), "actual": actual,
+                        "failures": failures})
+    return results
+
+
+def test_draft(app: Services, name: str, draft_id: int, actor: str,
+               cases: list[Any] | None = None) -> dict[str, Any]:
+    """Run rules/NAME.cases.json plus any given cases against the draft; pass/fail per case."""
+    with app.uow() as uow:
+        document = load_draft(uow.session, name, draft_id).document
+    ruleset = load_ruleset(document)
+    path = app.settings.rules_dir / f"{name}{CASES_SUFFIX}"
+    results = []
+    if path.exists():
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        results += run_cases(ruleset, parse_cases(ruleset.vocabulary, raw, path.name), path.name)
+    if cases:
+        results += run_cases(ruleset, parse_cases(ruleset.vocabulary, cases, "request"),
+                             "request")
+    passed = sum(r["passed"] is True for r in results)
+    failed = sum(r["passed"] is False for r in results)
+    log_action(app, name, draft_id, "tested", actor, f"{passed} of {len(results)} cases passed")
+    return {"draft_id": draft_id, "total": len(results), "passed": passed, "failed": failed,
+            "unchecked": len(results) - passed - failed, "cases": results}
+
+
+def backtest_draft(app: Services, name: str, draft_id: int, actor: str,
+                   limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+    """Replay recent decisions' recorded facts through the published version and the draft."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be from 1 to {MAX_LIMIT}", fields={"limit": [f"1..{MAX_LIMIT}"]})
+    with app.uow() as uow:
+        draft = load_draft(uow.session, name, draft_id)
+        published = rulesets.get_version(uow.session, name)
+        rows = recorded_inputs(uow.session, name, limit)
+    result = replay(rows, load_ruleset(draft.document), load_ruleset(published.document))
+    result.update(draft_id=draft_id, published_version=published.version, limit=limit)
+    log_action(app, name, draft_id, "backtested", actor,
+               f"{result['changed']} of {result['replayed']} decisions change vs "
+               f"v{published.version}")
+    return result
+
+
+def recorded_inputs(session: Session, name: str, limit: int) -> list[Row[Any]]:
+    """The newest `limit` decisions of a rule set: ids, recorded facts and outcome."""
+    return list(session.execute(
+        select(CreditCheck.decision_id, CreditCheck.order_id, CreditCheck.facts,
+               CreditCheck.outcome, CreditCheck.ruleset_version)
+        .where(CreditCheck.ruleset_name == name)
+        .order_by(CreditCheck.decided_at.desc(), CreditCheck.decision_id).limit(limit)
+    ))
+
+
+def replay(rows: Sequence[Row[Any]], draft: RuleSet, published: RuleSet) -> dict[str, Any]:
+    """Each recorded input through both sets: how many change, by outcome, with examples."""
+    draft, published = _without_messages(draft), _without_messages(published)
+    by_outcome: Counter[str] = Counter()
+    examples: list[dict[str, Any]] = []
+    replayed = skipped = 0
+    for row in rows:
+        try:
+            facts = typed_facts(draft.vocabulary, row.facts)
+        except FactsInvalid:
+            skipped += 1
+            continue
+        before, after = decide(published, facts), decide(draft, facts)
+        replayed += 1
+        if _summary(before) == _summary(after):
+            continue
+        by_outcome[f"{before.get('outcome')}→{after.get('outcome')}"] += 1
+        if len(examples) < EXAMPLES:
+            examples.append({
+                "decision_id": row.decision_id, "order_id": row.order_id,
+                "recorded": {"outcome": row.outcome, "version": row.ruleset_version},
+                "from": before.get("outcome"), "to": after.get("outcome"),
+                "reasons_from": before.get("codes"), "reasons_to": after.get("codes"),
+                "conditions_from": before.get("conditions"),
+                "conditions_to": after.get("conditions"),
+            })
+    changed = sum(by_outcome.values())
+    return {"replayed": replayed, "skipped": skipped, "changed": changed,
+            "outcome_changed": sum(n for k, n in by_outcome.items()
+                                   if k.split("→")[0] != k.split("→")[1]),
+            "by_outcome": dict(by_outcome), "examples": examples}
+
+
+def _without_messages(ruleset: RuleSet) -> RuleSet:
+    """The same rules with no message templates: a replay compares codes, so skip rendering."""
+    return replace(ruleset, rules=tuple(
+        replace(rule, then={**rule.then, "message": {}}) if "message" in rule.then else rule
+        for rule in ruleset.rules))
+
+
+def _summary(result: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (result.get("outcome"), result.get("codes"), result.get("conditions"),
+            result.get("matched"))
