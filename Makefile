@@ -18,7 +18,9 @@ run: $(STAMP)
 	$(BIN)/policy-service serve --demo
 
 test: $(STAMP)
-	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@# Browser tests drive Debian's Chromium (never a downloaded browser); CJK font for zh screens.
+	dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 tests
 

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from policy_service.admin import init_admin
 from policy_service.api import (
     credit_checks,
     customers,
@@ -65,4 +66,5 @@ def create_app(
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     register_error_handlers(app)
+    init_admin(app, app_services)
     return app

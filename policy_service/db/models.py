@@ -220,3 +220,5 @@ class User(Base):
 from policy_service.db import models_lifecycle  # noqa: E402, F401
 
 from policy_service.db import models_receivables  # noqa: E402, F401  # isort: skip
+
+from policy_service.db import models_admin  # noqa: E402, F401  # isort: skip

@@ -1,0 +1,44 @@
+"""The admin UI at /admin: Flask-Admin screens over the services, behind Flask-Login.
+
+`init_admin(app, services)` is the one call the app factory makes. Code, templates and
+translations live in this package so they install with it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from policy_service.admin import auth, i18n, web
+from policy_service.admin.views import customers, dashboard, decisions, lookup, rules
+from policy_service.container import Services
+
+PACKAGE = Path(__file__).parent
+
+
+def init_admin(app: Flask, services: Services) -> Admin:
+    """Attach the admin UI, its login, CSRF, i18n and database session to `app`."""
+    app.secret_key = web.secret_key(services.settings.instance_path)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    session = web.scoped_admin_session(app, services)
+    web.protect_forms(app)
+    i18n.init_babel(app)
+    auth.init_login(app, services)
+    app.register_blueprint(Blueprint("policy_admin_templates", __name__,
+                                     template_folder=str(PACKAGE / "templates")))
+    admin = Admin(
+        app, name="Policy Service", url="/admin",
+        index_view=dashboard.DashboardView(services, name=i18n.lazy("Dashboard"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="policy/base.html", fluid=True),
+        translations_path=str(PACKAGE / "translations"),
+    )
+    admin.add_view(auth.AuthView(services, name="auth", endpoint="auth", url="/admin/auth"))
+    customers.add_views(admin, services, session)
+    decisions.add_views(admin, services, session)
+    rules.add_views(admin, services, session)
+    lookup.add_views(admin, services)
+    return admin

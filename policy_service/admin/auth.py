@@ -1,0 +1,133 @@
+"""Logins for the admin UI: Flask-Login over the users table, the login form, the locale switch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from policy_service.admin.i18n import LOCALES, lazy
+from policy_service.admin.web import csrf
+from policy_service.container import Services
+from policy_service.db.models import User
+from policy_service.services.access import check_user_password
+
+ADMIN, RISK, AUDITOR, SALES = "admin", "risk_manager", "auditor", "sales"
+STAFF = (ADMIN, RISK, AUDITOR)  # everyone who reads the books
+EVERYONE = (ADMIN, RISK, AUDITOR, SALES)
+
+
+@dataclass
+class AdminUser(UserMixin):
+    """The logged-in person as Flask-Login sees it (a detached copy of the users row)."""
+
+    id: int
+    username: str
+    role: str
+    locale: str
+
+    def get_id(self) -> str:
+        """Flask-Login's session key."""
+        return str(self.id)
+
+
+def role() -> str | None:
+    """The current user's role, or None when nobody is logged in."""
+    return current_user.role if current_user.is_authenticated else None
+
+
+def actor() -> str:
+    """The current user's username (the actor recorded on every change)."""
+    return str(current_user.username)
+
+
+def has_role(*roles: str) -> bool:
+    """True when the logged-in user has one of `roles`."""
+    return role() in roles
+
+
+def init_login(app: Flask, services: Services) -> None:
+    """Flask-Login: users load from the database; anonymous visitors go to the login form."""
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+
+    @manager.user_loader
+    def _load(user_id: str) -> AdminUser | None:
+        with services.database.sessions() as session:
+            row = session.get(User, int(user_id)) if user_id.isdigit() else None
+            return AdminUser(row.id, row.username, row.role, row.locale) if row else None
+
+
+class LoginForm(FlaskForm):
+    """Username and password."""
+
+    username = StringField(lazy("Username"), validators=[DataRequired()])
+    password = PasswordField(lazy("Password"), validators=[DataRequired()])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths under /admin are followed after login."""
+    if target and target.startswith("/admin") and not urlsplit(target).netloc:
+        return target
+    return url_for("admin.index")
+
+
+class AuthView(BaseView):
+    """Login, logout and the language switch (hidden from the menu, open to all)."""
+
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        self.services = services
+        super().__init__(**kwargs)
+
+    def is_visible(self) -> bool:
+        """Not a menu entry."""
+        return False
+
+    @expose("/")
+    def index(self) -> Response:
+        """The login form."""
+        return redirect(url_for(".login"))
+
+    @expose("/login", methods=("GET", "POST"))
+    def login(self) -> Any:
+        """The login form; a wrong password says so and logs nobody in."""
+        form = LoginForm()
+        if form.validate_on_submit():
+            user = check_user_password(self.services.uow(), form.username.data or "",
+                                       form.password.data or "")
+            if user is not None:
+                login_user(AdminUser(user.id, user.username, user.role, user.locale))
+                return redirect(_safe_next(request.args.get("next")))
+            flash(lazy("Unknown user or wrong password."), "error")
+        return self.render("policy/login.html", form=form)
+
+    @expose("/logout", methods=("POST",))
+    def logout(self) -> Response:
+        """Log out (a POST with the CSRF token)."""
+        csrf.protect()
+        logout_user()
+        return redirect(url_for("auth.login"))
+
+    @expose("/locale/<code>", methods=("POST",))
+    def set_locale(self, code: str) -> Response:
+        """Switch the logged-in user's language and remember it on their users row."""
+        csrf.protect()
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        if code not in LOCALES:
+            abort(400)
+        with self.services.uow() as uow:
+            row = uow.session.get(User, int(current_user.id))
+            if row is not None:
+                row.locale = code
+            uow.commit()
+        return redirect(_safe_next(request.form.get("next") or (request.referrer and
+                                   urlsplit(request.referrer).path)))

@@ -1,0 +1,129 @@
+"""Decisions (read-only, filterable, CSV) and held orders (release or reject with a note)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import Admin, expose
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from policy_service.admin import auth
+from policy_service.admin.filters import JsonListContains, between_days
+from policy_service.admin.i18n import _, lazy, pick
+from policy_service.admin.views.base import ReadOnlyModelView
+from policy_service.admin.web import csrf
+from policy_service.container import Services
+from policy_service.db.models import CreditCheck
+from policy_service.services import credit_checks
+from policy_service.services.errors import ServiceError
+
+OUTCOMES = ("approved", "approved_with_conditions", "hold", "declined")
+DECIDERS = (auth.RISK,)
+
+
+def _reasons(_view: Any, _context: Any, model: CreditCheck, _name: str) -> Markup:
+    return Markup("<br>").join(escape(f"{r.get('code')}: {pick(r.get('message'))}")
+                               for r in model.reasons or [])
+
+
+class DecisionView(ReadOnlyModelView):
+    """Every credit check: filters, details with reasons and the explanation, CSV export."""
+
+    column_list = ("decided_at", "order_id", "customer_id", "amount", "currency", "outcome",
+                   "status", "ruleset_version", "reasons")
+    column_labels = {"decided_at": lazy("Decided at"), "order_id": lazy("Order"),  # noqa: RUF012
+                     "customer_id": lazy("Customer"), "amount": lazy("Amount"),
+                     "outcome": lazy("Outcome"), "status": lazy("Status"),
+                     "ruleset_version": lazy("Rule set version"), "reasons": lazy("Reasons")}
+    column_filters = ("customer_id", "order_id", "outcome", "status",
+                      JsonListContains(CreditCheck.matched_rules, lazy("Rule")),
+                      *between_days(CreditCheck.decided_at, lazy("Decided at")))
+    column_searchable_list = ("order_id", "customer_id")
+    column_default_sort = ("decided_at", True)
+    column_formatters = {"reasons": _reasons}  # noqa: RUF012
+    column_export_list = ("decision_id", "decided_at", "order_id", "customer_id", "amount",
+                          "currency", "outcome", "status", "ruleset_name", "ruleset_version",
+                          "matched_rules", "reserved_amount", "exposure_before",
+                          "available_after")
+    column_formatters_export = {"matched_rules": lambda v, c, m, n: " ".join(  # noqa: RUF012
+        m.matched_rules or [])}
+    details_template = "policy/decision_details.html"
+
+
+def _decide_form(_view: Any, _context: Any, model: CreditCheck, _name: str) -> Markup:
+    if not auth.has_role(*DECIDERS):
+        return Markup("")
+    action = url_for("held.decide", decision_id=model.decision_id)
+    return Markup(
+        f'<form method="post" action="{escape(action)}" class="form-inline decide-form">'
+        f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
+        f'<input name="note" class="form-control form-control-sm mr-1" required '
+        f'placeholder="{escape(_("Note"))}">'
+        f'<button name="action" value="release" class="btn btn-sm btn-success mr-1">'
+        f'{escape(_("Release"))}</button>'
+        f'<button name="action" value="reject" class="btn btn-sm btn-danger">'
+        f'{escape(_("Reject"))}</button></form>')
+
+
+class HeldOrdersView(ReadOnlyModelView):
+    """Credit checks on hold and still open; risk managers release or reject them."""
+
+    column_list = ("decided_at", "order_id", "customer_id", "amount", "currency", "reasons",
+                   "decide")
+    column_labels = DecisionView.column_labels | {"decide": lazy("Decide")}
+    column_formatters = {"reasons": _reasons, "decide": _decide_form}  # noqa: RUF012
+    column_default_sort = ("decided_at", False)
+    can_export = False
+    details_template = "policy/decision_details.html"
+
+    def __init__(self, services: Services, *args: Any, **kwargs: Any) -> None:
+        self.services = services
+        super().__init__(*args, **kwargs)
+
+    def get_query(self) -> Any:
+        """Only open holds."""
+        return super().get_query().filter(CreditCheck.outcome == "hold",
+                                          CreditCheck.status == "open")
+
+    def get_count_query(self) -> Any:
+        """Only open holds."""
+        return super().get_count_query().filter(CreditCheck.outcome == "hold",
+                                                CreditCheck.status == "open")
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        if name == "decide":  # the one write here: role and CSRF checked in decide()
+            return super(ReadOnlyModelView, self)._handle_view(name, **kwargs)
+        return super()._handle_view(name, **kwargs)
+
+    @expose("/decide/<decision_id>", methods=("POST",))
+    def decide(self, decision_id: str) -> Any:
+        """Release or reject one hold with a note (risk managers only)."""
+        if not auth.has_role(*DECIDERS):
+            abort(403)
+        csrf.protect()
+        action, note = request.form.get("action"), (request.form.get("note") or "").strip()
+        if action not in ("release", "reject"):
+            abort(400)
+        if not note:
+            flash(_("A note is required."), "error")
+            return redirect(url_for("held.index_view"))
+        decide = credit_checks.release if action == "release" else credit_checks.reject
+        try:
+            decide(self.services, decision_id, note, auth.actor())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Order %(order)s: %(action)s.", order=decision_id,
+                    action=_("released") if action == "release" else _("rejected")), "success")
+        return redirect(url_for("held.index_view"))
+
+
+def add_views(admin: Admin, services: Services, session: Any) -> None:
+    """Register the decisions and held-orders screens."""
+    category = lazy("Credit checks")
+    admin.add_view(HeldOrdersView(services, CreditCheck, session, name=lazy("Held orders"),
+                                  category=category, endpoint="held"))
+    admin.add_view(DecisionView(CreditCheck, session, name=lazy("Decisions"), category=category,
+                                endpoint="decisions"))

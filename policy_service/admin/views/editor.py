@@ -1,0 +1,156 @@
+"""The rule set editor for drafts: one row per rule or raw JSON, and the lifecycle buttons."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+
+from policy_service.admin import auth, ruleform
+from policy_service.admin.i18n import _
+from policy_service.admin.views.base import ProtectedView
+from policy_service.container import Services
+from policy_service.language.kinds import KINDS
+from policy_service.services import backtest, lifecycle, rulesets
+from policy_service.services.errors import Invalid, ServiceError
+
+ACTIONS: dict[str, Callable[..., Any]] = {
+    "submit": lifecycle.submit_draft, "approve": lifecycle.approve_draft,
+    "reject": lifecycle.reject_draft, "rebase": lifecycle.rebase_draft,
+}
+
+
+class DraftEditorView(ProtectedView):
+    """Drafts of every rule set; risk managers edit, test, backtest, submit and approve."""
+
+    write_roles = (auth.RISK,)
+
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        self.services = services
+        super().__init__(**kwargs)
+
+    @expose("/")
+    def index(self) -> Any:
+        """Each rule set, its published version and its drafts."""
+        with self.services.database.sessions() as session:
+            published = {row.name: row.version for row in rulesets.newest_versions(session)}
+        drafts = {name: lifecycle.list_drafts(self.services, name) for name in published}
+        return self.render("policy/drafts.html", published=published, drafts=drafts)
+
+    @expose("/<ruleset>/new", methods=("POST",))
+    def new(self, ruleset: str) -> Any:
+        """A new draft holding the published document."""
+        with self.services.database.sessions() as session:
+            document = rulesets.get_version(session, ruleset).document
+        draft = lifecycle.create_draft(self.services, ruleset, document, auth.actor())
+        return redirect(url_for(".edit", ruleset=ruleset, draft_id=draft["draft_id"]))
+
+    @expose("/<ruleset>/<int:draft_id>")
+    def edit(self, ruleset: str, draft_id: int) -> Any:
+        """The editor with the stored draft."""
+        return self._page(ruleset, draft_id)
+
+    @expose("/<ruleset>/<int:draft_id>/save", methods=("POST",))
+    def save(self, ruleset: str, draft_id: int) -> Any:
+        """Save the rows (or the raw JSON); every error is shown where it is, nothing saved."""
+        return self._check(ruleset, draft_id, store=True)
+
+    @expose("/<ruleset>/<int:draft_id>/validate", methods=("POST",))
+    def validate(self, ruleset: str, draft_id: int) -> Any:
+        """Check the rows (or raw JSON) without saving."""
+        return self._check(ruleset, draft_id, store=False)
+
+    @expose("/<ruleset>/<int:draft_id>/test", methods=("POST",))
+    def test(self, ruleset: str, draft_id: int) -> Any:
+        """Run the rule set's test cases against the stored draft."""
+        result = backtest.test_draft(self.services, ruleset, draft_id, auth.actor())
+        return self._page(ruleset, draft_id, tested=result)
+
+    @expose("/<ruleset>/<int:draft_id>/backtest", methods=("POST",))
+    def backtest(self, ruleset: str, draft_id: int) -> Any:
+        """Replay recent decisions through the draft and the published version."""
+        result = backtest.backtest_draft(self.services, ruleset, draft_id, auth.actor())
+        return self._page(ruleset, draft_id, backtested=result)
+
+    @expose("/<ruleset>/<int:draft_id>/<action>", methods=("POST",))
+    def act(self, ruleset: str, draft_id: int, action: str) -> Any:
+        """Submit, approve, reject (with a note) or rebase; refusals are shown, nothing changes."""
+        if action not in ACTIONS:
+            return self._page(ruleset, draft_id), 404
+        note = (request.form.get("note") or "").strip() or None
+        try:
+            if action == "rebase":
+                lifecycle.rebase_draft(self.services, ruleset, draft_id, auth.actor())
+            else:
+                ACTIONS[action](self.services, ruleset, draft_id, auth.actor(), note)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Draft %(id)s: %(action)s done.", id=draft_id, action=_(action)), "success")
+        return redirect(url_for(".edit", ruleset=ruleset, draft_id=draft_id))
+
+    def _check(self, name: str, draft_id: int, *, store: bool) -> Any:
+        raw = request.form.get("mode") == "json"
+        rows = ruleform.rows_from_form(request.form)
+        description = request.form.get("description", "")
+        problems: list[tuple[int, str, str]] = []
+        if raw:
+            try:
+                document = json.loads(request.form.get("document") or "")
+            except ValueError as exc:
+                return self._page(name, draft_id, raw_text=request.form.get("document"),
+                                  general=[_("Not valid JSON: %(error)s", error=str(exc))]), 422
+        else:
+            document, problems = ruleform.document_from_rows(name, description, rows)
+        try:
+            if problems:
+                raise Invalid("", fields={"rules": []})
+            if store:
+                lifecycle.update_draft(self.services, name, draft_id, document, auth.actor())
+            else:
+                rulesets.compile_document(self.services.rulesets, document)
+        except Invalid as exc:
+            errors = list(exc.fields.get("rules", [])) or ([] if problems else [
+                {"message": exc.message}])
+            shown_rows = ruleform.rows_from_document(document) if raw else rows
+            placed, general = ruleform.located_errors(errors, shown_rows)
+            for index, field, message in problems:
+                placed.setdefault((index, field), []).append(message)
+            return self._page(name, draft_id, rows=shown_rows, description=description,
+                              placed=placed, general=general,
+                              raw_text=request.form.get("document") if raw else None), 422
+        except ServiceError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".edit", ruleset=name, draft_id=draft_id))
+        flash(_("Saved: the draft is valid.") if store else _("Valid: no errors found."),
+              "success")
+        if store:
+            return redirect(url_for(".edit", ruleset=name, draft_id=draft_id))
+        return self._page(name, draft_id, rows=rows, description=description)
+
+    def _page(self, name: str, draft_id: int, *, rows: list[dict[str, Any]] | None = None,
+              description: str | None = None, placed: dict[Any, list[str]] | None = None,
+              general: list[str] | None = None, raw_text: str | None = None,
+              tested: dict[str, Any] | None = None,
+              backtested: dict[str, Any] | None = None) -> Any:
+        draft = lifecycle.get_draft(self.services, name, draft_id)
+        document = draft["document"]
+        kind = KINDS.get(name)
+        return self.render(
+            "policy/editor.html", name=name, draft=draft,
+            rows=rows if rows is not None else ruleform.rows_from_document(document),
+            description=description if description is not None else
+            document.get("description", ""),
+            placed=placed or {}, general=general or [],
+            raw_text=raw_text if raw_text is not None else
+            json.dumps(document, ensure_ascii=False, indent=2),
+            vocabulary=list(kind.vocabulary.values()) if kind else [],
+            editable=self.can_write() and draft["status"] == "draft"
+            and draft["author"] == auth.actor(),
+            may_decide=self.can_write() and draft["status"] == "submitted"
+            and draft["author"] != auth.actor(),
+            tested=tested, backtested=backtested,
+        )

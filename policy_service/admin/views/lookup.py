@@ -1,0 +1,59 @@
+"""What sales may see: a customer's credit status and an order's decision, with reasons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_admin import Admin, expose
+from sqlalchemy import select
+
+from policy_service.admin import auth
+from policy_service.admin.i18n import _, lazy
+from policy_service.admin.views.base import ProtectedView
+from policy_service.container import Services
+from policy_service.db.models import CreditCheck
+from policy_service.services import credit_checks
+from policy_service.services.customers import credit_status
+from policy_service.services.errors import NotFound
+
+
+def order_decision(services: Services, order_id: str) -> dict[str, Any] | None:
+    """The decision on an order (by the order system's id), or None."""
+    with services.database.sessions() as session:
+        check = session.scalars(select(CreditCheck).where(CreditCheck.order_id == order_id)
+                                ).one_or_none()
+        return credit_checks.view(check) if check else None
+
+
+class LookupView(ProtectedView):
+    """Look up a customer's credit status or an order's decision (read-only, every role)."""
+
+    read_roles = auth.EVERYONE
+
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        self.services = services
+        super().__init__(**kwargs)
+
+    @expose("/")
+    def index(self) -> Any:
+        """The two look-up forms and whatever was found."""
+        customer_id = (request.args.get("customer_id") or "").strip()
+        order_id = (request.args.get("order_id") or "").strip()
+        credit, decision, missing = None, None, None
+        if customer_id:
+            try:
+                credit = credit_status(self.services.uow(), customer_id, self.services.today())
+            except NotFound:
+                missing = _("No customer %(id)s.", id=customer_id)
+        if order_id:
+            decision = order_decision(self.services, order_id)
+            if decision is None:
+                missing = _("No decision for order %(id)s.", id=order_id)
+        return self.render("policy/lookup.html", customer_id=customer_id, order_id=order_id,
+                           credit=credit, decision=decision, missing=missing)
+
+
+def add_views(admin: Admin, services: Services) -> None:
+    """Register the look-up screen."""
+    admin.add_view(LookupView(services, name=lazy("Look up"), endpoint="lookup"))

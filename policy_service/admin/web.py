@@ -1,0 +1,73 @@
+"""Web plumbing for the admin: the secret key, CSRF protection and the scoped session."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import scoped_session
+
+from policy_service.container import Services
+
+SECRET_FILE = "secret_key"
+csrf = CSRFProtect()
+
+
+def secret_key(instance_path: Path) -> str:
+    """POLICY_SECRET_KEY, else a key generated once into the instance folder and reused.
+
+    Several workers may start at once: the key is written to a temporary file and linked
+    into place, so every worker ends up reading the same one.
+    """
+    from_env = os.environ.get("POLICY_SECRET_KEY")
+    if from_env:
+        return from_env
+    path = instance_path / SECRET_FILE
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=instance_path, prefix=".secret-")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.chmod(tmp, 0o600)
+            with contextlib.suppress(FileExistsError):  # another worker won: use its key
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
+def protect_forms(app: Flask) -> None:
+    """Flask-WTF CSRF for the admin's own forms; checked explicitly, so /v1 stays exempt.
+
+    Model views validate their SecureForm token themselves; custom admin views call
+    `csrf.protect()` on every POST (see views.base.ProtectedView).
+    """
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+
+
+class AdminSession(scoped_session):  # type: ignore[type-arg]
+    """A scoped session that also answers `.session`, as Flask-Admin 2 expects of its `db`."""
+
+    @property
+    def session(self) -> AdminSession:
+        """Itself: Flask-Admin reads `db.session` just before each query."""
+        return self
+
+
+def scoped_admin_session(app: Flask, services: Services) -> AdminSession:
+    """A thread-scoped session for Flask-Admin's model views, removed at app teardown."""
+    session = AdminSession(services.database.sessions)
+
+    @app.teardown_appcontext
+    def _remove_session(_error: BaseException | None) -> None:
+        session.remove()
+
+    app.extensions["policy_admin_session"] = session
+    return session

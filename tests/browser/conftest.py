@@ -1,0 +1,93 @@
+"""A real `policy-service serve` (SQLite) and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import CLI, Server, _free_port, _wait_ready
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+README_IMAGES = ROOT / "docs" / "img"
+PASSWORD = "browser-test-pass"
+USERS = {"risk1": "risk_manager", "risk2": "risk_manager", "auditor1": "auditor",
+         "sales1": "sales"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests skip (with the reason) only when Chromium is missing and CI is not true."""
+    if CHROMIUM.exists() or os.environ.get("CI", "").lower() == "true":
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: apt-get install -y chromium "
+                                   "(make test does this)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The server on a fresh SQLite database, with one login per test user."""
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'policy.db'}",
+           "POLICY_INSTANCE_PATH": str(tmp / "instance")}
+    env.pop("POLICY_SECRET_KEY", None)
+    port = _free_port()
+    with open(tmp / "server.log", "w") as log:
+        process = subprocess.Popen([CLI, "serve", "--port", str(port), "--workers", "2"],
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(base, process, tmp / "server.log")
+            running = Server(base, env)
+            for name, role in USERS.items():
+                running.cli("users", "create", name, "--role", role, stdin=PASSWORD + "\n")
+            yield running
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium (no Playwright browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def shot(page: Any, name: str, *, readme: bool = False) -> None:
+    """Keep a screenshot as a test artifact (and in docs/img for the README)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if readme:
+        README_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, README_IMAGES / f"admin-{name}.png")
+
+
+def log_in(browser: Any, server: Server, username: str) -> Any:
+    """A new page logged in as `username`."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(10_000)
+    page.goto(f"{server.base_url}/admin/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#who")
+    return page

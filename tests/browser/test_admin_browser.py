@@ -1,0 +1,102 @@
+"""In a real browser: four eyes on a rule change, the auditor's diff, the salesperson's Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from tests.browser.conftest import log_in, shot
+from tests.e2e.conftest import Server
+
+pytestmark = [pytest.mark.browser]
+FLOW: dict[str, Any] = {}
+OVER_LIMIT = "exposure.total + order.amount > customer.credit_limit + customer.collateral"
+
+
+def _api(server: Server) -> dict[str, str]:
+    if "key" not in FLOW:
+        FLOW["key"] = server.key("order_system")
+    return FLOW["key"]
+
+
+def _check(server: Server, order: str, amount: str) -> dict[str, Any]:
+    response = requests.post(f"{server.base_url}/v1/credit-checks", headers=_api(server), json={
+        "order_id": order, "customer_id": "C-WEB", "amount": amount, "currency": "CNY"},
+        timeout=10)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def test_a_risk_manager_sees_the_syntax_error_at_the_field_fixes_it_backtests_and_submits(
+        browser: Any, server: Server) -> None:
+    requests.put(f"{server.base_url}/v1/customers/C-WEB", headers=_api(server), json={
+        "name": "Web Co", "tier": "B", "credit_limit": "1000.00", "currency": "CNY"},
+        timeout=10).raise_for_status()
+    assert _check(server, "SO-WEB-1", "5000.00")["outcome"] == "hold"
+    _check(server, "SO-WEB-2", "100.00")
+    page = log_in(browser, server, "risk1")
+    page.wait_for_selector("#aging-chart svg")
+    shot(page, "dashboard", readme=True)
+    page.goto(f"{server.base_url}/admin/drafts/")
+    page.click("#new-draft-credit_approval")
+    page.wait_for_selector("#rows-form")
+    FLOW["draft_url"] = page.url
+    page.fill('textarea[name="rules-3-when"]', "exposure.total + order.amount >")
+    page.click("#save-rows")
+    error = page.wait_for_selector('tr[data-rule="over_limit"] .field-error[data-field="when"]')
+    assert "expected" in error.inner_text()
+    shot(page, "rule-editor-error", readme=True)
+    page.fill('textarea[name="rules-3-when"]', OVER_LIMIT)
+    english = page.input_value('input[name="rules-3-then.message.en"]')
+    chinese = page.input_value('input[name="rules-3-then.message.zh"]')
+    page.fill('input[name="rules-3-then.message.en"]', "[v2] " + english)
+    page.fill('input[name="rules-3-then.message.zh"]', "[v2] " + chinese)
+    page.click("#save-rows")
+    page.wait_for_selector("text=Saved: the draft is valid.")
+    page.click("#backtest-draft")
+    assert "decisions change" in page.wait_for_selector("#backtest-result").inner_text()
+    shot(page, "rule-editor-backtest")
+    page.click("#submit-draft")
+    page.wait_for_selector("#draft-status:has-text('submitted')")
+
+
+def test_a_second_risk_manager_approves_and_the_next_check_carries_the_new_version(
+        browser: Any, server: Server) -> None:
+    page = log_in(browser, server, "risk2")
+    page.goto(FLOW["draft_url"])
+    page.fill("#approve-draft-note", "four eyes: looks right")
+    page.click("#approve-draft")
+    page.wait_for_selector("text=Published as")
+    shot(page, "rule-editor-approved")
+    decision = _check(server, "SO-WEB-3", "9000.00")
+    FLOW["order"] = "SO-WEB-3"
+    assert decision["ruleset"]["version"] == 2
+    assert any(r["message"]["en"].startswith("[v2]") for r in decision["reasons"])
+
+
+def test_an_auditor_sees_the_diff_and_cannot_change_anything(browser: Any,
+                                                              server: Server) -> None:
+    page = log_in(browser, server, "auditor1")
+    page.goto(f"{server.base_url}/admin/rulehistory/credit_approval/diff?old=1&new=2")
+    changed = page.wait_for_selector("#diff tr.diff-changed")
+    assert "over_limit" in changed.inner_text()
+    shot(page, "rule-history-diff")
+    page.goto(FLOW["draft_url"])
+    assert page.locator("#save-rows, #approve-draft, #submit-draft").count() == 0
+    for path in ("/admin/drafts/credit_approval/new", FLOW["draft_url"] + "/approve",
+                 "/admin/customers/edit/?id=C-WEB"):
+        url = path if path.startswith("http") else server.base_url + path
+        assert page.request.post(url, form={"note": "x"}).status == 403, path
+
+
+def test_a_salesperson_reads_the_reasons_in_chinese(browser: Any, server: Server) -> None:
+    page = log_in(browser, server, "sales1")
+    page.click("#switch-language")
+    page.goto(f"{server.base_url}/admin/lookup/?order_id={FLOW['order']}")
+    reasons = page.wait_for_selector("#decision-reasons").inner_text()
+    assert "[v2] 超出信用额度" in reasons
+    assert "原因" in page.content()
+    shot(page, "sales-lookup-zh")
+    assert page.request.get(f"{server.base_url}/admin/decisions/").status == 403
