@@ -12,6 +12,8 @@ from flask import Blueprint, Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+import policy_service.admin.views.invoices as invoice_views
+import policy_service.admin.views.queues as queue_views
 from policy_service.admin import auth, i18n, web
 from policy_service.admin.views import customers, dashboard, decisions, lookup, rules
 from policy_service.container import Services
@@ -41,4 +43,6 @@ def init_admin(app: Flask, services: Services) -> Admin:
     decisions.add_views(admin, services, session)
     rules.add_views(admin, services, session)
     lookup.add_views(admin, services)
+    queue_views.add_views(admin, services, session)
+    invoice_views.add_views(admin, services, session)
     return admin

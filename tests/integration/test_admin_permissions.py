@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 
 from policy_service.container import Services
 from policy_service.services import lifecycle, rulesets
+from tests.integration.receivables_book import invoice
 from tests.integration.test_admin_support import login, make_users
 
 EVERYONE = {"admin", "risk_manager", "auditor", "sales"}
@@ -49,15 +51,33 @@ def endpoints(decision: str, draft: int) -> list[tuple[str, str, set[str]]]:
         ("GET", "/admin/rulehistory/credit_approval/1", STAFF),
         ("GET", "/admin/rulehistory/credit_approval/diff?old=1&new=1", STAFF),
         ("POST", "/admin/rulehistory/credit_approval/diff", NOBODY),
+        *queue_endpoints(),
+    ]
+
+
+def queue_endpoints() -> list[tuple[str, str, set[str]]]:
+    """The receivables queues: staff read; only risk managers decide, waive or write off."""
+    i = "/admin/invoices/I-1"
+    return [
+        ("GET", "/admin/reviews/", STAFF), ("GET", "/admin/reviews/?page=2", STAFF),
+        ("POST", "/admin/reviews/1/decide", RISK), ("POST", "/admin/reviews/", NOBODY),
+        ("GET", "/admin/stop-supply/", STAFF), ("POST", "/admin/stop-supply/", NOBODY),
+        ("GET", "/admin/legal-cases/", STAFF), ("GET", "/admin/legal-cases/?status=open", STAFF),
+        ("POST", "/admin/legal-cases/", NOBODY),
+        ("GET", "/admin/blacklist/", STAFF), ("POST", "/admin/blacklist/1/decide", RISK),
+        ("GET", "/admin/invoices/", STAFF), ("GET", "/admin/invoices/?customer_id=C-1", STAFF),
+        ("GET", i, STAFF), ("POST", f"{i}/waive-penalty", RISK), ("POST", f"{i}/write-off", RISK),
+        ("GET", f"{i}/write-off", NOBODY),
     ]
 
 
 @pytest.fixture
 def world(services: Services, api: Any) -> dict[str, Any]:
-    """A customer, a held order and a draft; users of every role."""
+    """A customer, a held order, an invoice and a draft; users of every role."""
     api.customer("C-1", credit_limit="1000.00")
     held = api.check("SO-HOLD", "5000.00").get_json()
     assert held["outcome"] == "hold"
+    invoice(services, "I-1", "100.00", date(2026, 3, 1))
     with services.uow() as uow:
         document = rulesets.get_version(uow.session, "credit_approval").document
     draft = lifecycle.create_draft(services, "credit_approval", document, "risk_manager-user")

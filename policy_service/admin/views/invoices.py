@@ -1,0 +1,127 @@
+"""Overdue invoices and one invoice's detail; risk managers waive its penalty or write it off.
+
+Both changes go through services/adjustments.py, exactly as POST /v1/invoices/{id}/waive-penalty
+and /write-off do, so the adjustment, who made it and the note are recorded the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import Admin, expose
+from sqlalchemy import select
+
+from policy_service.admin import auth
+from policy_service.admin.i18n import _, lazy
+from policy_service.admin.views.queues import QueueView, note_or_flash, page_number, paged
+from policy_service.container import Services
+from policy_service.db.models import Customer, Invoice
+from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment, LegalCase
+from policy_service.domain.money import MoneyError, parse_amount
+from policy_service.services import adjustments
+from policy_service.services.account_facts import unpaid_penalty
+from policy_service.services.errors import ServiceError
+from policy_service.services.receivables import invoice_view
+
+
+def safe_back(fallback: str) -> str:
+    """The form's ``next`` when it is a same-site /admin path, else ``fallback``."""
+    target = request.form.get("next") or ""
+    if target.startswith("/admin/") and not urlsplit(target).netloc:
+        return target
+    return fallback
+
+
+class InvoiceView(QueueView):
+    """Open invoices past due (oldest first) and each invoice's penalty, history and actions."""
+
+    @expose("/")
+    def index(self) -> Any:
+        """Overdue open invoices, optionally of one customer (?customer_id=)."""
+        page = page_number()
+        today = self.today()
+        customer_id = (request.args.get("customer_id") or "").strip()
+        query = (select(Invoice, Customer.name)
+                 .join(Customer, Customer.id == Invoice.customer_id)
+                 .where(Invoice.status == "open", Invoice.due_date < today)
+                 .order_by(Invoice.due_date, Invoice.id))
+        if customer_id:
+            query = query.where(Invoice.customer_id == customer_id)
+        with self.services.database.sessions() as session:
+            rows, pages = paged(session, query, page)
+            invoices = [{**invoice_view(invoice, today), "customer_name": name,
+                         "unpaid_penalty": unpaid_penalty(invoice)} for invoice, name in rows]
+        return self.render("policy/invoices.html", invoices=invoices, customer_id=customer_id,
+                           page=page, pages=pages)
+
+    @expose("/<invoice_id>")
+    def detail(self, invoice_id: str) -> Any:
+        """One invoice: amounts, penalty, adjustments, dunning steps and any legal case."""
+        today = self.today()
+        with self.services.database.sessions() as session:
+            invoice = session.get(Invoice, invoice_id)
+            if invoice is None:
+                abort(404)
+            customer = session.get(Customer, invoice.customer_id)
+            shown = {**invoice_view(invoice, today), "unpaid_penalty": unpaid_penalty(invoice),
+                     "penalty_paid": invoice.penalty_paid,
+                     "principal_paid": invoice.principal_paid,
+                     "customer_name": customer.name if customer else "",
+                     "customer_status": customer.status if customer else ""}
+            adjusted = list(session.scalars(select(InvoiceAdjustment).where(
+                InvoiceAdjustment.invoice_id == invoice_id).order_by(InvoiceAdjustment.id)))
+            steps = list(session.scalars(select(DunningStep).where(
+                DunningStep.invoice_id == invoice_id).order_by(DunningStep.done_on,
+                                                               DunningStep.id)))
+            case = session.scalars(select(LegalCase).where(
+                LegalCase.invoice_id == invoice_id)).one_or_none()
+        return self.render("policy/invoice_detail.html", invoice=shown, adjustments=adjusted,
+                           steps=steps, case=case)
+
+    @expose("/<invoice_id>/waive-penalty", methods=("POST",))
+    def waive_penalty(self, invoice_id: str) -> Any:
+        """Waive all (or ``amount`` of) the unpaid penalty, with a note (risk managers only)."""
+        back = safe_back(url_for(".detail", invoice_id=invoice_id))
+        note = note_or_flash()
+        if note is None:
+            return redirect(back)
+        text = (request.form.get("amount") or "").strip()
+        try:
+            amount = parse_amount(text) if text else None
+        except MoneyError as exc:
+            flash(_("Amount: %(error)s", error=str(exc)), "error")
+            return redirect(back)
+        try:
+            result = adjustments.waive_penalty(self.services.uow(), invoice_id, amount, note,
+                                               auth.actor(), self.today())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Invoice %(id)s: penalty waived; outstanding %(amount)s.", id=invoice_id,
+                    amount=result["outstanding"]), "success")
+        return redirect(back)
+
+    @expose("/<invoice_id>/write-off", methods=("POST",))
+    def write_off(self, invoice_id: str) -> Any:
+        """Write off an open invoice, with a note (risk managers only)."""
+        back = safe_back(url_for(".detail", invoice_id=invoice_id))
+        note = note_or_flash()
+        if note is None:
+            return redirect(back)
+        try:
+            adjustments.write_off(self.services.uow(), invoice_id, note, auth.actor(),
+                                  self.today())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Invoice %(id)s: written off.", id=invoice_id), "success")
+        return redirect(back)
+
+
+def add_views(admin: Admin, services: Services, _session: Any) -> None:
+    """Register the overdue-invoice queue with its detail pages."""
+    admin.add_view(InvoiceView(services, name=lazy("Overdue invoices"),
+                               category=lazy("Receivables"), endpoint="admin_invoices",
+                               url="/admin/invoices"))
