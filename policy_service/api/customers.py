@@ -26,7 +26,8 @@ class CustomerResource(MethodView):
         """Create or update a customer."""
         app = services()
         customer, created = customers.upsert_customer(
-            app.uow(), customer_id, customers.CustomerInput(**body), app.today()
+            app.uow(), customer_id, customers.CustomerInput(**body), app.today(),
+            current_principal().name,
         )
         return customer, 201 if created else 200
 

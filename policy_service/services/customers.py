@@ -15,6 +15,7 @@ from policy_service.domain.dates import add_months
 from policy_service.domain.money import SUPPORTED_CURRENCIES
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.exposure import aging, current_exposure
+from policy_service.services.history import CUSTOMER_FIELDS, record_changes
 from policy_service.services.unit_of_work import UnitOfWork
 
 CUSTOMER_STATUSES = ("active", "stop_supply", "blacklisted")
@@ -36,9 +37,10 @@ class CustomerInput:
 
 
 def upsert_customer(
-    uow: UnitOfWork, customer_id: str, data: CustomerInput, today: date
+    uow: UnitOfWork, customer_id: str, data: CustomerInput, today: date,
+    actor: str = "erp sync",
 ) -> tuple[Customer, bool]:
-    """Create or update a customer; returns (customer, created)."""
+    """Create or update a customer, recording each changed field; returns (customer, created)."""
     with uow:
         session = uow.session
         tier = session.get(Tier, data.tier)
@@ -71,6 +73,8 @@ def upsert_customer(
         customer.email = data.email
         customer.phone = data.phone
         customer.collateral_amount = data.collateral_amount
+        if not created:
+            record_changes(session, customer, "customer", customer.id, CUSTOMER_FIELDS, actor)
         uow.commit()
         return customer, created
 
@@ -137,6 +141,8 @@ def set_status(uow: UnitOfWork, customer_id: str, status: str, reason: str, acto
         customer = lock_customer(uow, customer_id)
         customer.status = status
         customer.status_reason = f"{reason.strip()} ({actor})"
+        record_changes(uow.session, customer, "customer", customer.id,
+                       ("status", "status_reason"), actor)
         uow.commit()
         return customer
 

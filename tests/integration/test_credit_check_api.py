@@ -175,3 +175,22 @@ def test_every_decision_records_what_is_needed_to_replay_it(api: Api, services) 
         assert row.matched_rules == ["over_limit"]
         assert row.ruleset_version == 1 and len(row.ruleset_checksum) == 64
         assert row.requested_by == "order_system-key"
+
+
+def test_every_change_to_a_customer_is_recorded_with_who_and_old_and_new(api: Api,
+                                                                          services) -> None:
+    from sqlalchemy import select
+
+    from policy_service.db.models_admin import ChangeRecord
+
+    api.customer(credit_limit="1000.00", tier="B")
+    api.customer(credit_limit="2500.00", tier="A")
+    api.call("PUT", "/v1/customers/C-1/status", role="risk_manager",
+             json={"status": "blacklisted", "reason": "fraud"})
+    with services.uow() as uow:
+        rows = uow.session.scalars(select(ChangeRecord).where(
+            ChangeRecord.entity_id == "C-1").order_by(ChangeRecord.id)).all()
+        changes = {(r.field, r.old_value, r.new_value, r.changed_by) for r in rows}
+    assert ("credit_limit", "1000.00", "2500.00", "order_system-key") in changes
+    assert ("tier", "B", "A", "order_system-key") in changes
+    assert ("status", "active", "blacklisted", "risk_manager-key") in changes

@@ -7,7 +7,6 @@ from typing import Any
 from flask_admin import Admin
 from flask_login import current_user
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session
 from wtforms import DecimalField, validators
 from wtforms.validators import ValidationError
 
@@ -19,38 +18,12 @@ from policy_service.container import Services
 from policy_service.db.models import Customer, Tier
 from policy_service.db.models_admin import ChangeRecord
 from policy_service.services.customers import CUSTOMER_STATUSES
+from policy_service.services.history import CUSTOMER_FIELDS, TIER_FIELDS, record_changes
 
 EDITORS = (auth.ADMIN, auth.RISK)
-CUSTOMER_FIELDS = ("tier", "credit_limit", "collateral_amount", "payment_term_days", "status",
-                   "status_reason", "next_review_date", "owner")
-TIER_FIELDS = ("name_en", "name_zh", "payment_term_days", "review_interval_months",
-               "grace_days")
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(value.code) if isinstance(value, Tier) else str(value)
-
-
-def record_changes(session: Session, model: Any, entity: str, entity_id: str,
-                   fields: tuple[str, ...]) -> int:
-    """Append one history row per changed field (old and new value, who, when)."""
-    state = inspect(model)
-    count = 0
-    for field in fields:
-        history = state.attrs[field].history
-        if not history.has_changes():
-            continue
-        old = history.deleted[0] if history.deleted else None
-        new = history.added[0] if history.added else None
-        if _text(old) == _text(new):
-            continue
-        session.add(ChangeRecord(entity=entity, entity_id=entity_id, field=field,
-                                 old_value=_text(old), new_value=_text(new),
-                                 changed_by=current_user.username))
-        count += 1
-    return count
+# What a risk manager edits here; name, currency and contacts come from the ERP sync.
+EDITABLE_CUSTOMER_FIELDS = ("tier", "credit_limit", "collateral_amount", "payment_term_days",
+                            "status", "status_reason", "next_review_date", "owner")
 
 
 class TierView(SecureModelView):
@@ -66,7 +39,8 @@ class TierView(SecureModelView):
 
     def on_model_change(self, form: Any, model: Tier, is_created: bool) -> None:
         """Record every changed field."""
-        record_changes(self.session, model, "tier", model.code, TIER_FIELDS)
+        record_changes(self.session, model, "tier", model.code, TIER_FIELDS,
+                       current_user.username)
 
 
 class CustomerView(SecureModelView):
@@ -81,7 +55,7 @@ class CustomerView(SecureModelView):
                      "owner": lazy("Owner"), "next_review_date": lazy("Next review")}
     column_searchable_list = ("id", "name")
     column_filters = ("status", "tier_code", "owner", "currency")
-    form_columns = CUSTOMER_FIELDS
+    form_columns = EDITABLE_CUSTOMER_FIELDS
     form_overrides = {"credit_limit": DecimalField,  # noqa: RUF012 - Money is a TypeDecorator
                       "collateral_amount": DecimalField}
     form_choices = {"status": [(s, s) for s in CUSTOMER_STATUSES]}  # noqa: RUF012
@@ -99,7 +73,8 @@ class CustomerView(SecureModelView):
         reason = inspect(model).attrs.status_reason.history
         if status.has_changes() and status.deleted and not reason.has_changes():
             raise ValidationError(_("A status change needs a new reason."))
-        record_changes(self.session, model, "customer", model.id, CUSTOMER_FIELDS)
+        record_changes(self.session, model, "customer", model.id, CUSTOMER_FIELDS,
+                       current_user.username)
 
 
 class ChangeHistoryView(ReadOnlyModelView):

@@ -20,7 +20,6 @@ from sqlalchemy.sql import Select
 from policy_service.admin import auth
 from policy_service.admin.i18n import _, lazy
 from policy_service.admin.views.base import ProtectedView
-from policy_service.admin.views.customers import record_changes
 from policy_service.container import Services
 from policy_service.db.models import Customer, Invoice
 from policy_service.db.models_admin import ChangeRecord
@@ -28,6 +27,7 @@ from policy_service.db.models_receivables import BlacklistCandidate, CreditRevie
 from policy_service.services import reviews
 from policy_service.services.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound, ServiceError
+from policy_service.services.history import record_changes
 
 PAGE_SIZE = 50
 RECENT = 20
@@ -232,7 +232,7 @@ def decide_candidate(services: Services, candidate_id: int, *, blacklist: bool, 
             customer.status = "blacklisted"
             customer.status_reason = f"{reason.strip()} ({actor})"
             record_changes(session, customer, "customer", customer.id,
-                           ("status", "status_reason"))
+                           ("status", "status_reason"), actor)
         decision = "blacklisted" if blacklist else "dismissed"
         session.add_all([
             ChangeRecord(entity=CANDIDATE_ENTITY, entity_id=str(candidate.id), field="status",
