@@ -52,7 +52,7 @@ def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
         _print_demo_access(app_services, host, port)
     app_services.database.dispose()
     prepare_metrics_dir(str(settings.instance_path))
-    click.echo(f"serving on http://{host}:{port}  (OpenAPI: /openapi.json)")
+    click.echo(f"serving on http://{host}:{port}  (admin UI: /admin, OpenAPI: /openapi.json)")
     run_server(host, port, workers, threads)
 
 
