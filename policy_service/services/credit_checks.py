@@ -48,11 +48,8 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
         with app.uow() as uow:
             session = uow.session
             customer = lock_customer(uow, data.customer_id)
-            existing = session.scalars(
-                select(CreditCheck).where(CreditCheck.order_id == data.order_id)
-            ).one_or_none()
-            if existing is not None:
-                return view(_same_request(existing, request_hash))
+            # No look-up of order_id first: its unique constraint makes a repeated order
+            # fail at flush, and the handler below answers with the recorded decision.
             if data.currency != customer.currency:
                 raise Invalid(
                     f"currency {data.currency} differs from the customer's currency "
@@ -88,7 +85,7 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
             session.flush()
             uow.commit()
     except IntegrityError:
-        # Another request decided the same order_id first (on another customer's lock).
+        # This order_id was decided before (a retry, or a concurrent request).
         with app.uow() as uow:
             existing = uow.session.scalars(
                 select(CreditCheck).where(CreditCheck.order_id == data.order_id)
