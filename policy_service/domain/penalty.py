@@ -8,6 +8,7 @@ cap percent × the invoice amount (the last day takes what remains under the cap
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -96,9 +97,19 @@ def accrue(
 
 def paid_by(payments: Iterable[tuple[date, Decimal]]) -> Callable[[date], Decimal]:
     """``principal_paid_on`` for a list of (paid_at, principal part) payments."""
-    ordered = sorted(payments)
+    days: list[date] = []
+    totals: list[Decimal] = []
+    total = ZERO
+    for paid_at, part in sorted(payments):
+        total += part
+        if days and days[-1] == paid_at:
+            totals[-1] = total
+        else:
+            days.append(paid_at)
+            totals.append(total)
 
     def principal_paid_on(day: date) -> Decimal:
-        return sum((part for paid_at, part in ordered if paid_at <= day), ZERO)
+        index = bisect_right(days, day)
+        return totals[index - 1] if index else ZERO
 
     return principal_paid_on

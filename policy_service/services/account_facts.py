@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
-from policy_service.db.models import Customer, Invoice
+from policy_service.db.models import Customer
 from policy_service.domain.review import Indicators
+
+
+class Invoice(Protocol):
+    """What the facts read of an invoice: an ORM Invoice or the day's plain BookInvoice."""
+
+    id: str
+    amount: Decimal
+    currency: str
+    due_date: date
+    principal_paid: Decimal
+    penalty_accrued: Decimal
+    penalty_waived: Decimal
+    penalty_paid: Decimal
+
+    @property
+    def outstanding(self) -> Decimal: ...
 
 
 def _customer(customer: Customer) -> dict[str, Any]:

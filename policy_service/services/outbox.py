@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -26,13 +27,19 @@ def recipient(customer: Customer, channel: str) -> str | None:
             "task": customer.owner or "unassigned"}[channel]
 
 
+def message_row(customer: Customer, key: str, channel: str, subject: str,
+                body: Mapping[str, str], invoice_id: str | None = None) -> dict[str, Any]:
+    """The columns of one pending message (for bulk inserts; ``key`` makes it unique)."""
+    return {"dedupe_key": key, "customer_id": customer.id, "invoice_id": invoice_id,
+            "channel": channel, "recipient": recipient(customer, channel), "subject": subject,
+            "body_zh": body["zh"], "body_en": body["en"], "status": "pending", "attempts": 0,
+            "next_attempt_at": utcnow()}
+
+
 def enqueue(session: Session, customer: Customer, key: str, channel: str, subject: str,
             body: Mapping[str, str], invoice_id: str | None = None) -> OutboxMessage:
     """Queue one message; ``key`` makes it unique (queued at most once)."""
-    message = OutboxMessage(
-        dedupe_key=key, customer_id=customer.id, invoice_id=invoice_id, channel=channel,
-        recipient=recipient(customer, channel), subject=subject, body_zh=body["zh"],
-        body_en=body["en"], status="pending", attempts=0, next_attempt_at=utcnow())
+    message = OutboxMessage(**message_row(customer, key, channel, subject, body, invoice_id))
     session.add(message)
     return message
 

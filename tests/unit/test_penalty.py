@@ -81,3 +81,15 @@ def test_a_fully_paid_principal_accrues_nothing() -> None:
     paid = paid_by([(DUE, Decimal("1000.00"))])
     assert accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
                   through=DUE + timedelta(days=20), principal_paid_on=paid) == []
+
+
+def test_principal_paid_on_a_day_counts_every_payment_dated_on_or_before_it() -> None:
+    payments = [(DUE + timedelta(days=5), Decimal("1.10")), (DUE, Decimal("2.00")),
+                (DUE + timedelta(days=5), Decimal("0.01")), (DUE - timedelta(days=3),
+                                                             Decimal("0.50"))]
+    paid_on = paid_by(payments)
+    for offset in range(-5, 9):
+        day = DUE + timedelta(days=offset)
+        naive = sum((part for paid_at, part in payments if paid_at <= day), Decimal("0.00"))
+        assert paid_on(day) == naive
+    assert paid_on(DUE - timedelta(days=4)) == Decimal("0.00")
