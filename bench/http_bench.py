@@ -124,9 +124,12 @@ def bench_backend(backend: str, seconds: int, workers: int) -> dict:
             wrk(base, 3, script(0))
             bare = wrk(f"{base}/healthz", seconds, None)
             checks = wrk(base, seconds, script(0))
-            # Half of saturation: pace each connection so the total is about checks/2.
+            # Half of saturation: each connection waits `delay` ms after each response, so
+            # the total rate is about CONNECTIONS / (latency + delay); calibrate once.
             half_rate = checks["rps"] / 2
-            delay = max(int(CONNECTIONS * 1000 / half_rate - checks["p50"]), 0)
+            delay = int(CONNECTIONS * 1000 / half_rate)
+            probe = wrk(base, 5, script(delay))
+            delay = max(int(delay * probe["rps"] / half_rate), 1)
             paced = wrk(base, seconds, script(delay))
             return {"backend": backend, "bare": bare, "checks": checks, "paced": paced,
                     "target_rate": half_rate}
