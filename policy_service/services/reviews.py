@@ -19,6 +19,7 @@ from policy_service.domain.review import InvoiceHistory, indicators, propose
 from policy_service.services.account_facts import review_facts
 from policy_service.services.customers import get_customer, lock_customer
 from policy_service.services.errors import Conflict, NotFound
+from policy_service.services.history import record_changes
 from policy_service.services.rulesets import ActiveRuleSet
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -117,6 +118,8 @@ def decide(uow: UnitOfWork, customer_id: str, review_id: int, *, approve: bool, 
             customer.credit_limit = review.proposed_limit
             customer.tier_code = review.proposed_tier
             customer.tier = session.get(Tier, review.proposed_tier)
+            record_changes(session, customer, "customer", customer.id, ("credit_limit", "tier"),
+                           actor)
             review.status = "applied"
         else:
             review.status = "approved" if approve else "rejected"

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from policy_service.db.models import Customer, Invoice
 from policy_service.domain.escalation import due_steps
 from policy_service.language.document import RuleSet, load_ruleset
 from policy_service.language.reference import matching_rules
 from policy_service.services.account_facts import escalation_facts
+from policy_service.services.history import record_changes
 from policy_service.services.rulesets import get_version
 
 ESCALATION = "escalation"
 REASON_PREFIX = "escalation:"
+SYSTEM_ACTOR = "system (escalation rule set)"
 _parsed: dict[str, RuleSet] = {}
 
 
@@ -31,6 +33,7 @@ def stop(customer: Customer, invoice_id: str, as_of: date) -> bool:
         return False
     customer.status = "stop_supply"
     customer.status_reason = f"{REASON_PREFIX} invoice {invoice_id} overdue ({as_of.isoformat()})"
+    _record(customer)
     return True
 
 
@@ -40,7 +43,15 @@ def lift(customer: Customer, as_of: date) -> bool:
         return False
     customer.status = "active"
     customer.status_reason = f"{REASON_PREFIX} cause cleared ({as_of.isoformat()})"
+    _record(customer)
     return True
+
+
+def _record(customer: Customer) -> None:
+    session = object_session(customer)
+    if session is not None:
+        record_changes(session, customer, "customer", customer.id, ("status", "status_reason"),
+                       SYSTEM_ACTOR)
 
 
 def published_escalation(session: Session) -> RuleSet:

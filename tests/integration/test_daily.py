@@ -180,3 +180,28 @@ def test_a_due_review_gets_indicators_and_a_pending_proposal_and_the_date_moves(
     with services.uow() as uow:
         months = uow.session.get(Tier, "B").review_interval_months
     assert get_customer(services).next_review_date == add_months(review_date, months)
+
+
+def test_stop_supply_and_its_lifting_are_in_the_customers_change_history(services) -> None:
+    from sqlalchemy import select
+
+    from policy_service.db.models import Customer
+    from policy_service.db.models_admin import ChangeRecord
+    from policy_service.services import stop_supply
+
+    customer(services, "C-H", tier="B")
+    with services.uow() as uow:
+        row = uow.session.get(Customer, "C-H")
+        assert stop_supply.stop(row, "INV-X", date(2026, 11, 1))
+        uow.commit()
+    with services.uow() as uow:
+        row = uow.session.get(Customer, "C-H")
+        assert stop_supply.lift(row, date(2026, 11, 2))
+        uow.commit()
+    with services.uow() as uow:
+        rows = uow.session.scalars(select(ChangeRecord).where(
+            ChangeRecord.entity_id == "C-H", ChangeRecord.field == "status")
+            .order_by(ChangeRecord.id)).all()
+        assert [(r.old_value, r.new_value, r.changed_by) for r in rows] == [
+            ("active", "stop_supply", stop_supply.SYSTEM_ACTOR),
+            ("stop_supply", "active", stop_supply.SYSTEM_ACTOR)]
