@@ -10,6 +10,7 @@ from policy_service.api.auth import READ_CREDIT, WRITE, current_principal, requi
 from policy_service.api.context import services
 from policy_service.api.schemas import InvoiceIn, InvoiceOut, PaymentIn, PaymentOut
 from policy_service.services import receivables
+from policy_service.services.receivable_classes import current_classifier
 
 blp = Blueprint("receivables", __name__, url_prefix="/v1", description="Invoices and payments")
 
@@ -25,7 +26,8 @@ def create_invoice(body: dict[str, Any]) -> Any:
     invoice, created = receivables.create_invoice(
         app.uow(), receivables.InvoiceInput(**body), current_principal().name
     )
-    return receivables.invoice_view(invoice, app.today()), 201 if created else 200
+    classify = current_classifier(app.uow(), app.rulesets)
+    return receivables.invoice_view(invoice, app.today(), classify), 201 if created else 200
 
 
 @blp.route("/invoices/<invoice_id>")
@@ -34,7 +36,7 @@ def create_invoice(body: dict[str, Any]) -> Any:
 def get_invoice(invoice_id: str) -> Any:
     """An invoice with what is paid, accrued and outstanding."""
     app = services()
-    return receivables.get_invoice(app.uow(), invoice_id, app.today())
+    return receivables.get_invoice(app.uow(), app.rulesets, invoice_id, app.today())
 
 
 @blp.route("/payments", methods=["POST"])

@@ -127,8 +127,8 @@ def reject_review(body: dict[str, Any], customer_id: str, review_id: int) -> Any
 def waive_penalty(body: dict[str, Any], invoice_id: str) -> Any:
     """Waive the invoice's unpaid penalty (all, or ``amount``), with a note."""
     app = services()
-    return adjustments.waive_penalty(app.uow(), invoice_id, body.get("amount"), body["note"],
-                                     current_principal().name, app.today())
+    return adjustments.waive_penalty(app.uow(), app.rulesets, invoice_id, body.get("amount"),
+                                     body["note"], current_principal().name, app.today())
 
 
 @blp.route("/invoices/<invoice_id>/write-off", methods=["POST"])
@@ -138,8 +138,8 @@ def waive_penalty(body: dict[str, Any], invoice_id: str) -> Any:
 def write_off(body: dict[str, Any], invoice_id: str) -> Any:
     """Write off an open invoice, with a note."""
     app = services()
-    return adjustments.write_off(app.uow(), invoice_id, body["note"], current_principal().name,
-                                 app.today())
+    return adjustments.write_off(app.uow(), app.rulesets, invoice_id, body["note"],
+                                 current_principal().name, app.today())
 
 
 @blp.route("/reports/aging")
@@ -152,5 +152,5 @@ def aging(query: dict[str, Any]) -> Any:
     app = services()
     as_of: date = query.get("as_of") or app.today()
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-        return Response(aging_report.aging_csv(app.uow(), as_of), mimetype="text/csv")
-    return aging_report.aging_report(app.uow(), as_of)
+        return Response(aging_report.aging_csv(app.uow(), app.rulesets, as_of), mimetype="text/csv")
+    return aging_report.aging_report(app.uow(), app.rulesets, as_of)

@@ -1,17 +1,28 @@
-"""Receivable classes and provisions (账龄分析, 坏账准备) by days past due."""
+"""Aging buckets and receivable classes with provisions (账龄分析, 坏账准备).
+
+The buckets are the report's fixed columns. Which class an invoice is in and the class's
+provision percent come from the published ``receivable_classes`` rule set: the first
+matched rule by (priority, name), else its otherwise rule. The class names are fixed (they
+are the API's values); the days and percents are data.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from policy_service.domain.money import quantize
 
+if TYPE_CHECKING:
+    from policy_service.language.document import RuleSet
+
 BUCKETS = ("not_due", "1-30", "31-60", "61-90", "91+")
 CLASSES = ("not_due", "in_collection", "doubtful", "bad_debt", "write_off")
-PROVISION_PERCENT = {"not_due": Decimal(0), "in_collection": Decimal(5), "doubtful": Decimal(20),
-                     "bad_debt": Decimal(50), "write_off": Decimal(100)}
 ZERO = Decimal("0.00")
+
+Matcher = Callable[[dict[str, Any]], Iterable[str]]
 
 
 def bucket(days_past_due: int) -> str:
@@ -25,36 +36,75 @@ def bucket(days_past_due: int) -> str:
     return "61-90" if days_past_due <= 90 else "91+"
 
 
-def receivable_class(days_past_due: int, written_off: bool = False) -> str:
-    """not_due ≤ 0, in_collection 1–30, doubtful 31–90, bad_debt 91–180, write_off beyond."""
-    if written_off or days_past_due > 180:
-        return "write_off"
-    if days_past_due <= 0:
-        return "not_due"
-    if days_past_due <= 30:
-        return "in_collection"
-    return "doubtful" if days_past_due <= 90 else "bad_debt"
+@dataclass(frozen=True)
+class ReceivableClass:
+    """The class a rule gives: its name, provision percent and label in zh and en."""
+
+    rule: str
+    name: str
+    provision_percent: Decimal
+    message: Mapping[str, str]
+
+    def provision(self, amount: Decimal) -> Decimal:
+        """The provision for an open amount of this class, half-up to cents."""
+        return quantize(amount * self.provision_percent / 100)
 
 
-def provision(amount: Decimal, klass: str) -> Decimal:
-    """The provision for an open amount of a class, half-up to cents."""
-    return quantize(amount * PROVISION_PERCENT[klass] / 100)
+def class_facts(days_past_due: int, written_off: bool = False) -> dict[str, Any]:
+    """Facts of the receivable_classes vocabulary."""
+    return {"invoice": {"days_past_due": days_past_due, "written_off": written_off}}
+
+
+def class_of(ruleset: RuleSet, matched: Iterable[str]) -> ReceivableClass:
+    """The class of the first matched rule by (priority, name), else of the otherwise rule."""
+    names = set(matched)
+    rules = sorted((r for r in ruleset.conditional_rules if r.name in names),
+                   key=lambda r: (r.priority, r.name))
+    rule = rules[0] if rules else ruleset.otherwise
+    if rule is None:  # the kind requires an otherwise rule; a hand-built set may lack one
+        raise ValueError(f"rule set {ruleset.name} gives no class and has no otherwise rule")
+    then = rule.then
+    return ReceivableClass(rule.name, str(then["class"]),
+                           Decimal(str(then["provision_percent"])), dict(then["message"]))
+
+
+class Classifier:
+    """Classes of invoices by (days past due, written off), one evaluation per distinct pair.
+
+    ``matcher`` evaluates the rule set for facts of its vocabulary (the engine, or the
+    reference evaluator). The vocabulary has just these two facts, so the memo is exact.
+    """
+
+    def __init__(self, ruleset: RuleSet, matcher: Matcher) -> None:
+        self.ruleset = ruleset
+        self._matcher = matcher
+        self._memo: dict[tuple[int, bool], ReceivableClass] = {}
+
+    def __call__(self, days_past_due: int, written_off: bool = False) -> ReceivableClass:
+        """The class of an invoice so many days past due (written off or not)."""
+        key = (days_past_due, written_off)
+        found = self._memo.get(key)
+        if found is None:
+            matched = self._matcher(class_facts(days_past_due, written_off))
+            found = self._memo[key] = class_of(self.ruleset, matched)
+        return found
 
 
 class AgingTotals:
     """Open amounts per bucket and per class with provisions, accumulated invoice by invoice."""
 
-    def __init__(self) -> None:
+    def __init__(self, classify: Callable[[int, bool], ReceivableClass]) -> None:
+        self.classify = classify
         self.buckets = dict.fromkeys(BUCKETS, ZERO)
         self.classes = dict.fromkeys(CLASSES, ZERO)
         self.provisions = dict.fromkeys(CLASSES, ZERO)
 
     def add(self, outstanding: Decimal, days_past_due: int, written_off: bool = False) -> None:
         """Count one invoice's open amount."""
-        klass = receivable_class(days_past_due, written_off)
+        klass = self.classify(days_past_due, written_off)
         self.buckets[bucket(days_past_due)] += outstanding
-        self.classes[klass] += outstanding
-        self.provisions[klass] += provision(outstanding, klass)
+        self.classes[klass.name] += outstanding
+        self.provisions[klass.name] += klass.provision(outstanding)
 
     def merge(self, others: Iterable[AgingTotals]) -> AgingTotals:
         """Add other totals into this one (returns self)."""

@@ -165,6 +165,17 @@ def _header(document: Mapping[str, Any], kind_name: str | None,
     return KINDS[wanted] if isinstance(wanted, str) else None
 
 
+def _otherwise_errors(kind: RuleSetKind, otherwise: str | None) -> list[RuleError]:
+    """The kind's policy on an otherwise rule, checked against the one found (if any)."""
+    if kind.otherwise == "required" and otherwise is None:
+        return [_err("", "rules", f"a {kind.name} rule set needs an otherwise rule, so that "
+                     "every case gets an answer", '"when": "otherwise"')]
+    if kind.otherwise == "forbidden" and otherwise is not None:
+        return [_err(otherwise, "when", f"a {kind.name} rule set takes no otherwise rule",
+                     "an expression")]
+    return []
+
+
 def load_ruleset(document: Any, kind: str | None = None) -> RuleSet:
     """Validate a rule set document (of ``kind``, default its own name) into a RuleSet."""
     if not isinstance(document, Mapping):
@@ -193,6 +204,8 @@ def load_ruleset(document: Any, kind: str | None = None) -> RuleSet:
             rule = _rule(index, raw, rule_kind, errors)
             if rule is not None:
                 rules.append(rule)
+    if rule_kind is not None:
+        errors += _otherwise_errors(rule_kind, otherwise)
     if errors or rule_kind is None:
         raise RuleSetInvalid(errors)
     return RuleSet(str(document["name"]), str(document.get("description", "")), rule_kind.name,

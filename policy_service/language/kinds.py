@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from policy_service.language.checker import RuleError
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, Vocabulary
@@ -16,6 +16,7 @@ CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 PERCENT_PATTERN = re.compile(r"^\d{1,3}(\.\d{1,4})?$")
 
 ThenValidator = Callable[[str, Any], list[RuleError]]
+OtherwisePolicy = Literal["allowed", "required", "forbidden"]
 TemplateFinder = Callable[[Mapping[str, Any]], list[tuple[str, str]]]
 
 
@@ -30,12 +31,18 @@ def message_templates(then: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class RuleSetKind:
-    """What a kind of rule set may say: its vocabulary, its ``then`` and its message templates."""
+    """What a kind of rule set may say: its vocabulary, its ``then`` and its message templates.
+
+    ``otherwise`` says whether a set of this kind may (``allowed``), must (``required``: every
+    fact gets an answer) or must not (``forbidden``: "no rule matched" means nothing) have an
+    otherwise rule.
+    """
 
     name: str
     vocabulary: Vocabulary
     validate_then: ThenValidator
     templates: TemplateFinder = message_templates
+    otherwise: OtherwisePolicy = "allowed"
 
 
 KINDS: dict[str, RuleSetKind] = {}

@@ -1,4 +1,7 @@
-"""The account rule set kinds (overdue_penalty, escalation, limit_review), registered on import."""
+"""The account rule set kinds, registered on import.
+
+overdue_penalty, escalation, limit_review, receivable_classes and blacklist_watch.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from policy_service.domain.aging import CLASSES
 from policy_service.language.checker import RuleError
 from policy_service.language.kinds import (
     CODE_PATTERN,
@@ -17,8 +21,10 @@ from policy_service.language.kinds import (
     validate_message,
 )
 from policy_service.language.vocabularies_account import (
+    BLACKLIST_WATCH_VOCABULARY,
     ESCALATION_VOCABULARY,
     PENALTY_VOCABULARY,
+    RECEIVABLE_CLASSES_VOCABULARY,
     REVIEW_VOCABULARY,
 )
 
@@ -29,6 +35,8 @@ ACTIONS = ("stop_supply", "legal_case")
 REVIEW_ACTIONS = ("raise", "keep", "cut")
 SIGNED_PERCENT = re.compile(r"^-?\d{1,3}(\.\d{1,4})?$")
 MAX_GRACE_DAYS = 3650
+MAX_WINDOW_DAYS = 3650
+MAX_MIN_INVOICES = 1000
 
 
 def _err(rule: str, field: str, message: str, expected: str | None = None) -> RuleError:
@@ -130,9 +138,43 @@ def validate_review_then(rule: str, then: Any) -> list[RuleError]:
             + _int(rule, then, "tier_steps", -3, 3))
 
 
+CLASS_KEYS = ("class", "provision_percent", "message")
+
+
+def validate_class_then(rule: str, then: Any) -> list[RuleError]:
+    """``then`` of receivable_classes: the class (账龄分类), its provision percent, message."""
+    head = _head(rule, then, CLASS_KEYS)
+    if head is not None:
+        return head
+    errors = unknown_keys(rule, "then.", then, CLASS_KEYS)
+    if then.get("class") not in CLASSES:
+        errors.append(_err(rule, "then.class", f"unknown class {then.get('class')!r}",
+                           " | ".join(CLASSES)))
+    return errors + validate_message(rule, then) + _percent(rule, then, "provision_percent")
+
+
+WATCH_KEYS = ("min_invoices", "window_days")
+
+
+def validate_watch_then(rule: str, then: Any) -> list[RuleError]:
+    """``then`` of blacklist_watch: how many matching invoices due within how many days."""
+    head = _head(rule, then, WATCH_KEYS)
+    if head is not None:
+        return head
+    return (unknown_keys(rule, "then.", then, WATCH_KEYS)
+            + _int(rule, then, "min_invoices", 1, MAX_MIN_INVOICES)
+            + _int(rule, then, "window_days", 1, MAX_WINDOW_DAYS))
+
+
 OVERDUE_PENALTY = register_kind(
     RuleSetKind("overdue_penalty", PENALTY_VOCABULARY, validate_penalty_then))
 ESCALATION = register_kind(
     RuleSetKind("escalation", ESCALATION_VOCABULARY, validate_escalation_then))
 LIMIT_REVIEW = register_kind(
     RuleSetKind("limit_review", REVIEW_VOCABULARY, validate_review_then))
+RECEIVABLE_CLASSES = register_kind(
+    RuleSetKind("receivable_classes", RECEIVABLE_CLASSES_VOCABULARY, validate_class_then,
+                otherwise="required"))
+BLACKLIST_WATCH = register_kind(
+    RuleSetKind("blacklist_watch", BLACKLIST_WATCH_VOCABULARY, validate_watch_then,
+                otherwise="forbidden"))

@@ -1,4 +1,4 @@
-"""Vocabularies of the account rule sets: overdue penalty, escalation and limit review."""
+"""Vocabularies of the account rule sets: penalty, escalation, review, classes, blacklist watch."""
 
 from __future__ import annotations
 
@@ -70,4 +70,23 @@ REVIEW_VOCABULARY = Vocabulary("limit_review", (
        "近 365 天到期的发票张数"),
     *_CUSTOMER,
     _f("customer.credit_limit", T.MONEY, "credit limit", "信用额度"),
+))
+
+RECEIVABLE_CLASSES_VOCABULARY = Vocabulary("receivable_classes", (
+    _f("invoice.days_past_due", T.INTEGER,
+       "days since the due date (0 or negative until it has passed; 0 for a paid invoice)",
+       "逾期天数（未到期为 0 或负数；已付清为 0）", max_abs=DAYS),
+    _f("invoice.written_off", T.BOOL, "a risk manager wrote the invoice off",
+       "已由风控经理核销"),
+))
+
+BLACKLIST_WATCH_VOCABULARY = Vocabulary("blacklist_watch", (
+    _f("invoice.days_late", T.INTEGER,
+       "days after the due date the principal was fully paid, or, while unpaid, days past "
+       "due until today (0 if paid on time or not yet due)",
+       "本金付清时距到期日的天数；未付清则为至今的逾期天数（按期付款或未到期为 0）",
+       max_abs=DAYS),
+    _f("invoice.amount", T.MONEY, "invoice amount", "发票金额"),
+    _f("invoice.currency", T.STRING, "invoice currency", "发票币种", CURRENCIES),
+    *_CUSTOMER,
 ))

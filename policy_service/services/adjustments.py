@@ -13,7 +13,9 @@ from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment
 from policy_service.services.account_facts import unpaid_penalty
 from policy_service.services.customers import get_customer, lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
+from policy_service.services.receivable_classes import receivable_classifier
 from policy_service.services.receivables import invoice_view
+from policy_service.services.rulesets import RuleSetRegistry
 from policy_service.services.stop_supply import lift_if_cleared
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -27,8 +29,8 @@ def _locked_invoice(uow: UnitOfWork, invoice_id: str) -> tuple[Any, Invoice]:
     return customer, invoice
 
 
-def waive_penalty(uow: UnitOfWork, invoice_id: str, amount: Decimal | None, note: str,
-                  actor: str, today: date) -> dict[str, Any]:
+def waive_penalty(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str,
+                  amount: Decimal | None, note: str, actor: str, today: date) -> dict[str, Any]:
     """Waive all (or ``amount`` of) the unpaid penalty of an invoice, with a note."""
     with uow:
         customer, invoice = _locked_invoice(uow, invoice_id)
@@ -49,12 +51,13 @@ def waive_penalty(uow: UnitOfWork, invoice_id: str, amount: Decimal | None, note
                                           amount=waived, actor=actor, note=note))
         uow.session.flush()
         lift_if_cleared(uow.session, customer, today)
+        classify = receivable_classifier(registry, uow.session)
         uow.commit()
-        return invoice_view(invoice, today)
+        return invoice_view(invoice, today, classify)
 
 
-def write_off(uow: UnitOfWork, invoice_id: str, note: str, actor: str,
-              today: date) -> dict[str, Any]:
+def write_off(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str, note: str,
+              actor: str, today: date) -> dict[str, Any]:
     """Write off an open invoice (its outstanding amount becomes a 100% provision), with a note."""
     with uow:
         customer, invoice = _locked_invoice(uow, invoice_id)
@@ -66,8 +69,9 @@ def write_off(uow: UnitOfWork, invoice_id: str, note: str, actor: str,
                                           amount=invoice.outstanding, actor=actor, note=note))
         uow.session.flush()
         lift_if_cleared(uow.session, customer, today)
+        classify = receivable_classifier(registry, uow.session)
         uow.commit()
-        return invoice_view(invoice, today)
+        return invoice_view(invoice, today, classify)
 
 
 def dunning_history(uow: UnitOfWork, customer_id: str) -> dict[str, Any]:

@@ -93,7 +93,9 @@ def _context(app: Services, session: Session, as_of: date) -> RunContext:
         as_of=as_of, backdated=latest is not None and as_of < latest, engine=app.engine,
         penalty=app.rulesets.current(session, "overdue_penalty"),
         escalation=app.rulesets.current(session, "escalation"),
-        review=review_context(session, app.rulesets.current(session, "limit_review")))
+        review=review_context(session, app.rulesets.current(session, "limit_review")),
+        classes=app.rulesets.current(session, "receivable_classes"),
+        watch=app.rulesets.current(session, "blacklist_watch"))
 
 
 def run_daily(app: Services, as_of: date, shard: Shard = Shard(), *,
@@ -112,7 +114,8 @@ def run_daily(app: Services, as_of: date, shard: Shard = Shard(), *,
         if not ids:
             continue
         with app.uow() as uow:
-            process(uow.session, ctx, load_books(uow.session, ids, as_of, uow.locks_rows))
+            process(uow.session, ctx, load_books(uow.session, ids, as_of, uow.locks_rows,
+                                                 ctx.history_days))
             uow.commit()
         batches += 1
         if after_batch is not None:

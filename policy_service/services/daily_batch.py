@@ -29,10 +29,10 @@ from policy_service.db.models_receivables import (
     OutboxMessage,
     PenaltyAccrual,
 )
-from policy_service.domain import escalation, penalty
-from policy_service.domain.aging import AgingTotals
+from policy_service.domain import blacklist, escalation, penalty
+from policy_service.domain.aging import AgingTotals, Classifier
 from policy_service.domain.money import to_minor_units
-from policy_service.domain.review import InvoiceHistory, count_late
+from policy_service.domain.review import InvoiceHistory
 from policy_service.engine import RuleEngine
 from policy_service.language.ast import Name, Node
 from policy_service.language.compiler import encode_facts
@@ -43,9 +43,7 @@ from policy_service.services.account_facts import escalation_facts, penalty_fact
 from policy_service.services.reviews import ReviewContext, review_customer
 from policy_service.services.rulesets import ActiveRuleSet
 
-HISTORY_DAYS = 400
-BLACKLIST_LATE_DAYS = 30
-BLACKLIST_MIN_INVOICES = 3
+HISTORY_DAYS = 400  # at least: longer when a blacklist_watch window reaches further back
 IN_CHUNK = 5000  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 
 _INVOICES = Invoice.__table__
@@ -86,11 +84,19 @@ class RunContext:
     penalty: ActiveRuleSet
     escalation: ActiveRuleSet
     review: ReviewContext
+    classes: ActiveRuleSet
+    watch: ActiveRuleSet
     counts: Counter[str] = field(default_factory=Counter)
     memo: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
     paths: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     terms: dict[tuple[str, ...], penalty.PenaltyTerms | None] = field(default_factory=dict)
     steps: dict[tuple[str, ...], list[escalation.Step]] = field(default_factory=dict)
+    classify: Classifier = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The run's receivable classes, memoised per (days past due, written off).
+        self.classify = Classifier(self.classes.compiled.ruleset,
+                                   lambda facts: self.matched(self.classes, facts))
 
     def matched(self, active: ActiveRuleSet, facts: dict[str, Any]) -> list[str]:
         """The engine's matched rules, memoised within the run per value of the facts read.
@@ -112,6 +118,11 @@ class RunContext:
             encoded = encode_facts(active.compiled.ruleset.vocabulary, facts)
             hit = self.memo[key] = self.engine.evaluate(active.name, encoded)
         return hit
+
+    @property
+    def history_days(self) -> int:
+        """How far back (by due date) a book's settled invoices are loaded."""
+        return max(HISTORY_DAYS, blacklist.longest_window(self.watch.compiled.ruleset))
 
     def penalty_terms(self, facts: dict[str, Any]) -> penalty.PenaltyTerms | None:
         """The penalty terms for these facts (one choice per distinct match)."""
@@ -185,14 +196,18 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[start:start + IN_CHUNK]
 
 
-def load_books(session: Session, ids: list[str], as_of: date, lock: bool) -> list[Book]:
-    """Load a batch of customers (locked on PostgreSQL) with everything the day needs."""
+def load_books(session: Session, ids: list[str], as_of: date, lock: bool,
+               history_days: int = HISTORY_DAYS) -> list[Book]:
+    """Load a batch of customers (locked on PostgreSQL) with everything the day needs.
+
+    That is every open invoice and every other invoice due in the last ``history_days``.
+    """
     query = select(Customer).where(Customer.id.in_(ids)).order_by(Customer.id)
     if lock:
         query = query.with_for_update(of=Customer)
     books = {c.id: Book(c) for c in session.scalars(query)}
     t = _INVOICES.c
-    relevant = or_(t.status == "open", t.due_date > as_of - timedelta(days=HISTORY_DAYS))
+    relevant = or_(t.status == "open", t.due_date > as_of - timedelta(days=history_days))
     owner: dict[str, Book] = {}
     for row in session.execute(
             select(t.id, t.customer_id, t.amount, t.currency, t.issue_date, t.due_date,
@@ -306,13 +321,15 @@ def histories(book: Book) -> list[InvoiceHistory]:
 
 
 def flag_blacklist(ctx: RunContext, book: Book, out: Writes) -> None:
-    """Flag a customer with too many invoices far too late within a year (once)."""
+    """Flag a customer whose late invoices reach a blacklist_watch rule's count (once)."""
     if book.flagged or book.customer.status == "blacklisted":
         return
-    late = count_late(histories(book), ctx.as_of, BLACKLIST_LATE_DAYS)
-    if late >= BLACKLIST_MIN_INVOICES:
+    customer = {"tier": book.customer.tier_code, "status": book.customer.status}
+    found = blacklist.flag(ctx.watch.compiled.ruleset, histories(book), book.customer.currency,
+                           customer, ctx.as_of, lambda facts: ctx.matched(ctx.watch, facts))
+    if found is not None:
         out.candidates.append({"customer_id": book.customer.id, "flagged_on": ctx.as_of,
-                               "late_invoices": late, "status": "pending"})
+                               "late_invoices": found.late_invoices, "status": "pending"})
         book.flagged = True
         ctx.counts["blacklist_candidates"] += 1
 
@@ -321,7 +338,7 @@ def age(ctx: RunContext, book: Book, out: Writes) -> None:
     """Snapshot the customer's aging and provision as of the run's date (once per date)."""
     if book.aged:
         return
-    totals = AgingTotals()
+    totals = AgingTotals(ctx.classify)
     for invoice in book.invoices:
         if invoice.status == "open":
             totals.add(invoice.outstanding, (ctx.as_of - invoice.due_date).days)

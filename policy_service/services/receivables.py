@@ -12,10 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, CreditCheckEvent, Invoice, Payment
+from policy_service.domain.aging import Classifier
 from policy_service.services.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
-from policy_service.services.exposure import aging_bucket
 from policy_service.services.fingerprint import fingerprint
+from policy_service.services.receivable_classes import receivable_classifier
+from policy_service.services.rulesets import RuleSetRegistry
 from policy_service.services.stop_supply import lift_if_cleared
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -158,17 +160,18 @@ def record_payment(
             return _replay(existing, request_hash, "payment_id"), False
 
 
-def get_invoice(uow: UnitOfWork, invoice_id: str, today: date) -> dict[str, Any]:
+def get_invoice(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str, today: date
+                ) -> dict[str, Any]:
     """GET /v1/invoices/{id}."""
     with uow:
         invoice = uow.session.get(Invoice, invoice_id)
         if invoice is None:
             raise NotFound(f"unknown invoice {invoice_id!r}")
-        return invoice_view(invoice, today)
+        return invoice_view(invoice, today, receivable_classifier(registry, uow.session))
 
 
-def invoice_view(invoice: Invoice, today: date) -> dict[str, Any]:
-    """The contract's invoice body."""
+def invoice_view(invoice: Invoice, today: date, classify: Classifier) -> dict[str, Any]:
+    """The contract's invoice body; its class (账龄分类) from the receivable_classes rules."""
     days_past_due = max((today - invoice.due_date).days, 0) if invoice.status == "open" else 0
     return {
         "invoice_id": invoice.id,
@@ -183,19 +186,9 @@ def invoice_view(invoice: Invoice, today: date) -> dict[str, Any]:
         "penalty_waived": invoice.penalty_waived,
         "outstanding": invoice.outstanding,
         "days_past_due": days_past_due,
-        "class": receivable_class(invoice, days_past_due),
+        "class": classify(days_past_due, invoice.status == "written_off").name,
         "status": invoice.status,
     }
-
-
-def receivable_class(invoice: Invoice, days_past_due: int) -> str:
-    """账龄分类 of policy.md."""
-    if invoice.status == "written_off" or days_past_due > 180:
-        return "write_off"
-    bucket = aging_bucket(days_past_due)
-    return {"not_due": "not_due", "1-30": "in_collection"}.get(
-        bucket, "doubtful" if days_past_due <= 90 else "bad_debt"
-    )
 
 
 def _replay(existing: Any, request_hash: str, key: str) -> Any:

@@ -20,7 +20,8 @@ from policy_service.db.models_receivables import (
     OutboxMessage,
     PenaltyAccrual,
 )
-from policy_service.domain import penalty
+from policy_service.domain import blacklist, penalty
+from policy_service.domain.aging import ReceivableClass, class_facts, class_of
 from policy_service.language.document import load_ruleset_file
 from policy_service.language.reference import matching_rules
 from policy_service.services.customers import CustomerInput, upsert_customer
@@ -72,6 +73,20 @@ def shipped_step_day(rule: str) -> int:
     """The day (relative to due) in a shipped escalation rule's ``when``: ``… >= N``."""
     when = load_ruleset_file(RULES / "escalation.json").rule(rule).source
     return int(when.split(">=")[1])
+
+
+def shipped_class(days_past_due: int, written_off: bool = False) -> ReceivableClass:
+    """The class (and provision) the shipped receivable_classes rule set gives an invoice."""
+    ruleset = load_ruleset_file(RULES / "receivable_classes.json")
+    return class_of(ruleset, matching_rules(ruleset, class_facts(days_past_due, written_off)))
+
+
+def shipped_watch() -> tuple[int, blacklist.Watch]:
+    """The shipped blacklist_watch rule: days late beyond which an invoice counts
+    (its ``when``: ``invoice.days_late > N``), and how many within how many days."""
+    ruleset = load_ruleset_file(RULES / "blacklist_watch.json")
+    (watch,) = blacklist.watches(ruleset)
+    return int(ruleset.rule(watch.rule).source.split(">")[1]), watch
 
 
 def get_invoice(app: Services, invoice_id: str) -> Invoice:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from policy_service.db.models_receivables import (
     PenaltyAccrual,
 )
 from policy_service.domain.dates import add_months
+from policy_service.services import rulesets
 from policy_service.services.daily import run_daily
 from tests.integration.receivables_book import (
     customer,
@@ -26,6 +28,7 @@ from tests.integration.receivables_book import (
     rows,
     shipped_step_day,
     shipped_terms,
+    shipped_watch,
     snapshot,
 )
 
@@ -154,16 +157,40 @@ def test_a_legal_case_opens_once_at_the_legal_step(services: Services) -> None:
     assert [c.invoice_id for c in rows(services, LegalCase)] == ["I-1"]
 
 
-def test_three_invoices_paid_over_30_days_late_in_a_year_flag_a_blacklist_candidate(
-        services: Services) -> None:
-    customer(services)
-    for n in range(3):
+def _late_book(services: Services, count: int, days_late: int) -> None:
+    """``count`` invoices of C-1 due a month apart, each paid ``days_late`` days late."""
+    for n in range(count):
         due = DUE + timedelta(days=30 * n)
         invoice(services, f"I-{n}", "100.00", due)
-        pay(services, f"P-{n}", f"I-{n}", "100.00", due + timedelta(days=31 + n))
-    run_daily(services, DUE + timedelta(days=200))
+        pay(services, f"P-{n}", f"I-{n}", "100.00", due + timedelta(days=days_late))
+
+
+def test_enough_invoices_paid_too_late_in_the_window_flag_a_blacklist_candidate(
+        services: Services) -> None:
+    late_days, watch = shipped_watch()
+    customer(services)
+    _late_book(services, watch.min_invoices, late_days + 1)
+    run_daily(services, DUE + timedelta(days=30 * watch.min_invoices + late_days))
     assert [(c.customer_id, c.late_invoices) for c in rows(services, BlacklistCandidate)] == [
-        ("C-1", 3)]
+        ("C-1", watch.min_invoices)]
+
+
+def test_invoices_paid_exactly_at_the_late_threshold_flag_no_one(services: Services) -> None:
+    late_days, watch = shipped_watch()
+    customer(services)
+    _late_book(services, watch.min_invoices, late_days)
+    run_daily(services, DUE + timedelta(days=30 * watch.min_invoices + late_days))
+    assert rows(services, BlacklistCandidate) == []
+
+
+def test_late_invoices_that_fell_due_before_the_window_flag_no_one(services: Services) -> None:
+    late_days, watch = shipped_watch()
+    customer(services, today=DUE - timedelta(days=400))
+    _late_book(services, watch.min_invoices, late_days + 1)
+    run_daily(services, DUE + timedelta(days=watch.window_days))
+    assert rows(services, BlacklistCandidate) == []
+    run_daily(services, DUE + timedelta(days=watch.window_days - 1))
+    assert len(rows(services, BlacklistCandidate)) == 1
 
 
 def test_a_due_review_gets_indicators_and_a_pending_proposal_and_the_date_moves(
@@ -205,3 +232,21 @@ def test_stop_supply_and_its_lifting_are_in_the_customers_change_history(service
         assert [(r.old_value, r.new_value, r.changed_by) for r in rows] == [
             ("active", "stop_supply", stop_supply.SYSTEM_ACTOR),
             ("stop_supply", "active", stop_supply.SYSTEM_ACTOR)]
+
+
+def test_a_published_blacklist_watch_version_changes_who_is_flagged_without_code(
+        services: Services) -> None:
+    late_days, watch = shipped_watch()
+    customer(services)
+    _late_book(services, watch.min_invoices - 1, late_days + 1)
+    as_of = DUE + timedelta(days=30 * watch.min_invoices + late_days)
+    with services.uow() as uow:
+        document = copy.deepcopy(dict(
+            rulesets.get_version(uow.session, "blacklist_watch").document))
+        document["rules"][0]["then"]["min_invoices"] = watch.min_invoices - 1
+        rulesets.publish(uow.session, services.rulesets, document, author="rm",
+                         approved_by="rm2", note="one fewer late invoice is enough")
+        uow.commit()
+    run_daily(services, as_of)
+    assert [(c.customer_id, c.late_invoices) for c in rows(services, BlacklistCandidate)] == [
+        ("C-1", watch.min_invoices - 1)]

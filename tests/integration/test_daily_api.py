@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
+from decimal import Decimal
 
 from policy_service.container import Services
+from policy_service.db.models import Invoice
+from policy_service.db.models_receivables import AgingSnapshot
+from policy_service.services import rulesets
 from policy_service.services.daily import run_daily
 from tests.conftest import Api
-from tests.integration.receivables_book import customer, get_customer, invoice, shipped_step_day
+from tests.integration.receivables_book import (
+    customer,
+    get_customer,
+    invoice,
+    rows,
+    shipped_class,
+    shipped_step_day,
+)
 
 DUE = date(2026, 3, 1)
 
@@ -74,7 +86,8 @@ def test_writing_off_lifts_a_stop_supply_and_cannot_be_done_twice(services: Serv
     overdue_book(services, shipped_step_day("stop_supply"))
     assert get_customer(services).status == "stop_supply"
     done = api.call("POST", "/v1/invoices/I-1/write-off", "risk_manager", json={"note": "gone"})
-    assert (done.status_code, done.get_json()["class"]) == (200, "write_off")
+    assert (done.status_code, done.get_json()["class"]) == (
+        200, shipped_class(0, written_off=True).name)
     assert get_customer(services).status == "active"
     assert api.call("POST", "/v1/invoices/I-1/write-off", "risk_manager",
                     json={"note": "x"}).status_code == 409
@@ -88,13 +101,56 @@ def test_the_aging_report_gives_totals_with_provisions_as_json_and_rows_as_csv(
     body = api.call("GET", "/v1/reports/aging?as_of=2026-04-15", "auditor").get_json()
     (totals,) = body["totals"]
     outstanding = api.call("GET", "/v1/invoices/I-1", "auditor").get_json()["outstanding"]
+    klass = shipped_class(45)
     assert totals["buckets"]["31-60"] == outstanding
-    assert totals["classes"]["doubtful"]["amount"] == outstanding
+    assert totals["classes"][klass.name]["amount"] == outstanding
+    provision = klass.provision(Decimal(outstanding))
+    assert totals["classes"][klass.name]["provision"] == totals["provision"] == str(provision)
     csv = api.client.get("/v1/reports/aging?as_of=2026-04-15",
                          headers={**api.keys["risk_manager"], "Accept": "text/csv"})
     assert csv.mimetype == "text/csv"
     lines = csv.get_data(as_text=True).splitlines()
     assert lines[0].startswith("customer_id,") and lines[1].startswith("C-1,")
+    assert lines[1].endswith(f",{provision}")
     bad = api.call("GET", "/v1/reports/aging?as_of=2026-02-30", "auditor")
     assert bad.status_code == 422 and "as_of" in bad.get_json()["error"]["fields"]
     assert api.call("GET", "/v1/reports/aging", "sales").status_code == 403
+
+
+def test_the_daily_aging_snapshot_holds_the_shipped_provision_of_each_open_invoice(
+        services: Services) -> None:
+    as_of = DUE + timedelta(days=45)
+    days_past_due = {"I-1": 45, "I-2": 145, "I-3": 5, "I-4": -20}
+    customer(services)
+    for invoice_id, days in days_past_due.items():
+        invoice(services, invoice_id, "1000.00", as_of - timedelta(days=days))
+    run_daily(services, as_of)
+    (snapshot,) = rows(services, AgingSnapshot)
+    with services.uow() as uow:
+        expected = sum((shipped_class(days).provision(uow.session.get(Invoice, i).outstanding)
+                        for i, days in days_past_due.items()), Decimal("0.00"))
+    assert snapshot.provision == expected > 0
+
+
+def test_a_published_receivable_classes_version_changes_classes_and_provisions_without_code(
+        services: Services, api: Api) -> None:
+    overdue_book(services, 45)
+    with services.uow() as uow:
+        document = copy.deepcopy(dict(rulesets.get_version(uow.session,
+                                                           "receivable_classes").document))
+    for rule in document["rules"]:
+        if rule["then"]["class"] == "doubtful":
+            rule["when"] = "invoice.days_past_due > 60"
+        if rule["then"]["class"] == "in_collection":
+            rule["then"]["provision_percent"] = "7.5"
+    with services.uow() as uow:
+        rulesets.publish(uow.session, services.rulesets, document, author="rm",
+                         approved_by="rm2", note="doubtful from day 61; 7.5% in collection")
+        uow.commit()
+    assert api.call("GET", "/v1/invoices/I-1", "auditor").get_json()["class"] == "in_collection"
+    body = api.call("GET", "/v1/reports/aging?as_of=2026-04-15", "auditor").get_json()
+    (totals,) = body["totals"]
+    outstanding = Decimal(totals["classes"]["in_collection"]["amount"])
+    assert outstanding > 0 and totals["classes"]["doubtful"]["amount"] == "0.00"
+    assert Decimal(totals["provision"]) == (outstanding * Decimal("0.075")).quantize(
+        Decimal("0.01"), rounding="ROUND_HALF_UP")

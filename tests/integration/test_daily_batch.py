@@ -44,6 +44,10 @@ def test_the_rule_sets_name_the_facts_their_memo_is_keyed_on() -> None:
         ("invoice", "days_from_due"),)
     assert condition_paths(load_ruleset_file(RULES / "overdue_penalty.json")) == (
         ("customer", "tier"),)
+    assert condition_paths(load_ruleset_file(RULES / "receivable_classes.json")) == (
+        ("invoice", "days_past_due"), ("invoice", "written_off"))
+    assert condition_paths(load_ruleset_file(RULES / "blacklist_watch.json")) == (
+        ("invoice", "days_late"),)
 
 
 def test_invoices_agreeing_on_the_facts_the_rules_read_share_one_evaluation(
@@ -62,8 +66,10 @@ def test_invoices_agreeing_on_the_facts_the_rules_read_share_one_evaluation(
         process(uow.session, ctx, load_books(uow.session, ["C-1", "C-2"], as_of,
                                              uow.locks_rows))
         uow.commit()
-    # two distinct days from due (10 and 50), one tier
-    assert counting.calls == Counter({"escalation": 2, "overdue_penalty": 1})
+    # two distinct days from due (10 and 50), one tier; the aging classes and the blacklist
+    # watch likewise see two distinct days past due / days late
+    assert counting.calls == Counter({"escalation": 2, "overdue_penalty": 1,
+                                      "receivable_classes": 2, "blacklist_watch": 2})
     assert ctx.counts["penalty_days"] == 6 * 10 + 50
 
 

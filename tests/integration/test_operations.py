@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sqlalchemy import select
+
 from policy_service.api.app import create_app
 from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.db.models import RuleSetVersion
 from policy_service.services import rulesets
-from tests.conftest import RULES_DIR, Api
+from tests.conftest import RULES_DIR, Api, _empty
 
 
 def _document() -> dict:
@@ -107,3 +109,34 @@ def test_publishing_an_invalid_document_is_refused_with_located_errors(services)
         assert located["field"] == "when" and located["column"] > 1
     with services.uow() as uow:
         assert rulesets.get_version(uow.session, "credit_approval").version == 1
+
+
+def test_a_rule_set_newly_shipped_is_seeded_as_version_1_on_the_next_start_of_an_existing_database(
+        database_url: str, tmp_path: Path) -> None:
+    older = tmp_path / "rules"
+    older.mkdir()
+    new = {"receivable_classes", "blacklist_watch"}
+    for path in RULES_DIR.glob("*.json"):
+        if path.name.split(".")[0] not in new:
+            (older / path.name).write_bytes(path.read_bytes())
+    before = Services.build(Settings(database_url=database_url, instance_path=tmp_path / "a",
+                                     rules_dir=older))
+    _empty(before)
+    assert new.isdisjoint(before.bootstrap())
+    with before.uow() as uow:  # a risk manager has moved an older set on meanwhile
+        document = rulesets.get_version(uow.session, "escalation").document
+        rulesets.publish(uow.session, before.rulesets, dict(document), author="rm",
+                         approved_by="rm2")
+        uow.commit()
+    before.database.dispose()
+    after = Services.build(Settings(database_url=database_url, instance_path=tmp_path / "b",
+                                    rules_dir=RULES_DIR))
+    assert set(after.bootstrap()) == new
+    assert after.bootstrap() == []
+    with after.uow() as uow:
+        versions = {(row.name, row.version, row.author) for row in
+                    uow.session.scalars(select(RuleSetVersion))}
+    assert {(name, 1, rulesets.SHIPPED_AUTHOR) for name in new} <= versions
+    assert ("escalation", 2, "rm") in versions
+    assert len([v for v in versions if v[0] == "escalation"]) == 2
+    after.database.dispose()

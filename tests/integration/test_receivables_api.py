@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.conftest import Api
+from tests.integration.receivables_book import shipped_class
 
 
 def _invoice(api: Api, invoice_id: str, amount: str, due: date, **fields) -> dict:
@@ -91,4 +92,6 @@ def test_the_credit_view_shows_exposure_overdue_and_aging(api: Api) -> None:
     assert credit["aging"] == {"not_due": "100.00", "1-30": "200.00", "31-60": "300.00",
                                "61-90": "0.00", "91+": "400.00"}
     invoice = api.call("GET", "/v1/invoices/INV-3").get_json()
-    assert (invoice["days_past_due"], invoice["class"]) == (45, "doubtful")
+    assert (invoice["days_past_due"], invoice["class"]) == (45, shipped_class(45).name)
+    invoice = api.call("GET", "/v1/invoices/INV-1").get_json()
+    assert (invoice["days_past_due"], invoice["class"]) == (0, shipped_class(0).name)

@@ -173,3 +173,38 @@ def test_errors_serialize_for_the_api() -> None:
     error = invalid(document(rule(when="order.amount >")))[0]
     assert error.to_dict() == {"rule": "r1", "field": "when", "line": 1, "column": 15,
                                "message": error.message, "expected": error.expected}
+
+
+def _classes(*rules: dict[str, Any]) -> dict[str, Any]:
+    return {"name": "receivable_classes", "description": "test", "rules": list(rules)}
+
+
+def _class_rule(name: str, when: str, klass: str = "doubtful", percent: Any = "20"
+                ) -> dict[str, Any]:
+    return {"name": name, "priority": 1, "when": when,
+            "then": {"class": klass, "provision_percent": percent,
+                     "message": {"zh": "准呆账", "en": "doubtful"}}}
+
+
+def test_a_receivable_classes_set_without_an_otherwise_rule_is_refused() -> None:
+    errors = invalid(_classes(_class_rule("doubtful", "invoice.days_past_due > 30")))
+    assert [(e.field, "otherwise" in e.message) for e in errors] == [("rules", True)]
+
+
+def test_a_receivable_class_must_be_one_of_the_reported_classes_with_a_percent_to_100() -> None:
+    errors = invalid(_classes(
+        _class_rule("odd", "invoice.days_past_due > 30", klass="dubious", percent="120"),
+        _class_rule("rest", "otherwise", klass="not_due", percent="0")))
+    assert {(e.rule, e.field) for e in errors} == {("odd", "then.class"),
+                                                   ("odd", "then.provision_percent")}
+
+
+def test_a_blacklist_watch_takes_no_otherwise_rule_and_bounded_counts() -> None:
+    doc = {"name": "blacklist_watch", "description": "test", "rules": [
+        {"name": "late", "priority": 1, "when": "invoice.days_late > 30",
+         "then": {"min_invoices": 0, "window_days": 365}},
+        {"name": "rest", "priority": 2, "when": "otherwise",
+         "then": {"min_invoices": 3, "window_days": 99999}}]}
+    errors = invalid(doc)
+    assert {(e.rule, e.field) for e in errors} == {
+        ("late", "then.min_invoices"), ("rest", "then.window_days"), ("rest", "when")}

@@ -23,6 +23,7 @@ from policy_service.domain.money import MoneyError, parse_amount
 from policy_service.services import adjustments
 from policy_service.services.account_facts import unpaid_penalty
 from policy_service.services.errors import ServiceError
+from policy_service.services.receivable_classes import receivable_classifier
 from policy_service.services.receivables import invoice_view
 
 
@@ -51,7 +52,8 @@ class InvoiceView(QueueView):
             query = query.where(Invoice.customer_id == customer_id)
         with self.services.database.sessions() as session:
             rows, pages = paged(session, query, page)
-            invoices = [{**invoice_view(invoice, today), "customer_name": name,
+            classify = receivable_classifier(self.services.rulesets, session)
+            invoices = [{**invoice_view(invoice, today, classify), "customer_name": name,
                          "unpaid_penalty": unpaid_penalty(invoice)} for invoice, name in rows]
         return self.render("policy/invoices.html", invoices=invoices, customer_id=customer_id,
                            page=page, pages=pages)
@@ -65,7 +67,9 @@ class InvoiceView(QueueView):
             if invoice is None:
                 abort(404)
             customer = session.get(Customer, invoice.customer_id)
-            shown = {**invoice_view(invoice, today), "unpaid_penalty": unpaid_penalty(invoice),
+            classify = receivable_classifier(self.services.rulesets, session)
+            shown = {**invoice_view(invoice, today, classify),
+                     "unpaid_penalty": unpaid_penalty(invoice),
                      "penalty_paid": invoice.penalty_paid,
                      "principal_paid": invoice.principal_paid,
                      "customer_name": customer.name if customer else "",
@@ -94,8 +98,9 @@ class InvoiceView(QueueView):
             flash(_("Amount: %(error)s", error=str(exc)), "error")
             return redirect(back)
         try:
-            result = adjustments.waive_penalty(self.services.uow(), invoice_id, amount, note,
-                                               auth.actor(), self.today())
+            result = adjustments.waive_penalty(self.services.uow(), self.services.rulesets,
+                                               invoice_id, amount, note, auth.actor(),
+                                               self.today())
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
@@ -111,8 +116,8 @@ class InvoiceView(QueueView):
         if note is None:
             return redirect(back)
         try:
-            adjustments.write_off(self.services.uow(), invoice_id, note, auth.actor(),
-                                  self.today())
+            adjustments.write_off(self.services.uow(), self.services.rulesets, invoice_id, note,
+                                  auth.actor(), self.today())
         except ServiceError as exc:
             flash(exc.message, "error")
         else:

@@ -1,0 +1,85 @@
+"""Blacklist candidates (黑名单候选) from the blacklist_watch rule set.
+
+Each rule's ``when`` says which invoices count (e.g. ``invoice.days_late > 30``); its
+``then`` says how many such invoices (``min_invoices``) due within how many days up to
+today (``window_days``) make the customer a candidate. The first rule by (priority, name)
+whose count is reached flags the customer; a risk manager decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from policy_service.domain.review import InvoiceHistory, days_late
+from policy_service.language.document import RuleSet
+
+Matcher = Callable[[dict[str, Any]], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """One rule: at least ``min_invoices`` matching invoices due in the last ``window_days``."""
+
+    rule: str
+    min_invoices: int
+    window_days: int
+
+    def covers(self, due_date: date, as_of: date) -> bool:
+        """Due within the window up to and including ``as_of``."""
+        return as_of - timedelta(days=self.window_days) < due_date <= as_of
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Why a customer is a candidate: the rule and how many of its invoices counted."""
+
+    rule: str
+    late_invoices: int
+
+
+def watches(ruleset: RuleSet) -> tuple[Watch, ...]:
+    """The rule set's watches by (priority, name)."""
+    rules = sorted(ruleset.conditional_rules, key=lambda r: (r.priority, r.name))
+    return tuple(Watch(r.name, int(r.then["min_invoices"]), int(r.then["window_days"]))
+                 for r in rules)
+
+
+def longest_window(ruleset: RuleSet) -> int:
+    """The most days back any rule looks."""
+    return max((w.window_days for w in watches(ruleset)), default=0)
+
+
+def invoice_facts(invoice: InvoiceHistory, currency: str, customer: Mapping[str, Any],
+                  as_of: date) -> dict[str, Any]:
+    """Facts of the blacklist_watch vocabulary for one invoice as of a date."""
+    return {"invoice": {"days_late": days_late(invoice, as_of), "amount": invoice.amount,
+                        "currency": currency}, "customer": customer}
+
+
+def flag(ruleset: RuleSet, invoices: Sequence[InvoiceHistory], currency: str,
+         customer: Mapping[str, Any], as_of: date, matched: Matcher) -> Flag | None:
+    """The first watch whose count is reached, with the count; None if none is.
+
+    ``currency`` is the customer's (its invoices are all in it); ``customer`` is the
+    tier/status group of the facts. Only invoices due within the longest window are
+    evaluated.
+    """
+    rules = watches(ruleset)
+    if not rules:
+        return None
+    longest = max(w.window_days for w in rules)
+    counts = dict.fromkeys((w.rule for w in rules), 0)
+    for invoice in invoices:
+        if not as_of - timedelta(days=longest) < invoice.due_date <= as_of:
+            continue
+        names = set(matched(invoice_facts(invoice, currency, customer, as_of)))
+        for watch in rules:
+            if watch.rule in names and watch.covers(invoice.due_date, as_of):
+                counts[watch.rule] += 1
+    for watch in rules:
+        if counts[watch.rule] >= watch.min_invoices:
+            return Flag(watch.rule, counts[watch.rule])
+    return None
