@@ -22,6 +22,9 @@ def row_from_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
         "name": rule.get("name", ""), "description": rule.get("description", ""),
         "priority": str(rule.get("priority", "")), "when": rule.get("when", ""),
         "keys": simple, "has_message": isinstance(then.get("message"), Mapping),
+        # Which keys hold numbers, so "20" stays the string "20" where the rule set wants
+        # a decimal string (percents) and 30 stays the integer 30 where it wants an int.
+        "int_keys": [k for k in simple if isinstance(then[k], int)],
     }
     for key in simple:
         row[f"then.{key}"] = str(then.pop(key))
@@ -46,7 +49,9 @@ def rows_from_form(form: Mapping[str, str]) -> list[dict[str, Any]]:
         if form.get(prefix + "delete"):
             continue
         keys = [k for k in (form.get(prefix + "keys") or "").split(",") if k]
-        row: dict[str, Any] = {"keys": keys, "has_message": bool(form.get(prefix + "has_message"))}
+        int_keys = [k for k in (form.get(prefix + "int_keys") or "").split(",") if k]
+        row: dict[str, Any] = {"keys": keys, "int_keys": int_keys,
+                               "has_message": bool(form.get(prefix + "has_message"))}
         fields = ["name", "description", "priority", "when", "then.extra",
                   *(f"then.{k}" for k in keys),
                   *(f"then.message.{lang}" for lang in MESSAGE_LANGUAGES)]
@@ -71,7 +76,8 @@ def document_from_rows(name: str, description: str, rows: Iterable[Mapping[str, 
             then = {}
         for key in row.get("keys", []):
             value = row.get(f"then.{key}", "")
-            then[key] = int(value) if value.strip().lstrip("-").isdigit() else value
+            is_int = key in row.get("int_keys", []) and value.strip().lstrip("-").isdigit()
+            then[key] = int(value) if is_int else value
         if row.get("has_message"):
             then["message"] = {lang: row.get(f"then.message.{lang}", "")
                                for lang in MESSAGE_LANGUAGES}
