@@ -72,11 +72,15 @@ def browser() -> Iterator[Any]:
 
 
 def shot(page: Any, name: str, *, readme: bool = False) -> None:
-    """Keep a screenshot as a test artifact (and in docs/img for the README)."""
+    """Keep a screenshot as a test artifact; with POLICY_README_IMAGES=1 also in docs/img.
+
+    The README's pictures are refreshed on purpose, not by every test run (a test run
+    must not leave the working tree changed).
+    """
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    if readme:
+    if readme and os.environ.get("POLICY_README_IMAGES") == "1":
         README_IMAGES.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, README_IMAGES / f"admin-{name}.png")
 
