@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice, Payment
-from policy_service.services.exposure import AGING_BUCKETS, aging_bucket, current_exposure
+from policy_service.domain.aging import BUCKETS, bucket
+from policy_service.services.exposure import current_exposure
 
 ZERO = Decimal("0.00")
 MAX_CUSTOMERS = 500
@@ -48,9 +49,9 @@ def exposure_against_limits(session: Session, today: date, top: int = 8
 
 def aging_totals(session: Session, today: date) -> dict[str, Decimal]:
     """Open amounts of every customer per aging bucket."""
-    buckets = dict.fromkeys(AGING_BUCKETS, ZERO)
+    buckets = dict.fromkeys(BUCKETS, ZERO)
     for invoice in session.scalars(select(Invoice).where(Invoice.status == "open")):
-        buckets[aging_bucket((today - invoice.due_date).days)] += invoice.outstanding
+        buckets[bucket((today - invoice.due_date).days)] += invoice.outstanding
     return buckets
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Invoice
 from policy_service.db.types import Money
+from policy_service.domain.aging import BUCKETS, bucket
 
 ZERO = Decimal("0.00")
-AGING_BUCKETS = ("not_due", "1-30", "31-60", "61-90", "91+")
 
 
 @dataclass(frozen=True)
@@ -77,28 +77,15 @@ def current_exposure(session: Session, customer_id: str, today: date) -> Exposur
 
 def aging(session: Session, customer_id: str, today: date) -> dict[str, Decimal]:
     """Open amounts per aging bucket by days past due."""
-    buckets = dict.fromkeys(AGING_BUCKETS, ZERO)
+    buckets = dict.fromkeys(BUCKETS, ZERO)
     rows = session.execute(
         select(Invoice.due_date, _outstanding()).where(
             Invoice.customer_id == customer_id, Invoice.status == "open"
         )
     )
     for due_date, outstanding in rows:
-        buckets[aging_bucket((today - due_date).days)] += _money(outstanding)
+        buckets[bucket((today - due_date).days)] += _money(outstanding)
     return buckets
-
-
-def aging_bucket(days_past_due: int) -> str:
-    """The bucket name for a number of days past due."""
-    if days_past_due <= 0:
-        return "not_due"
-    if days_past_due <= 30:
-        return "1-30"
-    if days_past_due <= 60:
-        return "31-60"
-    if days_past_due <= 90:
-        return "61-90"
-    return "91+"
 
 
 def _money(value: object) -> Decimal:
