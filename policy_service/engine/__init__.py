@@ -3,7 +3,7 @@
 from policy_service.engine.adapter import DurableRulesEngine
 from policy_service.engine.errors import EngineError, EngineLoadError, UnknownRulesetError
 from policy_service.engine.protocol import RuleEngine
-from policy_service.engine.rule import EngineRule
+from policy_service.language.engine_rule import EngineRule
 
 __all__ = [
     "DurableRulesEngine",

@@ -38,7 +38,7 @@ from typing import Any
 from policy_service.engine.definition import build_definition, prime_fact, tag_fact
 from policy_service.engine.errors import EngineError, EngineLoadError, UnknownRulesetError
 from policy_service.engine.host import TimerlessHost
-from policy_service.engine.rule import EngineRule
+from policy_service.language.engine_rule import EngineRule
 
 log = logging.getLogger(__name__)
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,200}")

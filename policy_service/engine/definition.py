@@ -22,7 +22,7 @@ from typing import Any
 
 from policy_service.engine.conditions import RESERVED_ROOTS, TAG, ConditionError, normalize
 from policy_service.engine.errors import EngineError, EngineLoadError
-from policy_service.engine.rule import EngineRule
+from policy_service.language.engine_rule import EngineRule
 
 SENTINEL = "sentinel"
 RULE_PREFIX = "r"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from policy_service.engine.rule import EngineRule
+from policy_service.language.engine_rule import EngineRule
 
 
 class RuleEngine(Protocol):

@@ -9,7 +9,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from policy_service.engine.rule import EngineRule
 from policy_service.language.ast import (
     BoolLit,
     Compare,
@@ -23,6 +22,7 @@ from policy_service.language.ast import (
 )
 from policy_service.language.checker import ExprType, type_of
 from policy_service.language.document import Rule, RuleSet
+from policy_service.language.engine_rule import EngineRule
 from policy_service.language.linear import IntPoly, integer_difference
 from policy_service.language.vocabulary import (
     FactsInvalid,

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from policy_service.engine.rule import EngineRule
 from policy_service.language.checker import check_condition
 from policy_service.language.compiler import compile_condition, compile_ruleset, encode_facts
 from policy_service.language.document import load_ruleset_file
+from policy_service.language.engine_rule import EngineRule
 from policy_service.language.reference import evaluate
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, Field, FieldType
 

@@ -1,4 +1,7 @@
-"""EngineRule: one compiled rule as the engine adapter loads it (name, priority, condition)."""
+"""EngineRule: one compiled rule as an engine loads it (name, priority, condition).
+
+It lives in the pure core so the compiler needs no engine import; the adapter takes it.
+"""
 
 from __future__ import annotations
 
