@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -100,3 +101,25 @@ def test_a_salesperson_reads_the_reasons_in_chinese(browser: Any, server: Server
     assert "原因" in page.content()
     shot(page, "sales-lookup-zh")
     assert page.request.get(f"{server.base_url}/admin/decisions/").status == 403
+
+
+def test_a_risk_manager_approves_a_review_proposal_from_the_queue(browser: Any,
+                                                                   server: Server) -> None:
+    requests.put(f"{server.base_url}/v1/customers/C-REV", headers=_api(server), json={
+        "name": "Review Co", "tier": "A", "credit_limit": "50000.00", "currency": "CNY"},
+        timeout=10).raise_for_status()
+    later = (date.today() + timedelta(days=400)).isoformat()  # its review date has come
+    server.cli("daily", "--as-of", later)
+    page = log_in(browser, server, "risk1")
+    page.goto(f"{server.base_url}/admin/reviews/")
+    row = page.wait_for_selector('tr.review-row[data-customer="C-REV"]')
+    review_id = row.get_attribute("data-review")
+    row.query_selector('input[name="note"]').fill("reviewed with the account owner")
+    row.query_selector('button[value="approve"]').click()
+    decided = page.wait_for_selector(f'#decided-reviews tr[data-review="{review_id}"]')
+    assert "reviewed with the account owner" in decided.inner_text()
+    assert page.locator('tr.review-row[data-customer="C-REV"]').count() == 0
+    shot(page, "review-queue")
+    reviews = requests.get(f"{server.base_url}/v1/customers/C-REV/reviews",
+                           headers=server.key("auditor"), timeout=10).json()["reviews"]
+    assert reviews[-1]["status"] in ("approved", "applied")
