@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CLI, Server, _free_port, _wait_ready
+from tests.e2e.conftest import Server, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -41,23 +40,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'policy.db'}",
            "POLICY_INSTANCE_PATH": str(tmp / "instance")}
     env.pop("POLICY_SECRET_KEY", None)
-    port = _free_port()
-    with open(tmp / "server.log", "w") as log:
-        process = subprocess.Popen([CLI, "serve", "--port", str(port), "--workers", "2"],
-                                   env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_ready(base, process, tmp / "server.log")
-            running = Server(base, env)
-            for name, role in USERS.items():
-                running.cli("users", "create", name, "--role", role, stdin=PASSWORD + "\n")
-            yield running
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with running_server(env, tmp, workers=2) as running:
+        for name, role in USERS.items():
+            running.cli("users", "create", name, "--role", role, stdin=PASSWORD + "\n")
+        yield running
 
 
 @pytest.fixture(scope="module")

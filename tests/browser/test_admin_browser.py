@@ -11,6 +11,8 @@ import requests
 from tests.browser.conftest import log_in, shot
 from tests.e2e.conftest import Server
 
+# The tests are one story (draft, approval, audit, sales) on one server, in file order;
+# `make test` runs pytest with --dist loadfile so xdist keeps a file on one worker.
 pytestmark = [pytest.mark.browser]
 FLOW: dict[str, Any] = {}
 OVER_LIMIT = "exposure.total + order.amount > customer.credit_limit + customer.collateral"

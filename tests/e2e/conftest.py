@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,17 +46,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[Server]:
-    """Start the server on a fresh database and wait until /readyz says ready."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    with throwaway_database(request.param, tmp) as url:
-        port = _free_port()
-        env = {**os.environ, "DATABASE_URL": url, "POLICY_INSTANCE_PATH": str(tmp / "instance")}
-        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed below
+@contextmanager
+def running_server(env: dict[str, str], tmp: Path, workers: int) -> Iterator[Server]:
+    """`policy-service serve` with `env`, ready on /readyz; stopped on exit."""
+    port = _free_port()
+    with open(tmp / "server.log", "w") as log:
         process = subprocess.Popen(
-            [CLI, "serve", "--port", str(port), "--workers", "3"],
+            [CLI, "serve", "--port", str(port), "--workers", str(workers)],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
@@ -68,7 +65,17 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
-            log.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Server]:
+    """Start the server on a fresh database and wait until /readyz says ready."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    with throwaway_database(request.param, tmp) as url:
+        env = {**os.environ, "DATABASE_URL": url, "POLICY_INSTANCE_PATH": str(tmp / "instance")}
+        with running_server(env, tmp, workers=3) as running:
+            yield running
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
