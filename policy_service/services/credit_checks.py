@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from policy_service import metrics
 from policy_service.container import Services
-from policy_service.db.models import CreditCheck, CreditCheckEvent, Customer
+from policy_service.db.models import CreditCheck, CreditCheckEvent
+from policy_service.db.types import utcnow
 from policy_service.domain.decision import combine
 from policy_service.domain.money import quantize, to_wire
 from policy_service.language.compiler import encode_facts
 from policy_service.language.reference import explain_rules
+from policy_service.services.credit_check_rows import (
+    CustomerTerms,
+    insert_check,
+    lock_customer_terms,
+)
 from policy_service.services.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.exposure import Exposure, current_exposure
@@ -45,45 +52,11 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
     started = time.perf_counter()
     request_hash = fingerprint(asdict(data))
     try:
-        with app.uow() as uow:
-            session = uow.session
-            customer = lock_customer(uow, data.customer_id)
-            # No look-up of order_id first: its unique constraint makes a repeated order
-            # fail at flush, and the handler below answers with the recorded decision.
-            if data.currency != customer.currency:
-                raise Invalid(
-                    f"currency {data.currency} differs from the customer's currency "
-                    f"{customer.currency}", fields={"currency": [f"must be {customer.currency}"]})
-            today = app.today()
-            exposure = current_exposure(session, customer.id, today)
-            facts = order_facts(customer, data, exposure, today)
-            active = app.rulesets.current(session, RULESET)
-            ruleset = active.compiled.ruleset
-            engine_started = time.perf_counter()
-            matched = app.engine.evaluate(RULESET, encode_facts(ruleset.vocabulary, facts))
-            metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
-            decision = combine(ruleset, matched, facts)
-            reserved = reservation(data.amount, decision.outcome, decision.prepayment_percent)
-            check = CreditCheck(
-                decision_id=str(uuid.uuid4()), order_id=data.order_id, customer_id=customer.id,
-                amount=data.amount, currency=data.currency,
-                requested_term_days=data.requested_term_days, request_hash=request_hash,
-                outcome=decision.outcome, conditions=[dict(c) for c in decision.conditions],
-                reasons=[{"rule": r.rule, "code": r.code, "message": dict(r.message)}
-                         for r in decision.reasons],
-                matched_rules=list(matched),
-                facts=facts_to_json(facts),
-                explanation=explanation_json(ruleset, facts, matched),
-                ruleset_name=RULESET, ruleset_version=active.version,
-                ruleset_checksum=active.checksum, exposure_before=exposure.total,
-                available_after=customer.credit_limit + customer.collateral_amount
-                - exposure.total - reserved,
-                requested_by=actor, status="open", reserved_amount=reserved,
-            )
-            session.add(check)
-            _record(check, "decided", actor, f"{decision.outcome} by {RULESET} v{active.version}")
-            session.flush()
-            uow.commit()
+        # One transaction: the customer's lock, the exposure, the decision and its first
+        # history entry. A repeated order_id fails at its insert (unique constraint),
+        # without a look-up first, and the handler below answers with the recorded one.
+        with app.database.engine.begin() as connection:
+            check, event = _decide(app, connection, data, request_hash, actor)
     except IntegrityError:
         # This order_id was decided before (a retry, or a concurrent request).
         with app.uow() as uow:
@@ -93,16 +66,68 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
             if existing is None:
                 raise
             return view(_same_request(existing, request_hash))
-    metrics.CREDIT_CHECKS.labels(check.outcome).inc()
+    metrics.CREDIT_CHECKS.labels(check["outcome"]).inc()
     metrics.CREDIT_CHECK_SECONDS.observe(time.perf_counter() - started)
-    return view(check)
+    return render(check, [event])
+
+
+def _decide(
+    app: Services, connection: Connection, data: CreditCheckInput, request_hash: str,
+    actor: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Evaluate under the customer's lock and insert the decision; returns its rows."""
+    customer = lock_customer_terms(connection, data.customer_id, RULESET,
+                                   locks_rows=not app.database.is_sqlite)
+    if customer is None:
+        raise NotFound(f"unknown customer {data.customer_id!r}")
+    if data.currency != customer.currency:
+        raise Invalid(
+            f"currency {data.currency} differs from the customer's currency "
+            f"{customer.currency}", fields={"currency": [f"must be {customer.currency}"]})
+    today = app.today()
+    # A statement of its own, after the lock: on PostgreSQL a statement's snapshot is
+    # taken when it starts, so one that waited for the lock would miss the reservation
+    # the previous holder just committed.
+    exposure = current_exposure(connection, customer.id, today)
+    facts = order_facts(customer, data, exposure, today)
+    active = app.rulesets.serving(connection, RULESET, customer.newest_ruleset_version)
+    ruleset = active.compiled.ruleset
+    engine_started = time.perf_counter()
+    matched = app.engine.evaluate(RULESET, encode_facts(ruleset.vocabulary, facts))
+    metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
+    decision = combine(ruleset, matched, facts)
+    reserved = reservation(data.amount, decision.outcome, decision.prepayment_percent)
+    now = utcnow()
+    check = {
+        "decision_id": str(uuid.uuid4()), "order_id": data.order_id,
+        "customer_id": customer.id, "amount": data.amount, "currency": data.currency,
+        "requested_term_days": data.requested_term_days, "request_hash": request_hash,
+        "outcome": decision.outcome, "conditions": [dict(c) for c in decision.conditions],
+        "reasons": [{"rule": r.rule, "code": r.code, "message": dict(r.message)}
+                    for r in decision.reasons],
+        "matched_rules": list(matched), "facts": facts_to_json(facts),
+        "explanation": explanation_json(ruleset, facts, matched),
+        "ruleset_name": RULESET, "ruleset_version": active.version,
+        "ruleset_checksum": active.checksum, "exposure_before": exposure.total,
+        "available_after": customer.credit_limit + customer.collateral_amount
+        - exposure.total - reserved,
+        "decided_at": now, "requested_by": actor, "status": "open",
+        "reserved_amount": reserved,
+    }
+    event = {
+        "decision_id": check["decision_id"], "action": "decided", "status": "open",
+        "reserved_amount": reserved, "actor": actor,
+        "note": f"{decision.outcome} by {RULESET} v{active.version}", "at": now,
+    }
+    insert_check(connection, check, event)
+    return check, event
 
 
 def order_facts(
-    customer: Customer, data: CreditCheckInput, exposure: Exposure, today: date
+    customer: CustomerTerms, data: CreditCheckInput, exposure: Exposure, today: date
 ) -> dict[str, Any]:
     """The facts the credit_approval vocabulary describes, as Decimal/int/str/bool."""
-    term = customer.effective_term_days()
+    term = customer.payment_term_days
     return {
         "order": {
             "amount": data.amount,
@@ -206,32 +231,42 @@ def cancel_order(app: Services, order_id: str, note: str | None, actor: str) -> 
 
 
 def view(check: CreditCheck) -> dict[str, Any]:
-    """The contract's decision body, with status and history."""
-    outcome = {"released": "approved", "rejected": "declined"}.get(check.status, check.outcome)
+    """The contract's decision body, with status and history, of a stored check."""
+    return render(_columns(check), [_columns(event) for event in check.events])
+
+
+def render(check: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The contract's decision body from a check's column values and its history."""
+    status = check["status"]
+    outcome = {"released": "approved", "rejected": "declined"}.get(status, check["outcome"])
     return {
-        "decision_id": check.decision_id,
-        "order_id": check.order_id,
-        "customer_id": check.customer_id,
-        "amount": check.amount,
-        "currency": check.currency,
+        "decision_id": check["decision_id"],
+        "order_id": check["order_id"],
+        "customer_id": check["customer_id"],
+        "amount": check["amount"],
+        "currency": check["currency"],
         "outcome": outcome,
-        "decided_outcome": check.outcome,
-        "conditions": check.conditions,
-        "reasons": check.reasons,
-        "ruleset": {"name": check.ruleset_name, "version": check.ruleset_version,
-                    "checksum": check.ruleset_checksum},
-        "exposure_before": check.exposure_before,
-        "reserved": check.reserved_amount,
-        "available_after": check.available_after,
-        "decided_at": check.decided_at,
-        "status": check.status,
-        "explanation": check.explanation,
+        "decided_outcome": check["outcome"],
+        "conditions": check["conditions"],
+        "reasons": check["reasons"],
+        "ruleset": {"name": check["ruleset_name"], "version": check["ruleset_version"],
+                    "checksum": check["ruleset_checksum"]},
+        "exposure_before": check["exposure_before"],
+        "reserved": check["reserved_amount"],
+        "available_after": check["available_after"],
+        "decided_at": check["decided_at"],
+        "status": status,
+        "explanation": check["explanation"],
         "history": [
-            {"action": e.action, "status": e.status, "reserved": e.reserved_amount,
-             "actor": e.actor, "note": e.note, "at": e.at}
-            for e in check.events
+            {"action": e["action"], "status": e["status"], "reserved": e["reserved_amount"],
+             "actor": e["actor"], "note": e["note"], "at": e["at"]}
+            for e in events
         ],
     }
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
 
 
 def facts_to_json(facts: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, bindparam, func, select, type_coerce
+from sqlalchemy import Connection, Date, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Invoice
@@ -62,7 +62,9 @@ def _exposure_statement() -> Any:
 _EXPOSURE = _exposure_statement()
 
 
-def current_exposure(session: Session, customer_id: str, today: date) -> Exposure:
+def current_exposure(
+    session: Session | Connection, customer_id: str, today: date
+) -> Exposure:
     """Exposure and overdue figures in one indexed query."""
     row = session.execute(_EXPOSURE, {"customer_id": customer_id, "today": today}).one()
     oldest_due: date | None = row[2]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import RuleSetVersion
@@ -52,9 +52,18 @@ class RuleSetRegistry:
         self._failed: dict[str, tuple[int, str]] = {}
         self._lock = threading.Lock()
 
-    def current(self, session: Session, name: str) -> ActiveRuleSet:
+    def current(self, session: Session | Connection, name: str) -> ActiveRuleSet:
         """The newest published version of `name`, compiled and loaded."""
         newest = session.execute(_NEWEST_VERSION, {"name": name}).scalar_one_or_none()
+        return self.serving(session, name, newest)
+
+    def serving(
+        self, session: Session | Connection, name: str, newest: int | None
+    ) -> ActiveRuleSet:
+        """What serves `name` when its newest published version number is `newest`.
+
+        For a caller that read that number itself, in a statement it needed anyway.
+        """
         if newest is None:
             raise Unavailable(f"rule set {name!r} has no published version")
         active = self._active.get(name)
@@ -66,10 +75,11 @@ class RuleSetRegistry:
                 return active
             if self._failed.get(name, (0, ""))[0] == newest:
                 return self._last_good(name)
+            versions = RuleSetVersion.__table__.c
             row = session.execute(
-                select(RuleSetVersion).where(
-                    RuleSetVersion.name == name, RuleSetVersion.version == newest)
-            ).scalar_one()
+                select(versions.name, versions.version, versions.document, versions.checksum)
+                .where(versions.name == name, versions.version == newest)
+            ).one()
             try:
                 self._activate(row)
             except (RuleSetInvalid, EngineLoadError, ValueError) as exc:
@@ -79,7 +89,7 @@ class RuleSetRegistry:
                 return self._last_good(name)
             return self._active[name]
 
-    def _activate(self, row: RuleSetVersion) -> None:
+    def _activate(self, row: Any) -> None:
         compiled = compile_ruleset(load_ruleset(row.document))
         self.engine.load(row.name, compiled.rules)
         self._active[row.name] = ActiveRuleSet(row.name, row.version, row.checksum, compiled)

@@ -1,0 +1,81 @@
+"""The credit check's rows in SQLAlchemy Core: one locking read and two inserts.
+
+A credit check is the one request order systems send many times a day. Through the ORM
+its unit of work (identity map, flush ordering, post-fetch of defaults) cost more than
+the rest of the check together, so the decision path reads and writes these rows
+directly. Everything else, including the replay of a repeated order, uses the models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select
+
+from policy_service.db.models import CreditCheck, CreditCheckEvent, Customer, RuleSetVersion, Tier
+
+_CUSTOMERS = Customer.__table__
+_TIERS = Tier.__table__
+_VERSIONS = RuleSetVersion.__table__
+
+
+@dataclass(frozen=True)
+class CustomerTerms:
+    """What a credit check needs of a customer, read under its lock."""
+
+    id: str
+    tier_code: str
+    status: str
+    currency: str
+    credit_limit: Decimal
+    collateral_amount: Decimal
+    payment_term_days: int  # the customer's own term, else the tier's
+    created_at: datetime
+    next_review_date: date
+    newest_ruleset_version: int | None  # of the rule set named in the read
+
+
+def _terms_statement(*, lock: bool) -> Any:
+    newest = (
+        select(func.max(_VERSIONS.c.version))
+        .where(_VERSIONS.c.name == bindparam("ruleset"))
+        .scalar_subquery()
+    )
+    c = _CUSTOMERS.c
+    statement = (
+        select(c.id, c.tier_code, c.status, c.currency, c.credit_limit, c.collateral_amount,
+               func.coalesce(c.payment_term_days, _TIERS.c.payment_term_days),
+               c.created_at, c.next_review_date, newest)
+        .join_from(_CUSTOMERS, _TIERS, c.tier_code == _TIERS.c.code)
+        .where(c.id == bindparam("customer_id"))
+    )
+    return statement.with_for_update(of=_CUSTOMERS) if lock else statement
+
+
+# The newest version rides along with the locking read: versions are immutable and a
+# publish only appends, so reading it in the same statement costs no extra round trip.
+_LOCKING_READ = _terms_statement(lock=True)
+_PLAIN_READ = _terms_statement(lock=False)
+_INSERT_CHECK = insert(CreditCheck.__table__)
+_INSERT_EVENT = insert(CreditCheckEvent.__table__)
+
+
+def lock_customer_terms(
+    connection: Connection, customer_id: str, ruleset: str, *, locks_rows: bool
+) -> CustomerTerms | None:
+    """The customer under its row lock (PostgreSQL), and the newest version of `ruleset`.
+
+    On SQLite the transaction already holds the write lock (BEGIN IMMEDIATE).
+    """
+    statement = _LOCKING_READ if locks_rows else _PLAIN_READ
+    row = connection.execute(statement, {"customer_id": customer_id, "ruleset": ruleset}).first()
+    return CustomerTerms(*row) if row is not None else None
+
+
+def insert_check(connection: Connection, check: dict[str, Any], event: dict[str, Any]) -> None:
+    """Write a decision and the first entry of its history."""
+    connection.execute(_INSERT_CHECK, check)
+    connection.execute(_INSERT_EVENT, event)
