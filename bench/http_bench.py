@@ -63,16 +63,47 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wrk(url: str, seconds: int, script: Path | None, connections: int = CONNECTIONS) -> dict:
-    """Run wrk; returns requests/s, p50/p99 in ms and error counts."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time so far of the server's processes, of PostgreSQL's, and of the machine."""
+    totals = {"server": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        comm = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        ppid, used = int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
+        if pid == server_pid or ppid == server_pid:
+            totals["server"] += used
+        elif comm == "postgres":
+            totals["postgres"] += used
+    busy = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:8]]
+    totals["machine"] = (sum(busy) - busy[3] - busy[4]) / TICK  # all but idle and iowait
+    return totals
+
+
+def wrk(url: str, seconds: int, script: Path | None, connections: int = CONNECTIONS,
+        server_pid: int | None = None) -> dict:
+    """Run wrk; returns requests/s, p50/p99 in ms, error counts and CPU ms per request."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if script is not None:
         command += ["-s", str(script)]
+    before = cpu_seconds(server_pid) if server_pid else None
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests_done = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rate, "p50": _latency(out, "50%"), "p99": _latency(out, "99%"),
-            "errors": int(non2xx.group(1)) if non2xx else 0}
+    result = {"rps": rate, "p50": _latency(out, "50%"), "p99": _latency(out, "99%"),
+              "errors": int(non2xx.group(1)) if non2xx else 0}
+    if before is not None and requests_done:
+        after = cpu_seconds(server_pid)
+        result["cpu_ms"] = {k: (after[k] - before[k]) * 1000 / requests_done for k in after}
+    return result
 
 
 def _latency(out: str, label: str) -> float:
@@ -122,15 +153,15 @@ def bench_backend(backend: str, seconds: int, workers: int) -> dict:
 
             wrk(f"{base}/healthz", 3, None)  # warm-up
             wrk(base, 3, script(0))
-            bare = wrk(f"{base}/healthz", seconds, None)
-            checks = wrk(base, seconds, script(0))
+            bare = wrk(f"{base}/healthz", seconds, None, server_pid=process.pid)
+            checks = wrk(base, seconds, script(0), server_pid=process.pid)
             # Half of saturation: each connection waits `delay` ms after each response, so
             # the total rate is about CONNECTIONS / (latency + delay); calibrate once.
             half_rate = checks["rps"] / 2
             delay = int(CONNECTIONS * 1000 / half_rate)
             probe = wrk(base, 5, script(delay))
             delay = max(int(delay * probe["rps"] / half_rate), 1)
-            paced = wrk(base, seconds, script(delay))
+            paced = wrk(base, seconds, script(delay), server_pid=process.pid)
             return {"backend": backend, "bare": bare, "checks": checks, "paced": paced,
                     "target_rate": half_rate}
         finally:
@@ -151,14 +182,16 @@ def main() -> None:
     print(f"load: {os.getloadavg()[0]:.2f}; {args.workers} gunicorn workers; wrk -t2 "
           f"-c{CONNECTIONS}; {args.seconds} s per run")
     print(f"{'backend':<11} {'endpoint':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'non-2xx':>8}")
+          f"{'non-2xx':>8}   CPU ms per request: server / PostgreSQL / whole machine")
     for backend in args.backends.split(","):
         result = bench_backend(backend, args.seconds, args.workers)
         for label, row in (("GET /healthz (bare)", result["bare"]),
                            ("POST /v1/credit-checks", result["checks"]),
                            (f"  paced ~{result['target_rate']:.0f}/s", result["paced"])):
+            cpu = row.get("cpu_ms", {})
             print(f"{backend:<11} {label:<26} {row['rps']:>9,.0f} {row['p50']:>8.2f} "
-                  f"{row['p99']:>8.2f} {row['errors']:>8}")
+                  f"{row['p99']:>8.2f} {row['errors']:>8}   {cpu.get('server', 0):.2f} / "
+                  f"{cpu.get('postgres', 0):.2f} / {cpu.get('machine', 0):.2f}")
         share = result["checks"]["rps"] / result["bare"]["rps"]
         print(f"{backend:<11} checks/bare throughput {share:.0%} (target >= 50% on PostgreSQL); "
               f"p99 at half saturation {result['paced']['p99']:.1f} ms (target <= 20 ms)")

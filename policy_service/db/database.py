@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+IDLE_BEFORE_PING = 2.0  # seconds a pooled connection may sit unused before it is pinged
 
 
 class Database:
@@ -55,12 +58,40 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, **options)
         _serialize_sqlite_writes(engine)
         return engine
-    options.setdefault("pool_pre_ping", True)
     options.setdefault("pool_size", 5)
     options.setdefault("max_overflow", 5)
     options.setdefault("pool_timeout", 5)
     options.setdefault("connect_args", {"connect_timeout": 3})
-    return create_engine(url, **options)
+    engine = create_engine(url, **options)
+    if not options.get("pool_pre_ping"):
+        _ping_idle_connections(engine)
+    return engine
+
+
+def _ping_idle_connections(engine: Engine, idle_seconds: float = IDLE_BEFORE_PING) -> None:
+    """Ping a pooled connection on checkout only when it sat idle, not before every use.
+
+    pool_pre_ping costs a round trip per transaction; a busy worker's connection was
+    used milliseconds ago. A connection that dies while in use is invalidated by
+    SQLAlchemy with the rest of the pool, and the credit check retries once
+    (services.credit_checks), which its order_id makes safe.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # whatever the driver raises, the connection is gone
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise DisconnectionError("the connection did not answer a ping")
 
 
 def _serialize_sqlite_writes(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -11,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from policy_service import metrics
 from policy_service.container import Services
@@ -31,6 +32,7 @@ from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.exposure import Exposure, current_exposure
 from policy_service.services.fingerprint import fingerprint
 
+log = logging.getLogger(__name__)
 RULESET = "credit_approval"
 RESERVING = ("approved", "approved_with_conditions")
 HUNDRED = Decimal(100)
@@ -55,8 +57,7 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
         # One transaction: the customer's lock, the exposure, the decision and its first
         # history entry. A repeated order_id fails at its insert (unique constraint),
         # without a look-up first, and the handler below answers with the recorded one.
-        with app.database.engine.begin() as connection:
-            check, event = _decide(app, connection, data, request_hash, actor)
+        check, event = _decide_in_transaction(app, data, request_hash, actor)
     except IntegrityError:
         # This order_id was decided before (a retry, or a concurrent request).
         with app.uow() as uow:
@@ -69,6 +70,27 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
     metrics.CREDIT_CHECKS.labels(check["outcome"]).inc()
     metrics.CREDIT_CHECK_SECONDS.observe(time.perf_counter() - started)
     return render(check, [event])
+
+
+def _decide_in_transaction(
+    app: Services, data: CreditCheckInput, request_hash: str, actor: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Decide in one transaction, once more if the database connection was lost.
+
+    The second attempt is safe: if the first one committed before the connection
+    dropped, its order_id makes the second fail at its insert, and the caller answers
+    with the recorded decision.
+    """
+    try:
+        with app.database.engine.begin() as connection:
+            return _decide(app, connection, data, request_hash, actor)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        log.warning("database connection lost during a credit check; retrying once: %s",
+                    exc.orig)
+    with app.database.engine.begin() as connection:
+        return _decide(app, connection, data, request_hash, actor)
 
 
 def _decide(

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import create_engine, select, text
 
 from policy_service.api.app import create_app
 from policy_service.config import Settings
 from policy_service.container import Services
+from policy_service.db.database import IDLE_BEFORE_PING
 from policy_service.db.models import RuleSetVersion
 from policy_service.services import rulesets
 from tests.conftest import RULES_DIR, Api, _empty
+from tests.databases import PG_ADMIN_URL
 
 
 def _document() -> dict:
@@ -60,6 +64,39 @@ def test_a_database_that_is_down_gives_503_not_a_stack_trace(tmp_path: Path) -> 
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "unavailable"
     assert app.test_client().get("/readyz").status_code == 503
+
+
+def _drop_server_connections(services: Services) -> int:
+    """Terminate every PostgreSQL backend serving this test's database, as a restart would."""
+    url = services.database.engine.url
+    admin = create_engine(PG_ADMIN_URL)
+    with admin.connect() as connection:
+        dropped = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": url.database}).scalar()
+    admin.dispose()
+    return int(dropped or 0)
+
+
+def test_a_credit_check_survives_the_database_dropping_its_connections(
+    api: Api, services: Services
+) -> None:
+    if services.database.is_sqlite:
+        pytest.skip("SQLite has no server to drop connections")
+    api.customer(credit_limit="1000.00")
+    assert api.check("SO-1", "100.00").status_code == 200
+    assert _drop_server_connections(services) >= 1
+    # At once: the pooled connection was used a moment ago, so it is not pinged; the
+    # check finds it dead, and retries once on a new one.
+    response = api.check("SO-2", "100.00")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["exposure_before"] == "100.00"
+    assert _drop_server_connections(services) >= 1
+    # After a pause: the idle connection is pinged on checkout and replaced.
+    time.sleep(IDLE_BEFORE_PING + 0.2)
+    credit = api.call("GET", "/v1/customers/C-1/credit")
+    assert credit.status_code == 200, credit.get_json()
+    assert credit.get_json()["exposure"]["reserved_orders"] == "200.00"
 
 
 def test_publishing_a_version_swaps_the_rules_without_a_restart(api: Api, services) -> None:
