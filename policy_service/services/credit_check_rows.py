@@ -59,8 +59,28 @@ def _terms_statement(*, lock: bool) -> Any:
 # publish only appends, so reading it in the same statement costs no extra round trip.
 _LOCKING_READ = _terms_statement(lock=True)
 _PLAIN_READ = _terms_statement(lock=False)
-_INSERT_CHECK = insert(CreditCheck.__table__)
-_INSERT_EVENT = insert(CreditCheckEvent.__table__)
+_CHECKS = CreditCheck.__table__
+_EVENTS = CreditCheckEvent.__table__
+_INSERT_CHECK = insert(_CHECKS)
+_INSERT_EVENT = insert(_EVENTS)
+_EVENT_COLUMNS = ("action", "status", "reserved_amount", "actor", "note", "at")
+
+
+def _insert_check_and_event() -> Any:
+    """PostgreSQL: both rows in one statement (a data-modifying WITH), one round trip."""
+    check = (
+        insert(_CHECKS)
+        .values({column.key: bindparam(column.key, type_=column.type)
+                 for column in _CHECKS.columns})
+        .returning(_CHECKS.c.decision_id)
+        .cte("new_check")
+    )
+    event = select(check.c.decision_id, *(
+        bindparam(f"event_{name}", type_=_EVENTS.c[name].type) for name in _EVENT_COLUMNS))
+    return insert(_EVENTS).from_select(["decision_id", *_EVENT_COLUMNS], event)
+
+
+_INSERT_CHECK_AND_EVENT = _insert_check_and_event()
 
 
 def lock_customer_terms(
@@ -77,5 +97,9 @@ def lock_customer_terms(
 
 def insert_check(connection: Connection, check: dict[str, Any], event: dict[str, Any]) -> None:
     """Write a decision and the first entry of its history."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_INSERT_CHECK_AND_EVENT, {
+            **check, **{f"event_{name}": event[name] for name in _EVENT_COLUMNS}})
+        return
     connection.execute(_INSERT_CHECK, check)
     connection.execute(_INSERT_EVENT, event)
