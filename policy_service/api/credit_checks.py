@@ -17,7 +17,7 @@ blp = Blueprint("credit_checks", __name__, url_prefix="/v1",
 
 @blp.route("/credit-checks", methods=["POST"])
 @requires(*WRITE)
-@blp.arguments(CreditCheckIn)
+@blp.arguments(CreditCheckIn())
 @blp.response(200, CreditCheckOut)
 def create(body: dict[str, Any]) -> Any:
     """Decide an order against the published credit_approval rule set."""
@@ -36,7 +36,7 @@ def read(decision_id: str) -> Any:
 
 @blp.route("/credit-checks/<decision_id>/release", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn())
 @blp.response(200, CreditCheckOut)
 def release(body: dict[str, Any], decision_id: str) -> Any:
     """Release a hold (risk manager): approved, and the amount is reserved."""
@@ -45,7 +45,7 @@ def release(body: dict[str, Any], decision_id: str) -> Any:
 
 @blp.route("/credit-checks/<decision_id>/reject", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn())
 @blp.response(200, CreditCheckOut)
 def reject(body: dict[str, Any], decision_id: str) -> Any:
     """Reject a hold (risk manager)."""
@@ -54,7 +54,7 @@ def reject(body: dict[str, Any], decision_id: str) -> Any:
 
 @blp.route("/orders/<order_id>/cancel", methods=["POST"])
 @requires(*WRITE)
-@blp.arguments(OrderCancelIn, required=False)
+@blp.arguments(OrderCancelIn(), required=False)
 @blp.response(200, CreditCheckOut)
 def cancel(body: dict[str, Any] | None, order_id: str) -> Any:
     """Cancel an order: its reservation is released."""

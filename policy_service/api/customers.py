@@ -19,7 +19,7 @@ blp = Blueprint("customers", __name__, url_prefix="/v1/customers",
 @blp.route("/<customer_id>")
 class CustomerResource(MethodView):
     @requires(*WRITE)
-    @blp.arguments(CustomerIn)
+    @blp.arguments(CustomerIn())
     @blp.response(200, CustomerOut, description="updated")
     @blp.alt_response(201, schema=CustomerOut, description="created")
     def put(self, body: dict[str, Any], customer_id: str) -> Any:
@@ -43,7 +43,7 @@ def credit(customer_id: str) -> Any:
 
 @blp.route("/<customer_id>/status", methods=["PUT"])
 @requires(*DECIDE)
-@blp.arguments(CustomerStatusIn)
+@blp.arguments(CustomerStatusIn())
 @blp.response(200, CustomerOut)
 def set_status(body: dict[str, Any], customer_id: str) -> Any:
     """Blacklist, stop supply or reinstate a customer (risk manager), with a reason."""

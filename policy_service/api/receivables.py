@@ -17,7 +17,7 @@ blp = Blueprint("receivables", __name__, url_prefix="/v1", description="Invoices
 
 @blp.route("/invoices", methods=["POST"])
 @requires(*WRITE)
-@blp.arguments(InvoiceIn)
+@blp.arguments(InvoiceIn())
 @blp.response(201, InvoiceOut, description="created")
 @blp.alt_response(200, schema=InvoiceOut, description="the same invoice sent again")
 def create_invoice(body: dict[str, Any]) -> Any:
@@ -41,7 +41,7 @@ def get_invoice(invoice_id: str) -> Any:
 
 @blp.route("/payments", methods=["POST"])
 @requires(*WRITE)
-@blp.arguments(PaymentIn)
+@blp.arguments(PaymentIn())
 @blp.response(201, PaymentOut, description="created")
 @blp.alt_response(200, schema=PaymentOut, description="the same payment sent again")
 def create_payment(body: dict[str, Any]) -> Any:

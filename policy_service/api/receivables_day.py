@@ -104,7 +104,7 @@ def _decide(customer_id: str, review_id: int, body: dict[str, Any], approve: boo
 
 @blp.route("/customers/<customer_id>/reviews/<int:review_id>/approve", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(DecisionNoteIn)
+@blp.arguments(DecisionNoteIn())
 @blp.response(200, ReviewOut)
 def approve_review(body: dict[str, Any], customer_id: str, review_id: int) -> Any:
     """Approve a pending review: its proposed limit and tier are applied to the customer."""
@@ -113,7 +113,7 @@ def approve_review(body: dict[str, Any], customer_id: str, review_id: int) -> An
 
 @blp.route("/customers/<customer_id>/reviews/<int:review_id>/reject", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(DecisionNoteIn)
+@blp.arguments(DecisionNoteIn())
 @blp.response(200, ReviewOut)
 def reject_review(body: dict[str, Any], customer_id: str, review_id: int) -> Any:
     """Reject a pending review: the customer stays as it is."""
@@ -122,7 +122,7 @@ def reject_review(body: dict[str, Any], customer_id: str, review_id: int) -> Any
 
 @blp.route("/invoices/<invoice_id>/waive-penalty", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(WaiveIn)
+@blp.arguments(WaiveIn())
 @blp.response(200, InvoiceOut)
 def waive_penalty(body: dict[str, Any], invoice_id: str) -> Any:
     """Waive the invoice's unpaid penalty (all, or ``amount``), with a note."""
@@ -133,7 +133,7 @@ def waive_penalty(body: dict[str, Any], invoice_id: str) -> Any:
 
 @blp.route("/invoices/<invoice_id>/write-off", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(DecisionNoteIn)
+@blp.arguments(DecisionNoteIn())
 @blp.response(200, InvoiceOut)
 def write_off(body: dict[str, Any], invoice_id: str) -> Any:
     """Write off an open invoice, with a note."""
@@ -144,7 +144,7 @@ def write_off(body: dict[str, Any], invoice_id: str) -> Any:
 
 @blp.route("/reports/aging")
 @requires(*READ_POLICY)
-@blp.arguments(AgingQuery, location="query")
+@blp.arguments(AgingQuery(), location="query")
 @blp.response(200, description="totals per bucket and class with provisions; "
               "with Accept: text/csv one row per customer")
 def aging(query: dict[str, Any]) -> Any:

@@ -121,7 +121,7 @@ def _actor() -> str:
 
 @blp.route("/<name>/drafts", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(DocumentIn)
+@blp.arguments(DocumentIn())
 @blp.response(201, DraftOut)
 def create_draft(document: dict[str, Any], name: str) -> Any:
     """Save a draft of the published version; 422 lists every error, located."""
@@ -130,7 +130,7 @@ def create_draft(document: dict[str, Any], name: str) -> Any:
 
 @blp.route("/<name>/drafts", methods=["GET"])
 @requires(*READ_POLICY)
-@blp.arguments(DraftsQuery, location="query")
+@blp.arguments(DraftsQuery(), location="query")
 @blp.response(200, DraftOut(many=True))
 def list_drafts(query: dict[str, Any], name: str) -> Any:
     """The drafts of a rule set, newest first (?status=submitted…)."""
@@ -147,7 +147,7 @@ def get_draft(name: str, draft_id: int) -> Any:
 
 @blp.route("/<name>/drafts/<int:draft_id>", methods=["PUT", "PATCH"])
 @requires(*DECIDE)
-@blp.arguments(DocumentIn)
+@blp.arguments(DocumentIn())
 @blp.response(200, DraftOut)
 def edit_draft(document: dict[str, Any], name: str, draft_id: int) -> Any:
     """The author edits a draft (PUT replaces, PATCH merges top-level keys); revalidated."""
@@ -157,7 +157,7 @@ def edit_draft(document: dict[str, Any], name: str, draft_id: int) -> Any:
 
 @blp.route("/<name>/drafts/<int:draft_id>/test", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(CasesIn, required=False)
+@blp.arguments(CasesIn(), required=False)
 @blp.response(200, TestReportOut)
 def test_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """Run the rule set's test cases (and any in the body) against the draft."""
@@ -166,7 +166,7 @@ def test_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
 
 @blp.route("/<name>/drafts/<int:draft_id>/backtest", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(BacktestIn, required=False)
+@blp.arguments(BacktestIn(), required=False)
 @blp.response(200, BacktestOut)
 def backtest_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """Replay recent decisions' inputs through the published version and the draft."""
@@ -176,7 +176,7 @@ def backtest_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any
 
 @blp.route("/<name>/drafts/<int:draft_id>/submit", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(OptionalNoteIn, required=False)
+@blp.arguments(OptionalNoteIn(), required=False)
 @blp.response(200, DraftOut)
 def submit_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """The author submits the draft; it is immutable from now on."""
@@ -185,7 +185,7 @@ def submit_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
 
 @blp.route("/<name>/drafts/<int:draft_id>/approve", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(OptionalNoteIn, required=False)
+@blp.arguments(OptionalNoteIn(), required=False)
 @blp.response(200, DraftOut)
 def approve_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """Another risk manager approves: the next published version (409 if stale)."""
@@ -195,7 +195,7 @@ def approve_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
 
 @blp.route("/<name>/drafts/<int:draft_id>/reject", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn())
 @blp.response(200, DraftOut)
 def reject_draft(body: dict[str, Any], name: str, draft_id: int) -> Any:
     """Another risk manager rejects a submitted draft with a note."""
@@ -212,7 +212,7 @@ def rebase_draft(name: str, draft_id: int) -> Any:
 
 @blp.route("/<name>/versions/<int:version>/rollback", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn())
 @blp.response(201, DraftOut)
 def rollback(body: dict[str, Any], name: str, version: int) -> Any:
     """A rollback draft with version n's document; publishing it makes a new version."""
