@@ -102,14 +102,21 @@ def run(backend: str, checks: int, profile: bool) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
+        latencies = []
         for number in range(300, 300 + checks):
+            one = time.perf_counter()
             check(number)
+            latencies.append(time.perf_counter() - one)
         if profiler:
             profiler.disable()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         print(f"{backend:<11} {counter.count / checks:5.1f} statements/check  "
               f"wall {wall / checks * 1000:6.2f} ms  cpu {cpu / checks * 1000:6.2f} ms  "
               f"({checks} checks)")
+        latencies.sort()
+        print(f"{'':<11} one at a time: p50 {latencies[len(latencies) // 2] * 1000:.2f} ms, "
+              f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.2f} ms, "
+              f"max {latencies[-1] * 1000:.2f} ms")
         for label, seconds in sorted(counter.seconds.items(), key=lambda item: -item[1]):
             print(f"{'':<11} {seconds / checks * 1000:6.3f} ms  {label}")
         if profiler:
