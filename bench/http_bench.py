@@ -37,16 +37,21 @@ CLI = str(Path(sys.executable).with_name("policy-service"))
 CUSTOMERS = 1000
 CONNECTIONS = 16
 
+# Each wrk thread starts at its own place in the customer list: threads that walked the
+# list in step would keep asking for the same customer at once and wait on its lock.
 LUA = """
 counter = 0
+local threads = 0
 function setup(thread)
   thread:set("tid", tostring(math.random(1, 1000000000)))
+  thread:set("first", threads * %(spread)d)
+  threads = threads + 1
 end
 request = function()
   counter = counter + 1
   local body = string.format(
     '{"order_id":"%%s-%%s-%%d","customer_id":"BC-%%d","amount":"10.00","currency":"CNY"}',
-    "%(run)s", tid, counter, counter %% %(customers)d)
+    "%(run)s", tid, counter, (first + counter) %% %(customers)d)
   return wrk.format("POST", "/v1/credit-checks",
     {["Authorization"]="Bearer %(key)s", ["Content-Type"]="application/json"}, body)
 end
@@ -148,7 +153,8 @@ def bench_backend(backend: str, seconds: int, workers: int) -> dict:
             def script(delay_ms: int) -> Path:
                 path = tmp / f"checks-{delay_ms}.lua"
                 path.write_text(LUA % {"run": uuid.uuid4().hex[:8], "key": key,
-                                       "customers": CUSTOMERS, "delay_ms": delay_ms})
+                                       "customers": CUSTOMERS, "spread": CUSTOMERS // 2,
+                                       "delay_ms": delay_ms})
                 return path
 
             wrk(f"{base}/healthz", 3, None)  # warm-up
