@@ -29,6 +29,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/check_profile.py
 	$(BIN)/python bench/http_bench.py
 
 clean:
