@@ -78,11 +78,10 @@ def _drop_server_connections(services: Services) -> int:
     return int(dropped or 0)
 
 
+@pytest.mark.postgresql_only  # SQLite has no server to drop connections
 def test_a_credit_check_survives_the_database_dropping_its_connections(
     api: Api, services: Services
 ) -> None:
-    if services.database.is_sqlite:
-        pytest.skip("SQLite has no server to drop connections")
     api.customer(credit_limit="1000.00")
     assert api.check("SO-1", "100.00").status_code == 200
     assert _drop_server_connections(services) >= 1
