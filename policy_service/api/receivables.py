@@ -46,7 +46,8 @@ def get_invoice(invoice_id: str) -> Any:
 @blp.alt_response(200, schema=PaymentOut, description="the same payment sent again")
 def create_payment(body: dict[str, Any]) -> Any:
     """Apply a payment to an invoice: principal first, then penalty."""
+    app = services()
     payment, created = receivables.record_payment(
-        services().uow(), receivables.PaymentInput(**body)
+        app.uow(), app.rulesets, receivables.PaymentInput(**body)
     )
     return payment, 201 if created else 200

@@ -50,7 +50,7 @@ def waive_penalty(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str,
         uow.session.add(InvoiceAdjustment(invoice_id=invoice.id, kind="waive_penalty",
                                           amount=waived, actor=actor, note=note))
         uow.session.flush()
-        lift_if_cleared(uow.session, customer, today)
+        lift_if_cleared(uow.session, registry, customer, today)
         classify = receivable_classifier(registry, uow.session)
         uow.commit()
         return invoice_view(invoice, today, classify)
@@ -68,7 +68,7 @@ def write_off(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str, note:
         uow.session.add(InvoiceAdjustment(invoice_id=invoice.id, kind="write_off",
                                           amount=invoice.outstanding, actor=actor, note=note))
         uow.session.flush()
-        lift_if_cleared(uow.session, customer, today)
+        lift_if_cleared(uow.session, registry, customer, today)
         classify = receivable_classifier(registry, uow.session)
         uow.commit()
         return invoice_view(invoice, today, classify)

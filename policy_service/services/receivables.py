@@ -108,7 +108,7 @@ def _consume_reservation(
 
 
 def record_payment(
-    uow: UnitOfWork, data: PaymentInput, today: date | None = None
+    uow: UnitOfWork, registry: RuleSetRegistry, data: PaymentInput, today: date | None = None
 ) -> tuple[Payment, bool]:
     """Apply a payment: principal first, then penalty; returns (payment, created).
 
@@ -149,7 +149,7 @@ def record_payment(
             )
             session.add(payment)
             session.flush()
-            lift_if_cleared(session, customer, today or data.paid_at)
+            lift_if_cleared(session, registry, customer, today or data.paid_at)
             uow.commit()
             return payment, True
     except IntegrityError:

@@ -9,16 +9,15 @@ from sqlalchemy.orm import Session, object_session
 
 from policy_service.db.models import Customer, Invoice
 from policy_service.domain.escalation import due_steps
-from policy_service.language.document import RuleSet, load_ruleset
+from policy_service.language.document import RuleSet
 from policy_service.language.reference import matching_rules
 from policy_service.services.account_facts import escalation_facts
 from policy_service.services.history import record_changes
-from policy_service.services.rulesets import get_version
+from policy_service.services.rulesets import RuleSetRegistry
 
 ESCALATION = "escalation"
 REASON_PREFIX = "escalation:"
 SYSTEM_ACTOR = "system (escalation rule set)"
-_parsed: dict[str, RuleSet] = {}
 
 
 def set_by_escalation(customer: Customer) -> bool:
@@ -54,15 +53,6 @@ def _record(customer: Customer) -> None:
                        SYSTEM_ACTOR)
 
 
-def published_escalation(session: Session) -> RuleSet:
-    """The newest published escalation rule set (parsed once per checksum)."""
-    row = get_version(session, ESCALATION)
-    ruleset = _parsed.get(row.checksum)
-    if ruleset is None:
-        ruleset = _parsed[row.checksum] = load_ruleset(row.document)
-    return ruleset
-
-
 def causes_stop(ruleset: RuleSet, customer: Customer, invoice: Invoice, today: date) -> bool:
     """Whether an open invoice matches a step whose actions include stop_supply."""
     facts = escalation_facts(customer, invoice, today)
@@ -70,11 +60,13 @@ def causes_stop(ruleset: RuleSet, customer: Customer, invoice: Invoice, today: d
                for step in due_steps(ruleset, matching_rules(ruleset, facts)))
 
 
-def lift_if_cleared(session: Session, customer: Customer, today: date) -> bool:
+def lift_if_cleared(
+    session: Session, registry: RuleSetRegistry, customer: Customer, today: date
+) -> bool:
     """After a payment, waiver or write-off: lift stop-supply if no open invoice causes it."""
     if not set_by_escalation(customer):
         return False
-    ruleset = published_escalation(session)
+    ruleset = registry.current(session, ESCALATION).compiled.ruleset
     invoices = session.scalars(select(Invoice).where(
         Invoice.customer_id == customer.id, Invoice.status == "open"))
     if any(causes_stop(ruleset, customer, invoice, today) for invoice in invoices):

@@ -55,8 +55,8 @@ def invoice(app: Services, invoice_id: str, amount: str, due: date,
 
 def pay(app: Services, payment_id: str, invoice_id: str, amount: str, paid_at: date) -> None:
     """A payment dated ``paid_at``."""
-    record_payment(app.uow(), PaymentInput(payment_id, invoice_id, Decimal(amount), "CNY",
-                                           paid_at))
+    record_payment(app.uow(), app.rulesets,
+                   PaymentInput(payment_id, invoice_id, Decimal(amount), "CNY", paid_at))
 
 
 def shipped_terms(tier: str, amount: str) -> penalty.PenaltyTerms:
