@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -120,9 +121,7 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        lock = _writer_lock(connection.info, lock_path)
-        if lock is not None:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        _acquire(connection.info, lock_path)
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
@@ -145,12 +144,15 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "close")
     def _on_close(_dbapi_connection: Any, record: Any) -> None:
+        _release(record.info)
         lock = record.info.pop(_LOCK_KEY, None)
         if lock is not None:
             lock.close()
 
 
 _LOCK_KEY = "policy_service.writer_lock"
+_HOLDS_KEY = "policy_service.holds_writer_lock"
+_held_by_thread = threading.local()
 
 
 def _write_lock_path(engine: Engine) -> str | None:
@@ -161,17 +163,24 @@ def _write_lock_path(engine: Engine) -> str | None:
     return f"{database}-writer.lock"
 
 
-def _writer_lock(info: dict[str, Any], lock_path: str | None) -> Any:
-    """This connection's handle on the lock file (each connection has its own)."""
-    if lock_path is None:
-        return None
+def _acquire(info: dict[str, Any], lock_path: str | None) -> None:
+    """Wait for the writer lock, unless this thread already holds it on another connection.
+
+    A second transaction opened by the thread that holds the lock must not wait for
+    itself for ever: it goes straight to BEGIN IMMEDIATE, whose busy timeout ends in
+    "database is locked", as it did before the lock file.
+    """
+    if lock_path is None or getattr(_held_by_thread, "count", 0):
+        return
     lock = info.get(_LOCK_KEY)
     if lock is None:
         lock = info[_LOCK_KEY] = open(lock_path, "a+b")  # noqa: SIM115 - lives with the connection
-    return lock
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    info[_HOLDS_KEY] = True
+    _held_by_thread.count = getattr(_held_by_thread, "count", 0) + 1
 
 
 def _release(info: dict[str, Any]) -> None:
-    lock = info.get(_LOCK_KEY)
-    if lock is not None:
-        fcntl.flock(lock, fcntl.LOCK_UN)
+    if info.pop(_HOLDS_KEY, False):
+        fcntl.flock(info[_LOCK_KEY], fcntl.LOCK_UN)
+        _held_by_thread.count = max(getattr(_held_by_thread, "count", 1) - 1, 0)

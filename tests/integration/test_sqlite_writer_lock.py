@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from policy_service.db.database import Database
 
@@ -88,5 +89,35 @@ def test_a_second_process_waits_for_the_first_and_then_sees_its_write(tmp_path: 
         assert not entered.wait(0.3)
     thread.join(timeout=10)
     assert seen == [1]
+    first.dispose()
+    second.dispose()
+
+
+def test_a_second_transaction_in_the_thread_holding_the_lock_fails_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'policy.db'}"
+    first, second = Database(url), Database(url)
+    with first.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    outcome: list[str] = []
+
+    def nested() -> None:
+        with first.engine.begin() as outer:
+            outer.execute(text("INSERT INTO t VALUES (1)"))
+            inner = second.engine.connect()
+            inner.connection.driver_connection.execute("PRAGMA busy_timeout=100")  # not 30 s
+            try:
+                inner.begin()
+            except OperationalError as exc:
+                outcome.append(str(exc.orig))
+            finally:
+                inner.close()
+
+    thread = threading.Thread(target=nested, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the second transaction waited for its own thread"
+    assert outcome == ["database is locked"]
     first.dispose()
     second.dispose()
