@@ -38,27 +38,29 @@ class CustomerTerms:
     newest_ruleset_version: int | None  # of the rule set named in the read
 
 
-def _terms_statement(*, lock: bool) -> Any:
+def _locking_read() -> Any:
+    """SELECT ... FOR UPDATE OF customers; SQLAlchemy's SQLite compiler leaves the FOR
+    UPDATE out, and there the transaction already holds the write lock (BEGIN IMMEDIATE).
+    """
     newest = (
         select(func.max(_VERSIONS.c.version))
         .where(_VERSIONS.c.name == bindparam("ruleset"))
         .scalar_subquery()
     )
     c = _CUSTOMERS.c
-    statement = (
+    return (
         select(c.id, c.tier_code, c.status, c.currency, c.credit_limit, c.collateral_amount,
                func.coalesce(c.payment_term_days, _TIERS.c.payment_term_days),
                c.created_at, c.next_review_date, newest)
         .join_from(_CUSTOMERS, _TIERS, c.tier_code == _TIERS.c.code)
         .where(c.id == bindparam("customer_id"))
+        .with_for_update(of=_CUSTOMERS)
     )
-    return statement.with_for_update(of=_CUSTOMERS) if lock else statement
 
 
 # The newest version rides along with the locking read: versions are immutable and a
 # publish only appends, so reading it in the same statement costs no extra round trip.
-_LOCKING_READ = _terms_statement(lock=True)
-_PLAIN_READ = _terms_statement(lock=False)
+_LOCKING_READ = _locking_read()
 _CHECKS = CreditCheck.__table__
 _EVENTS = CreditCheckEvent.__table__
 _INSERT_CHECK = insert(_CHECKS)
@@ -84,14 +86,11 @@ _INSERT_CHECK_AND_EVENT = _insert_check_and_event()
 
 
 def lock_customer_terms(
-    connection: Connection, customer_id: str, ruleset: str, *, locks_rows: bool
+    connection: Connection, customer_id: str, ruleset: str
 ) -> CustomerTerms | None:
-    """The customer under its row lock (PostgreSQL), and the newest version of `ruleset`.
-
-    On SQLite the transaction already holds the write lock (BEGIN IMMEDIATE).
-    """
-    statement = _LOCKING_READ if locks_rows else _PLAIN_READ
-    row = connection.execute(statement, {"customer_id": customer_id, "ruleset": ruleset}).first()
+    """The customer under its lock, and the newest version of `ruleset`."""
+    row = connection.execute(
+        _LOCKING_READ, {"customer_id": customer_id, "ruleset": ruleset}).first()
     return CustomerTerms(*row) if row is not None else None
 
 

@@ -98,8 +98,7 @@ def _decide(
     actor: str,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Evaluate under the customer's lock and insert the decision; returns its rows."""
-    customer = lock_customer_terms(connection, data.customer_id, RULESET,
-                                   locks_rows=not app.database.is_sqlite)
+    customer = lock_customer_terms(connection, data.customer_id, RULESET)
     if customer is None:
         raise NotFound(f"unknown customer {data.customer_id!r}")
     if data.currency != customer.currency:

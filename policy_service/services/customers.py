@@ -82,12 +82,11 @@ def upsert_customer(
 def lock_customer(uow: UnitOfWork, customer_id: str, *, missing_ok: bool = False) -> Any:
     """Load a customer holding its row lock for the rest of the transaction.
 
-    On PostgreSQL this is SELECT ... FOR UPDATE; on SQLite the transaction already
-    holds the database write lock (BEGIN IMMEDIATE), which serializes the same way.
+    On PostgreSQL this is SELECT ... FOR UPDATE; SQLAlchemy's SQLite compiler leaves the
+    FOR UPDATE out, and there the transaction already holds the database write lock
+    (BEGIN IMMEDIATE), which serializes the same way.
     """
-    query = select(Customer).where(Customer.id == customer_id)
-    if uow.locks_rows:
-        query = query.with_for_update(of=Customer)
+    query = select(Customer).where(Customer.id == customer_id).with_for_update(of=Customer)
     customer = uow.session.scalars(query).one_or_none()
     if customer is None and not missing_ok:
         raise NotFound(f"unknown customer {customer_id!r}")

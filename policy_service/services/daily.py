@@ -114,8 +114,7 @@ def run_daily(app: Services, as_of: date, shard: Shard = Shard(), *,
         if not ids:
             continue
         with app.uow() as uow:
-            process(uow.session, ctx, load_books(uow.session, ids, as_of, uow.locks_rows,
-                                                 ctx.history_days))
+            process(uow.session, ctx, load_books(uow.session, ids, as_of, ctx.history_days))
             uow.commit()
         batches += 1
         if after_batch is not None:

@@ -196,15 +196,14 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[start:start + IN_CHUNK]
 
 
-def load_books(session: Session, ids: list[str], as_of: date, lock: bool,
+def load_books(session: Session, ids: list[str], as_of: date,
                history_days: int = HISTORY_DAYS) -> list[Book]:
-    """Load a batch of customers (locked on PostgreSQL) with everything the day needs.
+    """Load a batch of customers (locked; see lock_customer) with everything the day needs.
 
     That is every open invoice and every other invoice due in the last ``history_days``.
     """
-    query = select(Customer).where(Customer.id.in_(ids)).order_by(Customer.id)
-    if lock:
-        query = query.with_for_update(of=Customer)
+    query = (select(Customer).where(Customer.id.in_(ids)).order_by(Customer.id)
+             .with_for_update(of=Customer))
     books = {c.id: Book(c) for c in session.scalars(query)}
     t = _INVOICES.c
     relevant = or_(t.status == "open", t.due_date > as_of - timedelta(days=history_days))

@@ -33,8 +33,3 @@ class UnitOfWork:
     def commit(self) -> None:
         """Make the work durable."""
         self.session.commit()
-
-    @property
-    def locks_rows(self) -> bool:
-        """True where SELECT ... FOR UPDATE locks (PostgreSQL); SQLite serializes writes instead."""
-        return not self.database.is_sqlite

@@ -63,8 +63,7 @@ def test_invoices_agreeing_on_the_facts_the_rules_read_share_one_evaluation(
         ctx = _context(services, uow.session, as_of)
         counting = CountingEngine(ctx.engine)
         ctx.engine = counting
-        process(uow.session, ctx, load_books(uow.session, ["C-1", "C-2"], as_of,
-                                             uow.locks_rows))
+        process(uow.session, ctx, load_books(uow.session, ["C-1", "C-2"], as_of))
         uow.commit()
     # two distinct days from due (10 and 50), one tier; the aging classes and the blacklist
     # watch likewise see two distinct days past due / days late
