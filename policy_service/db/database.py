@@ -130,13 +130,11 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
 
     # Released as the transaction ends (just before its COMMIT or ROLLBACK is sent; the
     # next writer's BEGIN IMMEDIATE waits out the rest in SQLite's busy handler).
-    @event.listens_for(engine, "commit")
-    def _on_commit(connection: Any) -> None:
+    def _on_end(connection: Any) -> None:
         _release(connection.info)
 
-    @event.listens_for(engine, "rollback")
-    def _on_rollback(connection: Any) -> None:
-        _release(connection.info)
+    event.listen(engine, "commit", _on_end)
+    event.listen(engine, "rollback", _on_end)
 
     @event.listens_for(engine, "reset")
     def _on_reset(_dbapi_connection: Any, record: Any, _state: Any) -> None:
