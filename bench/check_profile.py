@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from policy_service.api.app import create_app  # noqa: E402
 from policy_service.config import PROJECT_ROOT, Settings  # noqa: E402
 from policy_service.container import Services  # noqa: E402
-from policy_service.services.access import create_api_key  # noqa: E402
+from policy_service.services.access.credentials import create_api_key  # noqa: E402
 from tests.databases import throwaway_database  # noqa: E402
 
 CUSTOMERS = 1000

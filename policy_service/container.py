@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from policy_service.config import Settings
 from policy_service.db.database import Database
 from policy_service.engine import DurableRulesEngine, RuleEngine
-from policy_service.services.rulesets import RuleSetRegistry, seed_shipped
-from policy_service.services.seed import seed_tiers
+from policy_service.services.credit.tiers import seed_tiers
+from policy_service.services.rules.registry import RuleSetRegistry, seed_shipped
 from policy_service.services.unit_of_work import UnitOfWork
 
 

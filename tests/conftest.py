@@ -16,7 +16,7 @@ from policy_service.api.auth import clear_key_cache
 from policy_service.config import PROJECT_ROOT, Settings
 from policy_service.container import Services
 from policy_service.db.models import Base
-from policy_service.services.access import API_ROLES, create_api_key
+from policy_service.services.access.credentials import API_ROLES, create_api_key
 from tests.databases import BACKENDS, throwaway_database
 
 RULES_DIR = PROJECT_ROOT / "rules"

@@ -18,7 +18,7 @@ from policy_service.admin.i18n import LOCALES, lazy
 from policy_service.admin.web import csrf
 from policy_service.container import Services
 from policy_service.db.models import User
-from policy_service.services.access import check_user_password
+from policy_service.services.access.credentials import check_user_password
 
 ADMIN, RISK, AUDITOR, SALES = "admin", "risk_manager", "auditor", "sales"
 STAFF = (ADMIN, RISK, AUDITOR)  # everyone who reads the books

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice, Payment
 from policy_service.domain.aging import BUCKETS, bucket
-from policy_service.services.exposure import current_exposure
+from policy_service.services.credit.exposure import current_exposure
 
 ZERO = Decimal("0.00")
 MAX_CUSTOMERS = 500

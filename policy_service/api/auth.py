@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from policy_service.api.context import services
-from policy_service.services.access import Principal, authenticate_key, hash_key
+from policy_service.services.access.credentials import Principal, authenticate_key, hash_key
 from policy_service.services.errors import Forbidden, Unauthorized
 from policy_service.services.unit_of_work import UnitOfWork
 

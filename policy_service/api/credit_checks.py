@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from policy_service.api.auth import DECIDE, READ_CREDIT, WRITE, current_principal, requires
 from policy_service.api.context import services
 from policy_service.api.schemas import CreditCheckIn, CreditCheckOut, NoteIn, OrderCancelIn
-from policy_service.services import credit_checks
+from policy_service.services.credit import checks
 
 blp = Blueprint("credit_checks", __name__, url_prefix="/v1",
                 description="Credit checks: may we ship this order on credit?")
@@ -21,8 +21,8 @@ blp = Blueprint("credit_checks", __name__, url_prefix="/v1",
 @blp.response(200, CreditCheckOut)
 def create(body: dict[str, Any]) -> Any:
     """Decide an order against the published credit_approval rule set."""
-    return credit_checks.check_credit(
-        services(), credit_checks.CreditCheckInput(**body), current_principal().name
+    return checks.check_credit(
+        services(), checks.CreditCheckInput(**body), current_principal().name
     )
 
 
@@ -31,7 +31,7 @@ def create(body: dict[str, Any]) -> Any:
 @blp.response(200, CreditCheckOut)
 def read(decision_id: str) -> Any:
     """A decision with its status and history."""
-    return credit_checks.get_check(services(), decision_id)
+    return checks.get_check(services(), decision_id)
 
 
 @blp.route("/credit-checks/<decision_id>/release", methods=["POST"])
@@ -40,7 +40,7 @@ def read(decision_id: str) -> Any:
 @blp.response(200, CreditCheckOut)
 def release(body: dict[str, Any], decision_id: str) -> Any:
     """Release a hold (risk manager): approved, and the amount is reserved."""
-    return credit_checks.release(services(), decision_id, body["note"], current_principal().name)
+    return checks.release(services(), decision_id, body["note"], current_principal().name)
 
 
 @blp.route("/credit-checks/<decision_id>/reject", methods=["POST"])
@@ -49,7 +49,7 @@ def release(body: dict[str, Any], decision_id: str) -> Any:
 @blp.response(200, CreditCheckOut)
 def reject(body: dict[str, Any], decision_id: str) -> Any:
     """Reject a hold (risk manager)."""
-    return credit_checks.reject(services(), decision_id, body["note"], current_principal().name)
+    return checks.reject(services(), decision_id, body["note"], current_principal().name)
 
 
 @blp.route("/orders/<order_id>/cancel", methods=["POST"])
@@ -59,4 +59,4 @@ def reject(body: dict[str, Any], decision_id: str) -> Any:
 def cancel(body: dict[str, Any] | None, order_id: str) -> Any:
     """Cancel an order: its reservation is released."""
     note = (body or {}).get("note")
-    return credit_checks.cancel_order(services(), order_id, note, current_principal().name)
+    return checks.cancel_order(services(), order_id, note, current_principal().name)

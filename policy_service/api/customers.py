@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from policy_service.api.auth import DECIDE, READ_CREDIT, WRITE, current_principal, requires
 from policy_service.api.context import services
 from policy_service.api.schemas import CreditOut, CustomerIn, CustomerOut, CustomerStatusIn
-from policy_service.services import customers
+from policy_service.services.credit import customers
 
 blp = Blueprint("customers", __name__, url_prefix="/v1/customers",
                 description="Customers and their credit (账期客户)")

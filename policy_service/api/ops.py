@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from policy_service import metrics
 from policy_service.api.context import services
-from policy_service.services.rulesets import newest_versions
+from policy_service.services.rules.registry import newest_versions
 
 blp = Blueprint("ops", __name__)
 

@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 from policy_service.api.auth import READ_CREDIT, WRITE, current_principal, requires
 from policy_service.api.context import services
 from policy_service.api.schemas import InvoiceIn, InvoiceOut, PaymentIn, PaymentOut
-from policy_service.services import receivables
-from policy_service.services.receivable_classes import current_classifier
+from policy_service.services.receivables import ledger
+from policy_service.services.receivables.classes import current_classifier
 
 blp = Blueprint("receivables", __name__, url_prefix="/v1", description="Invoices and payments")
 
@@ -23,11 +23,11 @@ blp = Blueprint("receivables", __name__, url_prefix="/v1", description="Invoices
 def create_invoice(body: dict[str, Any]) -> Any:
     """Record an invoice; with order_id it consumes that order's reservation."""
     app = services()
-    invoice, created = receivables.create_invoice(
-        app.uow(), receivables.InvoiceInput(**body), current_principal().name
+    invoice, created = ledger.create_invoice(
+        app.uow(), ledger.InvoiceInput(**body), current_principal().name
     )
     classify = current_classifier(app.uow(), app.rulesets)
-    return receivables.invoice_view(invoice, app.today(), classify), 201 if created else 200
+    return ledger.invoice_view(invoice, app.today(), classify), 201 if created else 200
 
 
 @blp.route("/invoices/<invoice_id>")
@@ -36,7 +36,7 @@ def create_invoice(body: dict[str, Any]) -> Any:
 def get_invoice(invoice_id: str) -> Any:
     """An invoice with what is paid, accrued and outstanding."""
     app = services()
-    return receivables.get_invoice(app.uow(), app.rulesets, invoice_id, app.today())
+    return ledger.get_invoice(app.uow(), app.rulesets, invoice_id, app.today())
 
 
 @blp.route("/payments", methods=["POST"])
@@ -47,7 +47,7 @@ def get_invoice(invoice_id: str) -> Any:
 def create_payment(body: dict[str, Any]) -> Any:
     """Apply a payment to an invoice: principal first, then penalty."""
     app = services()
-    payment, created = receivables.record_payment(
-        app.uow(), app.rulesets, receivables.PaymentInput(**body)
+    payment, created = ledger.record_payment(
+        app.uow(), app.rulesets, ledger.PaymentInput(**body)
     )
     return payment, 201 if created else 200

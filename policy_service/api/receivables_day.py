@@ -13,7 +13,8 @@ from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requ
 from policy_service.api.context import services
 from policy_service.api.fields import MoneyString
 from policy_service.api.schemas import InvoiceOut, StrictSchema
-from policy_service.services import adjustments, aging_report, reviews
+from policy_service.services.day import reviews
+from policy_service.services.receivables import adjustments, aging_report
 
 blp = Blueprint("receivables_day", __name__, url_prefix="/v1",
                 description="Dunning, reviews, waivers, write-offs and aging")

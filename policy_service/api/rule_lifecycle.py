@@ -11,7 +11,7 @@ from marshmallow import INCLUDE, Schema, fields, validate
 from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requires
 from policy_service.api.context import services
 from policy_service.api.schemas import NoteIn, StrictSchema
-from policy_service.services import backtest, diff, lifecycle
+from policy_service.services.rules import backtest, diff, lifecycle
 
 blp = Blueprint("rule_lifecycle", __name__, url_prefix="/v1/rulesets",
                 description="Rule lifecycle: draft, test, backtest, submit, approve, rollback")

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from policy_service.api.auth import READ_POLICY, requires
 from policy_service.api.context import services
 from policy_service.api.schemas import RuleSetSummaryOut, RuleSetVersionOut
-from policy_service.services import rulesets
+from policy_service.services.rules import registry
 
 blp = Blueprint("rulesets", __name__, url_prefix="/v1/rulesets",
                 description="Rule sets: policy as data, versioned")
@@ -21,7 +21,7 @@ blp = Blueprint("rulesets", __name__, url_prefix="/v1/rulesets",
 def list_rulesets() -> Any:
     """Each rule set with its published version."""
     with services().uow() as uow:
-        return [rulesets.version_view(row) for row in rulesets.newest_versions(uow.session)]
+        return [registry.version_view(row) for row in registry.newest_versions(uow.session)]
 
 
 @blp.route("/<name>")
@@ -30,7 +30,7 @@ def list_rulesets() -> Any:
 def published(name: str) -> Any:
     """The published document with version, checksum and who published and approved it."""
     with services().uow() as uow:
-        return rulesets.version_view(rulesets.get_version(uow.session, name))
+        return registry.version_view(registry.get_version(uow.session, name))
 
 
 @blp.route("/<name>/versions")
@@ -39,7 +39,7 @@ def published(name: str) -> Any:
 def versions(name: str) -> Any:
     """Every version, oldest first."""
     with services().uow() as uow:
-        return [rulesets.version_view(row) for row in rulesets.list_versions(uow.session, name)]
+        return [registry.version_view(row) for row in registry.list_versions(uow.session, name)]
 
 
 @blp.route("/<name>/versions/<int:version>")
@@ -48,4 +48,4 @@ def versions(name: str) -> Any:
 def version(name: str, version: int) -> Any:
     """One version."""
     with services().uow() as uow:
-        return rulesets.version_view(rulesets.get_version(uow.session, name, version))
+        return registry.version_view(registry.get_version(uow.session, name, version))

@@ -8,10 +8,10 @@ import click
 
 from policy_service.config import Settings
 from policy_service.container import Services
-from policy_service.services.daily import DEFAULT_BATCH, Shard, run_daily
+from policy_service.services.day.run import DEFAULT_BATCH, Shard, run_daily
 from policy_service.services.errors import ServiceError
-from policy_service.services.outbox import MAX_ATTEMPTS, send_pending
-from policy_service.services.outbox_adapters import adapters_from_env
+from policy_service.services.outbox.adapters import adapters_from_env
+from policy_service.services.outbox.messages import MAX_ATTEMPTS, send_pending
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:

@@ -17,9 +17,10 @@ from policy_service.cli.server import serve as run_server
 from policy_service.config import PROJECT_ROOT, Settings
 from policy_service.container import Services
 from policy_service.language.document import RuleSetInvalid, load_ruleset
-from policy_service.services import access, rulesets
-from policy_service.services.customers import CustomerInput, upsert_customer
+from policy_service.services.access import credentials
+from policy_service.services.credit.customers import CustomerInput, upsert_customer
 from policy_service.services.errors import ServiceError
+from policy_service.services.rules import registry
 
 DEMO_USERS = {"demo-admin": "admin", "demo-risk": "risk_manager", "demo-risk2": "risk_manager",
               "demo-auditor": "auditor", "demo-sales": "sales"}
@@ -57,16 +58,16 @@ def serve(host: str, port: int, workers: int, threads: int, demo: bool) -> None:
 
 
 def _print_demo_access(app_services: Services, host: str, port: int) -> None:
-    access.revoke_keys(app_services.uow(), name_prefix="demo-")
+    credentials.revoke_keys(app_services.uow(), name_prefix="demo-")
     keys = {}
     click.echo("demo API keys (Authorization: Bearer <key>; replaced at each --demo start):")
-    for role in access.API_ROLES:
-        keys[role] = access.create_api_key(app_services.uow(), f"demo-{role}", role)
+    for role in credentials.API_ROLES:
+        keys[role] = credentials.create_api_key(app_services.uow(), f"demo-{role}", role)
         click.echo(f"  {role:<13} {keys[role]}")
     click.echo("demo logins for /admin (new passwords each start):")
     for username, role in DEMO_USERS.items():
         password = secrets.token_urlsafe(9)
-        access.set_password(app_services.uow(), username, role, password)
+        credentials.set_password(app_services.uow(), username, role, password)
         click.echo(f"  {role:<13} {username} / {password}")
     upsert_customer(app_services.uow(), "C-DEMO", CustomerInput(
         name="Demo Trading Co. 演示贸易", tier="B", credit_limit=Decimal("100000.00"),
@@ -93,12 +94,12 @@ def api_keys() -> None:
 
 @api_keys.command("create")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(access.API_ROLES))
+@click.option("--role", required=True, type=click.Choice(credentials.API_ROLES))
 def create_key(name: str, role: str) -> None:
     """Create a key; the key alone is printed on the last line (only its hash is stored)."""
     app_services = _services()
     app_services.bootstrap()
-    key = access.create_api_key(app_services.uow(), name, role)
+    key = credentials.create_api_key(app_services.uow(), name, role)
     click.echo(f"created API key {name!r} with role {role}; store it now, it is not shown again:")
     click.echo(key)
 
@@ -110,14 +111,14 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(access.USER_ROLES))
+@click.option("--role", required=True, type=click.Choice(credentials.USER_ROLES))
 def create_user(username: str, role: str) -> None:
     """Create a login; the password is read from standard input."""
     password = sys.stdin.readline().rstrip("\n")
     app_services = _services()
     app_services.bootstrap()
     try:
-        access.create_user(app_services.uow(), username, role, password)
+        credentials.create_user(app_services.uow(), username, role, password)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created user {username!r} with role {role}")
@@ -137,7 +138,7 @@ def export_rules(directory: Path | None) -> None:
     target = directory or app_services.settings.rules_dir
     target.mkdir(parents=True, exist_ok=True)
     with app_services.uow() as uow:
-        for row in rulesets.newest_versions(uow.session):
+        for row in registry.newest_versions(uow.session):
             path = target / f"{row.name}.json"
             path.write_text(json.dumps(row.document, ensure_ascii=False, indent=2) + "\n",
                             encoding="utf-8")
@@ -176,7 +177,7 @@ def import_rules(file: Path, author: str, approved_by: str, note: str | None) ->
     document = json.loads(file.read_text(encoding="utf-8"))
     try:
         with app_services.uow() as uow:
-            row = rulesets.publish(uow.session, app_services.rulesets, document,
+            row = registry.publish(uow.session, app_services.rulesets, document,
                                    author=author, approved_by=approved_by, note=note)
             uow.commit()
     except ServiceError as exc:

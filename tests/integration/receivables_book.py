@@ -24,8 +24,8 @@ from policy_service.domain import blacklist, penalty
 from policy_service.domain.aging import ReceivableClass, class_facts, class_of
 from policy_service.language.document import load_ruleset_file
 from policy_service.language.reference import matching_rules
-from policy_service.services.customers import CustomerInput, upsert_customer
-from policy_service.services.receivables import (
+from policy_service.services.credit.customers import CustomerInput, upsert_customer
+from policy_service.services.receivables.ledger import (
     InvoiceInput,
     PaymentInput,
     create_invoice,

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from policy_service.container import Services
-from policy_service.services import lifecycle, rulesets
+from policy_service.services.rules import lifecycle, registry
 from tests.integration.receivables_book import invoice
 from tests.integration.test_admin_support import login, make_users
 
@@ -79,7 +79,7 @@ def world(services: Services, api: Any) -> dict[str, Any]:
     assert held["outcome"] == "hold"
     invoice(services, "I-1", "100.00", date(2026, 3, 1))
     with services.uow() as uow:
-        document = rulesets.get_version(uow.session, "credit_approval").document
+        document = registry.get_version(uow.session, "credit_approval").document
     draft = lifecycle.create_draft(services, "credit_approval", document, "risk_manager-user")
     return {"users": make_users(services), "decision": held["decision_id"],
             "draft": draft["draft_id"]}

@@ -21,8 +21,8 @@ from policy_service.db.models_receivables import (
     InvoiceAdjustment,
     LegalCase,
 )
-from policy_service.services import lifecycle, rulesets
-from policy_service.services.daily import run_daily
+from policy_service.services.day.run import run_daily
+from policy_service.services.rules import lifecycle, registry
 from tests.integration.receivables_book import (
     customer,
     get_customer,
@@ -262,7 +262,7 @@ def test_the_vocabulary_tab_shows_the_fields_of_the_drafts_rule_set_kind(
                 "credit_approval": "order.amount"}
     for name, field in expected.items():
         with services.uow() as uow:
-            document = rulesets.get_version(uow.session, name).document
+            document = registry.get_version(uow.session, name).document
         draft = lifecycle.create_draft(services, name, document, users["risk_manager"])
         page = _page(client, f"/admin/drafts/{name}/{draft['draft_id']}")
         vocabulary = page.split('id="vocabulary"')[1].split("</table>")[0]

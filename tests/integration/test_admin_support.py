@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from policy_service.container import Services
-from policy_service.services.access import USER_ROLES, create_user
+from policy_service.services.access.credentials import USER_ROLES, create_user
 
 PASSWORD = "correct horse battery"
 FIELD_TOKEN = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"()')

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from policy_service.cli.main import cli
 from policy_service.container import Services
-from policy_service.services.access import authenticate_key, check_user_password
+from policy_service.services.access.credentials import authenticate_key, check_user_password
 from tests.conftest import RULES_DIR
 
 

@@ -17,8 +17,8 @@ from policy_service.db.models_receivables import (
     PenaltyAccrual,
 )
 from policy_service.domain.dates import add_months
-from policy_service.services import rulesets
-from policy_service.services.daily import run_daily
+from policy_service.services.day.run import run_daily
+from policy_service.services.rules import registry
 from tests.integration.receivables_book import (
     customer,
     get_customer,
@@ -214,7 +214,7 @@ def test_stop_supply_and_its_lifting_are_in_the_customers_change_history(service
 
     from policy_service.db.models import Customer
     from policy_service.db.models_admin import ChangeRecord
-    from policy_service.services import stop_supply
+    from policy_service.services.receivables import stop_supply
 
     customer(services, "C-H", tier="B")
     with services.uow() as uow:
@@ -242,9 +242,9 @@ def test_a_published_blacklist_watch_version_changes_who_is_flagged_without_code
     as_of = DUE + timedelta(days=30 * watch.min_invoices + late_days)
     with services.uow() as uow:
         document = copy.deepcopy(dict(
-            rulesets.get_version(uow.session, "blacklist_watch").document))
+            registry.get_version(uow.session, "blacklist_watch").document))
         document["rules"][0]["then"]["min_invoices"] = watch.min_invoices - 1
-        rulesets.publish(uow.session, services.rulesets, document, author="rm",
+        registry.publish(uow.session, services.rulesets, document, author="rm",
                          approved_by="rm2", note="one fewer late invoice is enough")
         uow.commit()
     run_daily(services, as_of)

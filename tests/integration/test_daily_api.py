@@ -9,8 +9,8 @@ from decimal import Decimal
 from policy_service.container import Services
 from policy_service.db.models import Invoice
 from policy_service.db.models_receivables import AgingSnapshot
-from policy_service.services import rulesets
-from policy_service.services.daily import run_daily
+from policy_service.services.day.run import run_daily
+from policy_service.services.rules import registry
 from tests.conftest import Api
 from tests.integration.receivables_book import (
     customer,
@@ -136,7 +136,7 @@ def test_a_published_receivable_classes_version_changes_classes_and_provisions_w
         services: Services, api: Api) -> None:
     overdue_book(services, 45)
     with services.uow() as uow:
-        document = copy.deepcopy(dict(rulesets.get_version(uow.session,
+        document = copy.deepcopy(dict(registry.get_version(uow.session,
                                                            "receivable_classes").document))
     for rule in document["rules"]:
         if rule["then"]["class"] == "doubtful":
@@ -144,7 +144,7 @@ def test_a_published_receivable_classes_version_changes_classes_and_provisions_w
         if rule["then"]["class"] == "in_collection":
             rule["then"]["provision_percent"] = "7.5"
     with services.uow() as uow:
-        rulesets.publish(uow.session, services.rulesets, document, author="rm",
+        registry.publish(uow.session, services.rulesets, document, author="rm",
                          approved_by="rm2", note="doubtful from day 61; 7.5% in collection")
         uow.commit()
     assert api.call("GET", "/v1/invoices/I-1", "auditor").get_json()["class"] == "in_collection"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from policy_service.container import Services
-from policy_service.services.daily import Shard, run_daily
+from policy_service.services.day.run import Shard, run_daily
 from policy_service.services.errors import Invalid
 from tests.conftest import _empty
 from tests.integration.receivables_book import customer, invoice, pay, snapshot

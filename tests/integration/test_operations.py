@@ -14,7 +14,7 @@ from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.db.database import IDLE_BEFORE_PING
 from policy_service.db.models import RuleSetVersion
-from policy_service.services import rulesets
+from policy_service.services.rules import registry
 from tests.conftest import RULES_DIR, Api, _empty
 from tests.databases import PG_ADMIN_URL
 
@@ -106,7 +106,7 @@ def test_publishing_a_version_swaps_the_rules_without_a_restart(api: Api, servic
         if rule["name"] == "large_order_poor_credit":
             rule["when"] = rule["when"].replace("0.5", "0.4")
     with services.uow() as uow:
-        rulesets.publish(uow.session, services.rulesets, document, author="risk-a",
+        registry.publish(uow.session, services.rulesets, document, author="risk-a",
                          approved_by="risk-b")
         uow.commit()
     body = api.check("SO-2", "4500.00").get_json()
@@ -136,15 +136,15 @@ def test_publishing_an_invalid_document_is_refused_with_located_errors(services)
     document["rules"][1]["when"] = "customer.status == "
     try:
         with services.uow() as uow:
-            rulesets.publish(uow.session, services.rulesets, document, author="a",
+            registry.publish(uow.session, services.rulesets, document, author="a",
                              approved_by="b")
         raise AssertionError("publish accepted an invalid document")
-    except rulesets.Invalid as exc:
+    except registry.Invalid as exc:
         located = exc.fields["rules"][0]
         assert located["rule"] == document["rules"][1]["name"]
         assert located["field"] == "when" and located["column"] > 1
     with services.uow() as uow:
-        assert rulesets.get_version(uow.session, "credit_approval").version == 1
+        assert registry.get_version(uow.session, "credit_approval").version == 1
 
 
 def test_a_rule_set_newly_shipped_is_seeded_as_version_1_on_the_next_start_of_an_existing_database(
@@ -160,8 +160,8 @@ def test_a_rule_set_newly_shipped_is_seeded_as_version_1_on_the_next_start_of_an
     _empty(before)
     assert new.isdisjoint(before.bootstrap())
     with before.uow() as uow:  # a risk manager has moved an older set on meanwhile
-        document = rulesets.get_version(uow.session, "escalation").document
-        rulesets.publish(uow.session, before.rulesets, dict(document), author="rm",
+        document = registry.get_version(uow.session, "escalation").document
+        registry.publish(uow.session, before.rulesets, dict(document), author="rm",
                          approved_by="rm2")
         uow.commit()
     before.database.dispose()
@@ -172,7 +172,7 @@ def test_a_rule_set_newly_shipped_is_seeded_as_version_1_on_the_next_start_of_an
     with after.uow() as uow:
         versions = {(row.name, row.version, row.author) for row in
                     uow.session.scalars(select(RuleSetVersion))}
-    assert {(name, 1, rulesets.SHIPPED_AUTHOR) for name in new} <= versions
+    assert {(name, 1, registry.SHIPPED_AUTHOR) for name in new} <= versions
     assert ("escalation", 2, "rm") in versions
     assert len([v for v in versions if v[0] == "escalation"]) == 2
     after.database.dispose()

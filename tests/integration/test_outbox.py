@@ -15,9 +15,8 @@ from aiosmtpd.controller import Controller
 from policy_service.container import Services
 from policy_service.db.models_receivables import OutboxMessage
 from policy_service.db.types import utcnow
-from policy_service.services.daily import run_daily
-from policy_service.services.outbox import send_pending
-from policy_service.services.outbox_adapters import (
+from policy_service.services.day.run import run_daily
+from policy_service.services.outbox.adapters import (
     DeliveryError,
     Envelope,
     LoggingAdapter,
@@ -25,6 +24,7 @@ from policy_service.services.outbox_adapters import (
     SmtpSettings,
     adapters_from_env,
 )
+from policy_service.services.outbox.messages import send_pending
 from tests.integration.receivables_book import customer, invoice, rows, shipped_step_day
 
 DUE = date(2026, 3, 1)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from policy_service.container import Services
-from policy_service.services.access import create_api_key
+from policy_service.services.access.credentials import create_api_key
 from tests.conftest import Api
 
 BASE = "/v1/rulesets/credit_approval"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from policy_service.container import Services
-from policy_service.services import lifecycle, rulesets
 from policy_service.services.errors import Conflict
+from policy_service.services.rules import lifecycle, registry
 from tests.conftest import Api
 from tests.integration.test_rule_lifecycle import (
     BASE,
@@ -213,14 +213,14 @@ def test_two_approvals_racing_from_the_same_base_publish_one_version_and_refuse_
         thread.join()
     assert sorted(outcomes) == ["published", "stale draft: based on v1, published is v2; rebase"]
     with services.uow() as uow:
-        assert [v.version for v in rulesets.list_versions(uow.session, "credit_approval")] == [
+        assert [v.version for v in registry.list_versions(uow.session, "credit_approval")] == [
             1, 2]
 
 
 def published_document_of(services: Services) -> dict[str, Any]:
     """The published credit_approval document, through the service layer."""
     with services.uow() as uow:
-        return dict(rulesets.get_version(uow.session, "credit_approval").document)
+        return dict(registry.get_version(uow.session, "credit_approval").document)
 
 
 def test_other_rule_sets_take_drafts_too_and_their_cases_show_the_matched_rules_unchecked(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from policy_service.services.diff import diff_documents, flatten, rule_changes
+from policy_service.services.rules.diff import diff_documents, flatten, rule_changes
 
 
 def rule(name: str, **overrides: Any) -> dict[str, Any]:

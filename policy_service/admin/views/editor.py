@@ -14,8 +14,8 @@ from policy_service.admin.i18n import _
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
 from policy_service.language.kinds import KINDS
-from policy_service.services import backtest, lifecycle, rulesets
 from policy_service.services.errors import Invalid, ServiceError
+from policy_service.services.rules import backtest, lifecycle, registry
 
 ACTIONS: dict[str, Callable[..., Any]] = {
     "submit": lifecycle.submit_draft, "approve": lifecycle.approve_draft,
@@ -36,7 +36,7 @@ class DraftEditorView(ProtectedView):
     def index(self) -> Any:
         """Each rule set, its published version and its drafts."""
         with self.services.database.sessions() as session:
-            published = {row.name: row.version for row in rulesets.newest_versions(session)}
+            published = {row.name: row.version for row in registry.newest_versions(session)}
         drafts = {name: lifecycle.list_drafts(self.services, name) for name in published}
         return self.render("policy/drafts.html", published=published, drafts=drafts)
 
@@ -44,7 +44,7 @@ class DraftEditorView(ProtectedView):
     def new(self, ruleset: str) -> Any:
         """A new draft holding the published document."""
         with self.services.database.sessions() as session:
-            document = rulesets.get_version(session, ruleset).document
+            document = registry.get_version(session, ruleset).document
         draft = lifecycle.create_draft(self.services, ruleset, document, auth.actor())
         return redirect(url_for(".edit", ruleset=ruleset, draft_id=draft["draft_id"]))
 
@@ -111,7 +111,7 @@ class DraftEditorView(ProtectedView):
             if store:
                 lifecycle.update_draft(self.services, name, draft_id, document, auth.actor())
             else:
-                rulesets.compile_document(self.services.rulesets, document)
+                registry.compile_document(self.services.rulesets, document)
         except Invalid as exc:
             errors = list(exc.fields.get("rules", [])) or ([] if problems else [
                 {"message": exc.message}])

@@ -1,7 +1,8 @@
 """Overdue invoices and one invoice's detail; risk managers waive its penalty or write it off.
 
-Both changes go through services/adjustments.py, exactly as POST /v1/invoices/{id}/waive-penalty
-and /write-off do, so the adjustment, who made it and the note are recorded the same way.
+Both changes go through services/receivables/adjustments.py, exactly as
+POST /v1/invoices/{id}/waive-penalty and /write-off do, so the adjustment, who made
+it and the note are recorded the same way.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from policy_service.container import Services
 from policy_service.db.models import Customer, Invoice
 from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment, LegalCase
 from policy_service.domain.money import MoneyError, parse_amount
-from policy_service.services import adjustments
-from policy_service.services.account_facts import unpaid_penalty
+from policy_service.services.day.facts import unpaid_penalty
 from policy_service.services.errors import ServiceError
-from policy_service.services.receivable_classes import receivable_classifier
-from policy_service.services.receivables import invoice_view
+from policy_service.services.receivables import adjustments
+from policy_service.services.receivables.classes import receivable_classifier
+from policy_service.services.receivables.ledger import invoice_view
 
 
 def safe_back(fallback: str) -> str:

@@ -13,8 +13,8 @@ from policy_service.admin.i18n import _, lazy
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
 from policy_service.db.models import CreditCheck
-from policy_service.services import credit_checks
-from policy_service.services.customers import credit_status
+from policy_service.services.credit import checks
+from policy_service.services.credit.customers import credit_status
 from policy_service.services.errors import NotFound
 
 
@@ -23,7 +23,7 @@ def order_decision(services: Services, order_id: str) -> dict[str, Any] | None:
     with services.database.sessions() as session:
         check = session.scalars(select(CreditCheck).where(CreditCheck.order_id == order_id)
                                 ).one_or_none()
-        return credit_checks.view(check) if check else None
+        return checks.view(check) if check else None
 
 
 class LookupView(ProtectedView):

@@ -24,8 +24,8 @@ from policy_service.container import Services
 from policy_service.db.models import Customer, Invoice
 from policy_service.db.models_admin import ChangeRecord
 from policy_service.db.models_receivables import BlacklistCandidate, CreditReview, LegalCase
-from policy_service.services import reviews
-from policy_service.services.customers import lock_customer
+from policy_service.services.credit.customers import lock_customer
+from policy_service.services.day import reviews
 from policy_service.services.errors import Conflict, Invalid, NotFound, ServiceError
 from policy_service.services.history import record_changes
 

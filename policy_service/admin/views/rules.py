@@ -12,9 +12,9 @@ from policy_service.admin.i18n import lazy
 from policy_service.admin.views import editor
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
-from policy_service.services import rulesets
-from policy_service.services.diff import diff_documents
 from policy_service.services.errors import NotFound
+from policy_service.services.rules import registry
+from policy_service.services.rules.diff import diff_documents
 
 
 def side_by_side(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
@@ -48,8 +48,8 @@ class RuleHistoryView(ProtectedView):
     def index(self) -> Any:
         """Each rule set with its versions, newest first."""
         with self.services.database.sessions() as session:
-            sets = {row.name: list(reversed(rulesets.list_versions(session, row.name)))
-                    for row in rulesets.newest_versions(session)}
+            sets = {row.name: list(reversed(registry.list_versions(session, row.name)))
+                    for row in registry.newest_versions(session)}
         return self.render("policy/rule_history.html", sets=sets)
 
     @expose("/<ruleset>/<int:version>")
@@ -57,7 +57,7 @@ class RuleHistoryView(ProtectedView):
         """One version's document."""
         with self.services.database.sessions() as session:
             try:
-                row = rulesets.get_version(session, ruleset, version)
+                row = registry.get_version(session, ruleset, version)
             except NotFound:
                 abort(404)
         return self.render("policy/rule_version.html", row=row,
@@ -67,7 +67,7 @@ class RuleHistoryView(ProtectedView):
     def diff(self, ruleset: str) -> Any:
         """Two versions side by side (?old=N&new=M; default: the two newest)."""
         with self.services.database.sessions() as session:
-            versions = rulesets.list_versions(session, ruleset)
+            versions = registry.list_versions(session, ruleset)
             if not versions:
                 abort(404)
             numbers = [v.version for v in versions]

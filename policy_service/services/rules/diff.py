@@ -7,8 +7,8 @@ from typing import Any
 
 from policy_service.container import Services
 from policy_service.db.models_lifecycle import RuleDraft
-from policy_service.services import rulesets
 from policy_service.services.errors import NotFound
+from policy_service.services.rules import registry
 
 RULE_FIELDS = ("description", "priority", "when")
 
@@ -78,8 +78,8 @@ def diff_documents(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, 
 def diff_versions(app: Services, name: str, old: int, new: int) -> dict[str, Any]:
     """What changed, rule by rule, from version `old` to version `new`."""
     with app.uow() as uow:
-        before = rulesets.get_version(uow.session, name, old)
-        after = rulesets.get_version(uow.session, name, new)
+        before = registry.get_version(uow.session, name, old)
+        after = registry.get_version(uow.session, name, new)
     return {"name": name, "from": {"version": old}, "to": {"version": new},
             **diff_documents(before.document, after.document)}
 
@@ -90,6 +90,6 @@ def diff_draft(app: Services, name: str, draft_id: int) -> dict[str, Any]:
         draft = uow.session.get(RuleDraft, draft_id)
         if draft is None or draft.ruleset_name != name:
             raise NotFound(f"unknown draft {draft_id} of rule set {name!r}")
-        published = rulesets.get_version(uow.session, name)
+        published = registry.get_version(uow.session, name)
     return {"name": name, "from": {"version": published.version},
             "to": {"draft_id": draft_id}, **diff_documents(published.document, draft.document)}

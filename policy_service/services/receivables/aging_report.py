@@ -13,8 +13,8 @@ from sqlalchemy import select
 from policy_service.db.models import Customer, Invoice
 from policy_service.domain.aging import BUCKETS, AgingTotals, Classifier
 from policy_service.domain.money import to_wire
-from policy_service.services.receivable_classes import receivable_classifier
-from policy_service.services.rulesets import RuleSetRegistry
+from policy_service.services.receivables.classes import receivable_classifier
+from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
 CSV_COLUMNS = ("customer_id", "name", "currency", *BUCKETS, "provision")

@@ -16,11 +16,11 @@ from policy_service.db.types import utcnow
 from policy_service.domain.dates import add_months
 from policy_service.domain.money import to_wire
 from policy_service.domain.review import InvoiceHistory, indicators, propose
-from policy_service.services.account_facts import review_facts
-from policy_service.services.customers import get_customer, lock_customer
+from policy_service.services.credit.customers import get_customer, lock_customer
+from policy_service.services.day.facts import review_facts
 from policy_service.services.errors import Conflict, NotFound
 from policy_service.services.history import record_changes
-from policy_service.services.rulesets import ActiveRuleSet
+from policy_service.services.rules.registry import ActiveRuleSet
 from policy_service.services.unit_of_work import UnitOfWork
 
 Matcher = Callable[[ActiveRuleSet, dict[str, Any]], list[str]]

@@ -38,10 +38,11 @@ from policy_service.language.ast import Name, Node
 from policy_service.language.compiler import encode_facts
 from policy_service.language.document import RuleSet
 from policy_service.language.reference import render_template
-from policy_service.services import outbox, stop_supply
-from policy_service.services.account_facts import escalation_facts, penalty_facts
-from policy_service.services.reviews import ReviewContext, review_customer
-from policy_service.services.rulesets import ActiveRuleSet
+from policy_service.services.day.facts import escalation_facts, penalty_facts
+from policy_service.services.day.reviews import ReviewContext, review_customer
+from policy_service.services.outbox import messages
+from policy_service.services.receivables import stop_supply
+from policy_service.services.rules.registry import ActiveRuleSet
 
 HISTORY_DAYS = 400  # at least: longer when a blacklist_watch window reaches further back
 IN_CHUNK = 5000  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
@@ -295,7 +296,7 @@ def dun(ctx: RunContext, book: Book, out: Writes) -> None:
             body = {lang: render_template(text, ruleset.vocabulary, facts)
                     for lang, text in plan.message.message.items()}
             for channel in plan.message.channels:
-                out.messages.append(outbox.message_row(
+                out.messages.append(messages.message_row(
                     book.customer, f"dunning:{invoice.id}:{plan.message.rule}:{channel}",
                     channel, f"{plan.message.step} {invoice.id}", body, invoice.id))
                 ctx.counts["messages"] += 1

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, CreditCheckEvent, Invoice, Payment
 from policy_service.domain.aging import Classifier
-from policy_service.services.customers import lock_customer
+from policy_service.services.credit.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.fingerprint import fingerprint
-from policy_service.services.receivable_classes import receivable_classifier
-from policy_service.services.rulesets import RuleSetRegistry
-from policy_service.services.stop_supply import lift_if_cleared
+from policy_service.services.receivables.classes import receivable_classifier
+from policy_service.services.receivables.stop_supply import lift_if_cleared
+from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
 ZERO = Decimal("0.00")

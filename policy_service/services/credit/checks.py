@@ -22,14 +22,14 @@ from policy_service.domain.decision import combine
 from policy_service.domain.money import quantize, to_wire
 from policy_service.language.compiler import encode_facts
 from policy_service.language.reference import explain_rules
-from policy_service.services.credit_check_rows import (
+from policy_service.services.credit.check_rows import (
     CustomerTerms,
     insert_check,
     lock_customer_terms,
 )
-from policy_service.services.customers import lock_customer
+from policy_service.services.credit.customers import lock_customer
+from policy_service.services.credit.exposure import Exposure, current_exposure
 from policy_service.services.errors import Conflict, Invalid, NotFound
-from policy_service.services.exposure import Exposure, current_exposure
 from policy_service.services.fingerprint import fingerprint
 
 log = logging.getLogger(__name__)

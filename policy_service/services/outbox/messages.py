@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from policy_service.db.models import Customer
 from policy_service.db.models_receivables import OutboxMessage
 from policy_service.db.types import utcnow
-from policy_service.services.outbox_adapters import Adapter, DeliveryError, Envelope
+from policy_service.services.outbox.adapters import Adapter, DeliveryError, Envelope
 from policy_service.services.unit_of_work import UnitOfWork
 
 MAX_ATTEMPTS = 5

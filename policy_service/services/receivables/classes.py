@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from policy_service.domain.aging import Classifier
 from policy_service.language.compiler import encode_facts
-from policy_service.services.rulesets import ActiveRuleSet, RuleSetRegistry
+from policy_service.services.rules.registry import ActiveRuleSet, RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
 RULESET = "receivable_classes"

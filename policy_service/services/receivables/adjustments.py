@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from policy_service.db.models import Invoice
 from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment
-from policy_service.services.account_facts import unpaid_penalty
-from policy_service.services.customers import get_customer, lock_customer
+from policy_service.services.credit.customers import get_customer, lock_customer
+from policy_service.services.day.facts import unpaid_penalty
 from policy_service.services.errors import Conflict, Invalid, NotFound
-from policy_service.services.receivable_classes import receivable_classifier
-from policy_service.services.receivables import invoice_view
-from policy_service.services.rulesets import RuleSetRegistry
-from policy_service.services.stop_supply import lift_if_cleared
+from policy_service.services.receivables.classes import receivable_classifier
+from policy_service.services.receivables.ledger import invoice_view
+from policy_service.services.receivables.stop_supply import lift_if_cleared
+from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
 

@@ -22,9 +22,9 @@ from policy_service.language.cases import CASES_SUFFIX, Case, typed_facts
 from policy_service.language.document import RuleSet, load_ruleset
 from policy_service.language.reference import matching_rules
 from policy_service.language.vocabulary import FactsInvalid
-from policy_service.services import rulesets
 from policy_service.services.errors import Invalid
-from policy_service.services.lifecycle import load_draft, log_action
+from policy_service.services.rules import registry
+from policy_service.services.rules.lifecycle import load_draft, log_action
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
@@ -116,7 +116,7 @@ def backtest_draft(app: Services, name: str, draft_id: int, actor: str,
         raise Invalid(f"limit must be from 1 to {MAX_LIMIT}", fields={"limit": [f"1..{MAX_LIMIT}"]})
     with app.uow() as uow:
         draft = load_draft(uow.session, name, draft_id)
-        published = rulesets.get_version(uow.session, name)
+        published = registry.get_version(uow.session, name)
         rows = recorded_inputs(uow.session, name, limit)
     result = replay(rows, load_ruleset(draft.document), load_ruleset(published.document))
     result.update(draft_id=draft_id, published_version=published.version, limit=limit)

@@ -26,9 +26,9 @@ from policy_service.container import Services
 from policy_service.db.models import Customer
 from policy_service.db.models_receivables import DailyRun
 from policy_service.db.types import utcnow
-from policy_service.services.daily_batch import RunContext, load_books, process
+from policy_service.services.day.batch import RunContext, load_books, process
+from policy_service.services.day.reviews import review_context
 from policy_service.services.errors import Invalid
-from policy_service.services.reviews import review_context
 
 DEFAULT_BATCH = 500
 

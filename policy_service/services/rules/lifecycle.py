@@ -19,16 +19,16 @@ from sqlalchemy.orm import Session
 from policy_service.container import Services
 from policy_service.db.models import RuleSetVersion
 from policy_service.db.models_lifecycle import RuleDraft, RuleDraftEvent
-from policy_service.services import rulesets
-from policy_service.services.diff import diff_documents
 from policy_service.services.errors import Conflict, Forbidden, Invalid, NotFound
+from policy_service.services.rules import registry
+from policy_service.services.rules.diff import diff_documents
 
 
 def create_draft(app: Services, name: str, document: Any, actor: str, *,
                  kind: str = "edit", note: str | None = None) -> dict[str, Any]:
     """Store a valid document as a draft of the published version; Invalid lists every error."""
     with app.uow() as uow:
-        base = rulesets.get_version(uow.session, name).version
+        base = registry.get_version(uow.session, name).version
         checksum = _validated(app, name, document)
         draft = RuleDraft(ruleset_name=name, document=document, checksum=checksum,
                           base_version=base, kind=kind, status="draft", author=actor, note=note)
@@ -64,7 +64,7 @@ def get_draft(app: Services, name: str, draft_id: int) -> dict[str, Any]:
 def list_drafts(app: Services, name: str, status: str | None = None) -> list[dict[str, Any]]:
     """The drafts of a rule set, newest first, optionally of one status."""
     with app.uow() as uow:
-        newest = rulesets.get_version(uow.session, name).version
+        newest = registry.get_version(uow.session, name).version
         query = select(RuleDraft).where(RuleDraft.ruleset_name == name)
         if status:
             query = query.where(RuleDraft.status == status)
@@ -98,7 +98,7 @@ def approve_draft(app: Services, name: str, draft_id: int, actor: str,
                            f"v{newest}; rebase", fields={"base_version": draft.base_version,
                                                          "published_version": newest})
         try:
-            row = rulesets.publish(session, app.rulesets, draft.document, author=draft.author,
+            row = registry.publish(session, app.rulesets, draft.document, author=draft.author,
                                    approved_by=actor, note=note or draft.note)
         except IntegrityError as exc:
             raise Conflict(f"rule set {name} was published concurrently; rebase") from exc
@@ -139,7 +139,7 @@ def rebase_draft(app: Services, name: str, draft_id: int, actor: str) -> dict[st
         _author_only(draft, actor, "rebase")
         if draft.status not in ("draft", "submitted"):
             raise Conflict(f"draft {draft_id} is {draft.status}; only an open draft can rebase")
-        published = rulesets.get_version(uow.session, name)
+        published = registry.get_version(uow.session, name)
         old_base = draft.base_version
         draft.base_version, draft.status = published.version, "draft"
         _record(draft, "rebased", actor, f"rebased from v{old_base} onto v{published.version}")
@@ -153,8 +153,8 @@ def rollback_version(app: Services, name: str, version: int, actor: str,
                      note: str) -> dict[str, Any]:
     """A rollback draft holding version `version`'s document; it needs approval like any draft."""
     with app.uow() as uow:
-        target = rulesets.get_version(uow.session, name, version)
-        newest = rulesets.get_version(uow.session, name)
+        target = registry.get_version(uow.session, name, version)
+        newest = registry.get_version(uow.session, name)
     if target.version == newest.version:
         raise Conflict(f"v{version} is the published version; there is nothing to roll back")
     return create_draft(app, name, target.document, actor, kind="rollback",
@@ -187,7 +187,7 @@ def _validated(app: Services, name: str, document: Any) -> str:
                        "message": f"the document's name {document.get('name')!r} must be "
                                   f"{name!r}, the rule set in the path"})
     try:
-        compiled = rulesets.compile_document(app.rulesets, document)
+        compiled = registry.compile_document(app.rulesets, document)
     except Invalid as exc:
         located = errors + list(exc.fields.get("rules", []))
         raise Invalid(f"{len(located) or 1} error(s) in the rule set: {exc.message}",
