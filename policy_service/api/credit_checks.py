@@ -21,9 +21,9 @@ blp = Blueprint("credit_checks", __name__, url_prefix="/v1",
 @blp.response(200, CreditCheckOut)
 def create(body: dict[str, Any]) -> Any:
     """Decide an order against the published credit_approval rule set."""
-    return checks.check_credit(
-        services(), checks.CreditCheckInput(**body), current_principal().name
-    )
+    app = services()
+    return checks.check_credit(app.uow(), app.rulesets, app.today(),
+                               checks.CreditCheckInput(**body), current_principal().name)
 
 
 @blp.route("/credit-checks/<decision_id>")
@@ -31,7 +31,7 @@ def create(body: dict[str, Any]) -> Any:
 @blp.response(200, CreditCheckOut)
 def read(decision_id: str) -> Any:
     """A decision with its status and history."""
-    return checks.get_check(services(), decision_id)
+    return checks.get_check(services().uow(), decision_id)
 
 
 @blp.route("/credit-checks/<decision_id>/release", methods=["POST"])
@@ -40,7 +40,7 @@ def read(decision_id: str) -> Any:
 @blp.response(200, CreditCheckOut)
 def release(body: dict[str, Any], decision_id: str) -> Any:
     """Release a hold (risk manager): approved, and the amount is reserved."""
-    return checks.release(services(), decision_id, body["note"], current_principal().name)
+    return checks.release(services().uow(), decision_id, body["note"], current_principal().name)
 
 
 @blp.route("/credit-checks/<decision_id>/reject", methods=["POST"])
@@ -49,7 +49,7 @@ def release(body: dict[str, Any], decision_id: str) -> Any:
 @blp.response(200, CreditCheckOut)
 def reject(body: dict[str, Any], decision_id: str) -> Any:
     """Reject a hold (risk manager)."""
-    return checks.reject(services(), decision_id, body["note"], current_principal().name)
+    return checks.reject(services().uow(), decision_id, body["note"], current_principal().name)
 
 
 @blp.route("/orders/<order_id>/cancel", methods=["POST"])
@@ -59,4 +59,4 @@ def reject(body: dict[str, Any], decision_id: str) -> Any:
 def cancel(body: dict[str, Any] | None, order_id: str) -> Any:
     """Cancel an order: its reservation is released."""
     note = (body or {}).get("note")
-    return checks.cancel_order(services(), order_id, note, current_principal().name)
+    return checks.cancel_order(services().uow(), order_id, note, current_principal().name)

@@ -125,7 +125,7 @@ def _actor() -> str:
 @blp.response(201, DraftOut)
 def create_draft(document: dict[str, Any], name: str) -> Any:
     """Save a draft of the published version; 422 lists every error, located."""
-    return lifecycle.create_draft(services(), name, document, _actor())
+    return lifecycle.create_draft(services().uow(), services().rulesets, name, document, _actor())
 
 
 @blp.route("/<name>/drafts", methods=["GET"])
@@ -134,7 +134,7 @@ def create_draft(document: dict[str, Any], name: str) -> Any:
 @blp.response(200, DraftOut(many=True))
 def list_drafts(query: dict[str, Any], name: str) -> Any:
     """The drafts of a rule set, newest first (?status=submitted…)."""
-    return lifecycle.list_drafts(services(), name, query.get("status"))
+    return lifecycle.list_drafts(services().uow(), name, query.get("status"))
 
 
 @blp.route("/<name>/drafts/<int:draft_id>", methods=["GET"])
@@ -142,7 +142,7 @@ def list_drafts(query: dict[str, Any], name: str) -> Any:
 @blp.response(200, DraftOut)
 def get_draft(name: str, draft_id: int) -> Any:
     """A draft with its document and history."""
-    return lifecycle.get_draft(services(), name, draft_id)
+    return lifecycle.get_draft(services().uow(), name, draft_id)
 
 
 @blp.route("/<name>/drafts/<int:draft_id>", methods=["PUT", "PATCH"])
@@ -151,7 +151,8 @@ def get_draft(name: str, draft_id: int) -> Any:
 @blp.response(200, DraftOut)
 def edit_draft(document: dict[str, Any], name: str, draft_id: int) -> Any:
     """The author edits a draft (PUT replaces, PATCH merges top-level keys); revalidated."""
-    return lifecycle.update_draft(services(), name, draft_id, document, _actor(),
+    return lifecycle.update_draft(services().uow(), services().rulesets, name, draft_id, document,
+                                  _actor(),
                                   partial=request.method == "PATCH")
 
 
@@ -161,7 +162,8 @@ def edit_draft(document: dict[str, Any], name: str, draft_id: int) -> Any:
 @blp.response(200, TestReportOut)
 def test_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """Run the rule set's test cases (and any in the body) against the draft."""
-    return backtest.test_draft(services(), name, draft_id, _actor(), (body or {}).get("cases"))
+    return backtest.test_draft(services().uow(), services().settings.rules_dir, name, draft_id,
+                               _actor(), (body or {}).get("cases"))
 
 
 @blp.route("/<name>/drafts/<int:draft_id>/backtest", methods=["POST"])
@@ -171,7 +173,7 @@ def test_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
 def backtest_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """Replay recent decisions' inputs through the published version and the draft."""
     limit = (body or {}).get("limit", backtest.DEFAULT_LIMIT)
-    return backtest.backtest_draft(services(), name, draft_id, _actor(), limit)
+    return backtest.backtest_draft(services().uow(), name, draft_id, _actor(), limit)
 
 
 @blp.route("/<name>/drafts/<int:draft_id>/submit", methods=["POST"])
@@ -180,7 +182,8 @@ def backtest_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any
 @blp.response(200, DraftOut)
 def submit_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """The author submits the draft; it is immutable from now on."""
-    return lifecycle.submit_draft(services(), name, draft_id, _actor(), (body or {}).get("note"))
+    return lifecycle.submit_draft(services().uow(), name, draft_id, _actor(),
+                                  (body or {}).get("note"))
 
 
 @blp.route("/<name>/drafts/<int:draft_id>/approve", methods=["POST"])
@@ -189,7 +192,7 @@ def submit_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
 @blp.response(200, DraftOut)
 def approve_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """Another risk manager approves: the next published version (409 if stale)."""
-    return lifecycle.approve_draft(services(), name, draft_id, _actor(),
+    return lifecycle.approve_draft(services().uow(), services().rulesets, name, draft_id, _actor(),
                                    (body or {}).get("note"))
 
 
@@ -199,7 +202,7 @@ def approve_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
 @blp.response(200, DraftOut)
 def reject_draft(body: dict[str, Any], name: str, draft_id: int) -> Any:
     """Another risk manager rejects a submitted draft with a note."""
-    return lifecycle.reject_draft(services(), name, draft_id, _actor(), body["note"])
+    return lifecycle.reject_draft(services().uow(), name, draft_id, _actor(), body["note"])
 
 
 @blp.route("/<name>/drafts/<int:draft_id>/rebase", methods=["POST"])
@@ -207,7 +210,7 @@ def reject_draft(body: dict[str, Any], name: str, draft_id: int) -> Any:
 @blp.response(200, RebaseOut)
 def rebase_draft(name: str, draft_id: int) -> Any:
     """The author moves a stale draft onto the published version and sees what it overwrites."""
-    return lifecycle.rebase_draft(services(), name, draft_id, _actor())
+    return lifecycle.rebase_draft(services().uow(), name, draft_id, _actor())
 
 
 @blp.route("/<name>/versions/<int:version>/rollback", methods=["POST"])
@@ -216,7 +219,8 @@ def rebase_draft(name: str, draft_id: int) -> Any:
 @blp.response(201, DraftOut)
 def rollback(body: dict[str, Any], name: str, version: int) -> Any:
     """A rollback draft with version n's document; publishing it makes a new version."""
-    return lifecycle.rollback_version(services(), name, version, _actor(), body["note"])
+    return lifecycle.rollback_version(services().uow(), services().rulesets, name, version,
+                                      _actor(), body["note"])
 
 
 @blp.route("/<name>/versions/<int:version>/diff/<int:other>", methods=["GET"])
@@ -224,7 +228,7 @@ def rollback(body: dict[str, Any], name: str, version: int) -> Any:
 @blp.response(200, DiffOut)
 def diff_versions(name: str, version: int, other: int) -> Any:
     """What changed from version n to version m, rule by rule."""
-    return diff.diff_versions(services(), name, version, other)
+    return diff.diff_versions(services().uow(), name, version, other)
 
 
 @blp.route("/<name>/drafts/<int:draft_id>/diff", methods=["GET"])
@@ -232,4 +236,4 @@ def diff_versions(name: str, version: int, other: int) -> Any:
 @blp.response(200, DiffOut)
 def diff_draft(name: str, draft_id: int) -> Any:
     """What the draft changes against the published version, rule by rule."""
-    return diff.diff_draft(services(), name, draft_id)
+    return diff.diff_draft(services().uow(), name, draft_id)

@@ -38,7 +38,7 @@ def daily(as_of: date, shard: Shard, batch_size: int) -> None:
     app = Services.build(Settings.from_env())
     app.bootstrap()
     try:
-        report = run_daily(app, as_of, shard, batch_size=batch_size)
+        report = run_daily(app.uow(), app.rulesets, as_of, shard, batch_size=batch_size)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     note = " (back-dated: only what was missing; nothing undone)" if report.backdated else ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from types import TracebackType
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from policy_service.db.database import Database
@@ -33,3 +35,7 @@ class UnitOfWork:
     def commit(self) -> None:
         """Make the work durable."""
         self.session.commit()
+
+    def connection(self) -> AbstractContextManager[Connection]:
+        """A Core transaction of its own (commits on success): for the hot paths without the ORM."""
+        return self.database.engine.begin()

@@ -80,7 +80,8 @@ def world(services: Services, api: Any) -> dict[str, Any]:
     invoice(services, "I-1", "100.00", date(2026, 3, 1))
     with services.uow() as uow:
         document = registry.get_version(uow.session, "credit_approval").document
-    draft = lifecycle.create_draft(services, "credit_approval", document, "risk_manager-user")
+    draft = lifecycle.create_draft(services.uow(), services.rulesets, "credit_approval", document,
+                                   "risk_manager-user")
     return {"users": make_users(services), "decision": held["decision_id"],
             "draft": draft["draft_id"]}
 

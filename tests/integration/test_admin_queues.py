@@ -54,7 +54,7 @@ def users(services: Services, app: Flask) -> dict[str, str]:
     customer(services, "C-3", tier="A")
     for n, days in enumerate((45, 40, 35), start=1):
         invoice(services, f"L-{n}", "100.00", RUN - timedelta(days=days), customer_id="C-3")
-    run_daily(services, RUN)
+    run_daily(services.uow(), services.rulesets, RUN)
     services.today = lambda: RUN
     return make_users(services)
 
@@ -263,7 +263,8 @@ def test_the_vocabulary_tab_shows_the_fields_of_the_drafts_rule_set_kind(
     for name, field in expected.items():
         with services.uow() as uow:
             document = registry.get_version(uow.session, name).document
-        draft = lifecycle.create_draft(services, name, document, users["risk_manager"])
+        draft = lifecycle.create_draft(services.uow(), services.rulesets, name, document,
+                                       users["risk_manager"])
         page = _page(client, f"/admin/drafts/{name}/{draft['draft_id']}")
         vocabulary = page.split('id="vocabulary"')[1].split("</table>")[0]
         assert f"<code>{field}</code>" in vocabulary, name

@@ -39,7 +39,7 @@ def test_the_policy_example_accrues_the_grace_free_days_at_the_daily_rate(
         services: Services) -> None:
     customer(services, tier="B")
     invoice(services, "I-1", "1000.00", DUE)
-    run_daily(services, DUE + timedelta(days=40))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=40))
     terms = shipped_terms("B", "1000.00")
     days = 40 - terms.grace_days
     assert get_invoice(services, "I-1").penalty_accrued == terms.daily(Decimal("1000.00")) * days
@@ -51,9 +51,9 @@ def test_the_policy_example_accrues_the_grace_free_days_at_the_daily_rate(
 def test_a_late_run_catches_up_every_day_no_run_covered_exactly_once(services: Services) -> None:
     customer(services, tier="C")
     invoice(services, "I-1", "1000.00", DUE)
-    run_daily(services, DUE + timedelta(days=5))
-    run_daily(services, DUE + timedelta(days=25))
-    run_daily(services, DUE + timedelta(days=25))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=5))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=25))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=25))
     days = [a.day for a in rows(services, PenaltyAccrual, invoice_id="I-1")]
     assert len(days) == len(set(days)) == 25 - shipped_terms("C", "1000.00").grace_days
 
@@ -62,9 +62,9 @@ def test_running_the_same_day_twice_changes_nothing(services: Services) -> None:
     customer(services, tier="B", today=DUE - timedelta(days=400))
     invoice(services, "I-1", "1000.00", DUE)
     invoice(services, "I-2", "500.00", DUE + timedelta(days=5))
-    run_daily(services, DUE + timedelta(days=95))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=95))
     first = snapshot(services)
-    run_daily(services, DUE + timedelta(days=95))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=95))
     assert snapshot(services) == first
 
 
@@ -72,7 +72,7 @@ def test_a_partial_payment_reduces_the_base_of_the_following_days(services: Serv
     customer(services, tier="C")
     invoice(services, "I-1", "1000.00", DUE)
     pay(services, "P-1", "I-1", "400.00", DUE + timedelta(days=3))
-    run_daily(services, DUE + timedelta(days=6))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=6))
     terms = shipped_terms("C", "1000.00")
     bases = [a.base for a in rows(services, PenaltyAccrual, invoice_id="I-1")]
     assert bases[0] == Decimal("1000.00")
@@ -84,7 +84,7 @@ def test_a_partial_payment_reduces_the_base_of_the_following_days(services: Serv
 def test_accrual_stops_at_the_cap(services: Services) -> None:
     customer(services, tier="C")
     invoice(services, "I-1", "1000.00", DUE)
-    run_daily(services, DUE + timedelta(days=1000))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=1000))
     assert get_invoice(services, "I-1").penalty_accrued == shipped_terms(
         "C", "1000.00").cap(Decimal("1000.00"))
 
@@ -93,7 +93,8 @@ def test_steps_due_at_once_are_all_recorded_but_only_the_most_advanced_message_i
         services: Services) -> None:
     customer(services)
     invoice(services, "I-1", "1000.00", DUE)
-    run_daily(services, DUE + timedelta(days=shipped_step_day("phone_follow_up")))
+    run_daily(services.uow(), services.rulesets,
+              DUE + timedelta(days=shipped_step_day("phone_follow_up")))
     steps = rows(services, DunningStep, invoice_id="I-1")
     assert [s.rule for s in steps if s.message_sent] == ["phone_follow_up"]
     assert len(steps) == 5
@@ -107,9 +108,9 @@ def test_each_step_happens_at_most_once_and_a_paid_invoice_stops_escalating(
     invoice(services, "I-1", "1000.00", DUE)
     invoice(services, "I-2", "1000.00", DUE)
     for day in range(-8, 3):
-        run_daily(services, DUE + timedelta(days=day))
+        run_daily(services.uow(), services.rulesets, DUE + timedelta(days=day))
     pay(services, "P-1", "I-2", "1000.00", DUE + timedelta(days=2))
-    run_daily(services, DUE + timedelta(days=40))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=40))
     rules_1 = [s.rule for s in rows(services, DunningStep, invoice_id="I-1")]
     rules_2 = [s.rule for s in rows(services, DunningStep, invoice_id="I-2")]
     assert len(rules_1) == len(set(rules_1)) == 6
@@ -121,9 +122,9 @@ def test_supply_stops_at_the_stop_step_and_a_full_payment_lifts_it_at_once(
     customer(services)
     invoice(services, "I-1", "1000.00", DUE)
     stop_day = DUE + timedelta(days=shipped_step_day("stop_supply"))
-    run_daily(services, stop_day - timedelta(days=1))
+    run_daily(services.uow(), services.rulesets, stop_day - timedelta(days=1))
     assert get_customer(services).status == "active"
-    run_daily(services, stop_day)
+    run_daily(services.uow(), services.rulesets, stop_day)
     assert get_customer(services).status == "stop_supply"
     pay(services, "P-1", "I-1", str(get_invoice(services, "I-1").outstanding), stop_day)
     assert get_customer(services).status == "active"
@@ -134,15 +135,15 @@ def test_the_day_lifts_a_stop_whose_cause_is_gone_but_a_back_dated_run_does_not(
     customer(services)
     invoice(services, "I-1", "1000.00", DUE)
     stop_day = DUE + timedelta(days=shipped_step_day("stop_supply"))
-    run_daily(services, stop_day)
-    run_daily(services, stop_day - timedelta(days=10))
+    run_daily(services.uow(), services.rulesets, stop_day)
+    run_daily(services.uow(), services.rulesets, stop_day - timedelta(days=10))
     assert get_customer(services).status == "stop_supply"
     accrued = get_invoice(services, "I-1").penalty_accrued
     assert get_invoice(services, "I-1").penalty_accrued == accrued
     with services.uow() as uow:
         uow.session.get(type(get_invoice(services, "I-1")), "I-1").status = "written_off"
         uow.commit()
-    run_daily(services, stop_day + timedelta(days=1))
+    run_daily(services.uow(), services.rulesets, stop_day + timedelta(days=1))
     assert get_customer(services).status == "active"
 
 
@@ -150,10 +151,10 @@ def test_a_legal_case_opens_once_at_the_legal_step(services: Services) -> None:
     customer(services)
     invoice(services, "I-1", "1000.00", DUE)
     legal_day = DUE + timedelta(days=shipped_step_day("legal_action"))
-    run_daily(services, legal_day - timedelta(days=1))
+    run_daily(services.uow(), services.rulesets, legal_day - timedelta(days=1))
     assert rows(services, LegalCase) == []
-    run_daily(services, legal_day)
-    run_daily(services, legal_day + timedelta(days=1))
+    run_daily(services.uow(), services.rulesets, legal_day)
+    run_daily(services.uow(), services.rulesets, legal_day + timedelta(days=1))
     assert [c.invoice_id for c in rows(services, LegalCase)] == ["I-1"]
 
 
@@ -170,7 +171,8 @@ def test_enough_invoices_paid_too_late_in_the_window_flag_a_blacklist_candidate(
     late_days, watch = shipped_watch()
     customer(services)
     _late_book(services, watch.min_invoices, late_days + 1)
-    run_daily(services, DUE + timedelta(days=30 * watch.min_invoices + late_days))
+    run_daily(services.uow(), services.rulesets,
+              DUE + timedelta(days=30 * watch.min_invoices + late_days))
     assert [(c.customer_id, c.late_invoices) for c in rows(services, BlacklistCandidate)] == [
         ("C-1", watch.min_invoices)]
 
@@ -179,7 +181,8 @@ def test_invoices_paid_exactly_at_the_late_threshold_flag_no_one(services: Servi
     late_days, watch = shipped_watch()
     customer(services)
     _late_book(services, watch.min_invoices, late_days)
-    run_daily(services, DUE + timedelta(days=30 * watch.min_invoices + late_days))
+    run_daily(services.uow(), services.rulesets,
+              DUE + timedelta(days=30 * watch.min_invoices + late_days))
     assert rows(services, BlacklistCandidate) == []
 
 
@@ -187,9 +190,9 @@ def test_late_invoices_that_fell_due_before_the_window_flag_no_one(services: Ser
     late_days, watch = shipped_watch()
     customer(services, today=DUE - timedelta(days=400))
     _late_book(services, watch.min_invoices, late_days + 1)
-    run_daily(services, DUE + timedelta(days=watch.window_days))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=watch.window_days))
     assert rows(services, BlacklistCandidate) == []
-    run_daily(services, DUE + timedelta(days=watch.window_days - 1))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=watch.window_days - 1))
     assert len(rows(services, BlacklistCandidate)) == 1
 
 
@@ -199,8 +202,8 @@ def test_a_due_review_gets_indicators_and_a_pending_proposal_and_the_date_moves(
     review_date = get_customer(services).next_review_date
     invoice(services, "I-1", "1000.00", review_date - timedelta(days=60))
     pay(services, "P-1", "I-1", "1000.00", review_date - timedelta(days=61))
-    run_daily(services, review_date)
-    run_daily(services, review_date)
+    run_daily(services.uow(), services.rulesets, review_date)
+    run_daily(services.uow(), services.rulesets, review_date)
     (review,) = rows(services, CreditReview)
     assert (review.status, review.action, review.review_date) == ("pending", "raise", review_date)
     assert review.indicators["on_time_rate"] == "1.0000"
@@ -247,6 +250,6 @@ def test_a_published_blacklist_watch_version_changes_who_is_flagged_without_code
         registry.publish(uow.session, services.rulesets, document, author="rm",
                          approved_by="rm2", note="one fewer late invoice is enough")
         uow.commit()
-    run_daily(services, as_of)
+    run_daily(services.uow(), services.rulesets, as_of)
     assert [(c.customer_id, c.late_invoices) for c in rows(services, BlacklistCandidate)] == [
         ("C-1", watch.min_invoices - 1)]

@@ -29,7 +29,7 @@ def overdue_book(services: Services, days: int) -> date:
     customer(services)
     invoice(services, "I-1", "1000.00", DUE)
     today = DUE + timedelta(days=days)
-    run_daily(services, today)
+    run_daily(services.uow(), services.rulesets, today)
     services.today = lambda: today
     return today
 
@@ -48,7 +48,7 @@ def test_approving_a_review_applies_the_proposal_once_and_records_who_and_why(
         services: Services, api: Api) -> None:
     customer(services, tier="B")
     review_date = get_customer(services).next_review_date
-    run_daily(services, review_date)
+    run_daily(services.uow(), services.rulesets, review_date)
     (review,) = api.call("GET", "/v1/customers/C-1/reviews", "auditor").get_json()["reviews"]
     assert review["status"] == "pending"
     url = f"/v1/customers/C-1/reviews/{review['review_id']}"
@@ -124,7 +124,7 @@ def test_the_daily_aging_snapshot_holds_the_shipped_provision_of_each_open_invoi
     customer(services)
     for invoice_id, days in days_past_due.items():
         invoice(services, invoice_id, "1000.00", as_of - timedelta(days=days))
-    run_daily(services, as_of)
+    run_daily(services.uow(), services.rulesets, as_of)
     (snapshot,) = rows(services, AgingSnapshot)
     with services.uow() as uow:
         expected = sum((shipped_class(days).provision(uow.session.get(Invoice, i).outstanding)

@@ -60,7 +60,7 @@ def test_invoices_agreeing_on_the_facts_the_rules_read_share_one_evaluation(
     invoice(services, "I-1-late", "500.00", DUE - timedelta(days=40), "C-1")
     as_of = DUE + timedelta(days=10)
     with services.uow() as uow:
-        ctx = _context(services, uow.session, as_of)
+        ctx = _context(services.rulesets, uow.session, as_of)
         counting = CountingEngine(ctx.engine)
         ctx.engine = counting
         process(uow.session, ctx, load_books(uow.session, ["C-1", "C-2"], as_of))
@@ -80,7 +80,7 @@ def test_bulk_written_penalty_days_read_back_exactly_and_sum_to_the_invoice_tota
     pay(services, "P-2", "I-1", "333.33", DUE + timedelta(days=2))
     pay(services, "P-3", "I-1", "100.00", DUE + timedelta(days=5))
     terms = shipped_terms("C", "1234.57")
-    run_daily(services, DUE + timedelta(days=8))
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=8))
     accruals = rows(services, PenaltyAccrual, invoice_id="I-1")
     assert [a.base for a in accruals] == [Decimal("1234.57")] + [Decimal("901.23")] * 3 + [
         Decimal("801.23")] * 4
@@ -93,7 +93,7 @@ def test_bulk_queued_messages_are_pending_with_the_customers_recipient(
         services: Services) -> None:
     customer(services)
     invoice(services, "I-1", "1000.00", DUE)
-    run_daily(services, DUE)
+    run_daily(services.uow(), services.rulesets, DUE)
     messages = rows(services, OutboxMessage)
     assert [(m.channel, m.recipient, m.status, m.attempts) for m in messages] == [
         ("email", "c-1@example.com", "pending", 0), ("sms", "+8613800000000", "pending", 0)]

@@ -31,8 +31,8 @@ def seed_book(app: Services) -> None:
 def clean_run(app: Services) -> dict[str, object]:
     """The state after one clean run over the seeded book."""
     seed_book(app)
-    run_daily(app, AS_OF - timedelta(days=30), batch_size=4)
-    run_daily(app, AS_OF, batch_size=4)
+    run_daily(app.uow(), app.rulesets, AS_OF - timedelta(days=30), batch_size=4)
+    run_daily(app.uow(), app.rulesets, AS_OF, batch_size=4)
     return snapshot(app)
 
 
@@ -42,7 +42,7 @@ def test_three_shards_end_in_the_state_of_one_run(services: Services) -> None:
     seed_book(services)
     for day in (AS_OF - timedelta(days=30), AS_OF):
         for index in (2, 0, 1):
-            run_daily(services, day, Shard(index, 3), batch_size=4)
+            run_daily(services.uow(), services.rulesets, day, Shard(index, 3), batch_size=4)
     assert snapshot(services) == expected
 
 
@@ -51,16 +51,16 @@ def test_a_run_killed_half_way_and_run_again_ends_in_the_state_of_one_clean_run(
     expected = clean_run(services)
     _empty(services)
     seed_book(services)
-    run_daily(services, AS_OF - timedelta(days=30), batch_size=4)
+    run_daily(services.uow(), services.rulesets, AS_OF - timedelta(days=30), batch_size=4)
 
     def kill(batch: int) -> None:
         if batch == 2:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_daily(services, AS_OF, batch_size=4, after_batch=kill)
+        run_daily(services.uow(), services.rulesets, AS_OF, batch_size=4, after_batch=kill)
     assert snapshot(services) != expected
-    run_daily(services, AS_OF, batch_size=4)
+    run_daily(services.uow(), services.rulesets, AS_OF, batch_size=4)
     assert snapshot(services) == expected
 
 

@@ -70,7 +70,7 @@ class Failing:
 def queue_overdue_notice(app: Services) -> None:
     customer(app)
     invoice(app, "I-1", "12000.00", DUE)
-    run_daily(app, DUE + timedelta(days=shipped_step_day("overdue_notice")))
+    run_daily(app.uow(), app.rulesets, DUE + timedelta(days=shipped_step_day("overdue_notice")))
 
 
 def test_an_overdue_notice_arrives_by_smtp_in_chinese_and_english_with_the_amount(

@@ -191,17 +191,20 @@ def test_two_approvals_racing_from_the_same_base_publish_one_version_and_refuse_
     services: Services,
 ) -> None:
     document = published_document_of(services)
-    first = lifecycle.create_draft(services, "credit_approval", with_new_rule(document), "ann")
+    first = lifecycle.create_draft(services.uow(), services.rulesets, "credit_approval",
+                                   with_new_rule(document), "ann")
     other = copy.deepcopy(document)
     other["description"] = "another change"
-    second = lifecycle.create_draft(services, "credit_approval", other, "ann")
+    second = lifecycle.create_draft(services.uow(), services.rulesets, "credit_approval", other,
+                                    "ann")
     for draft in (first, second):
-        lifecycle.submit_draft(services, "credit_approval", draft["draft_id"], "ann")
+        lifecycle.submit_draft(services.uow(), "credit_approval", draft["draft_id"], "ann")
     outcomes: list[str] = []
 
     def approve(draft_id: int) -> None:
         try:
-            lifecycle.approve_draft(services, "credit_approval", draft_id, "bob")
+            lifecycle.approve_draft(services.uow(), services.rulesets, "credit_approval",
+                                    draft_id, "bob")
             outcomes.append("published")
         except Conflict as exc:
             outcomes.append(exc.message)

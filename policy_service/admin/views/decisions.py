@@ -111,7 +111,7 @@ class HeldOrdersView(ReadOnlyModelView):
             return redirect(url_for("held.index_view"))
         decide = checks.release if action == "release" else checks.reject
         try:
-            decide(self.services, decision_id, note, auth.actor())
+            decide(self.services.uow(), decision_id, note, auth.actor())
         except ServiceError as exc:
             flash(exc.message, "error")
         else:

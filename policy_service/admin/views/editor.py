@@ -17,9 +17,11 @@ from policy_service.language.kinds import KINDS
 from policy_service.services.errors import Invalid, ServiceError
 from policy_service.services.rules import backtest, lifecycle, registry
 
+# Each takes (services, ruleset, draft_id, actor, note); rebase is handled on its own.
 ACTIONS: dict[str, Callable[..., Any]] = {
-    "submit": lifecycle.submit_draft, "approve": lifecycle.approve_draft,
-    "reject": lifecycle.reject_draft, "rebase": lifecycle.rebase_draft,
+    "submit": lambda app, *args: lifecycle.submit_draft(app.uow(), *args),
+    "approve": lambda app, *args: lifecycle.approve_draft(app.uow(), app.rulesets, *args),
+    "reject": lambda app, *args: lifecycle.reject_draft(app.uow(), *args),
 }
 
 
@@ -37,7 +39,7 @@ class DraftEditorView(ProtectedView):
         """Each rule set, its published version and its drafts."""
         with self.services.database.sessions() as session:
             published = {row.name: row.version for row in registry.newest_versions(session)}
-        drafts = {name: lifecycle.list_drafts(self.services, name) for name in published}
+        drafts = {name: lifecycle.list_drafts(self.services.uow(), name) for name in published}
         return self.render("policy/drafts.html", published=published, drafts=drafts)
 
     @expose("/<ruleset>/new", methods=("POST",))
@@ -45,7 +47,8 @@ class DraftEditorView(ProtectedView):
         """A new draft holding the published document."""
         with self.services.database.sessions() as session:
             document = registry.get_version(session, ruleset).document
-        draft = lifecycle.create_draft(self.services, ruleset, document, auth.actor())
+        draft = lifecycle.create_draft(self.services.uow(), self.services.rulesets, ruleset,
+                                       document, auth.actor())
         return redirect(url_for(".edit", ruleset=ruleset, draft_id=draft["draft_id"]))
 
     @expose("/<ruleset>/<int:draft_id>")
@@ -66,24 +69,25 @@ class DraftEditorView(ProtectedView):
     @expose("/<ruleset>/<int:draft_id>/test", methods=("POST",))
     def test(self, ruleset: str, draft_id: int) -> Any:
         """Run the rule set's test cases against the stored draft."""
-        result = backtest.test_draft(self.services, ruleset, draft_id, auth.actor())
+        result = backtest.test_draft(self.services.uow(), self.services.settings.rules_dir,
+                                     ruleset, draft_id, auth.actor())
         return self._page(ruleset, draft_id, tested=result)
 
     @expose("/<ruleset>/<int:draft_id>/backtest", methods=("POST",))
     def backtest(self, ruleset: str, draft_id: int) -> Any:
         """Replay recent decisions through the draft and the published version."""
-        result = backtest.backtest_draft(self.services, ruleset, draft_id, auth.actor())
+        result = backtest.backtest_draft(self.services.uow(), ruleset, draft_id, auth.actor())
         return self._page(ruleset, draft_id, backtested=result)
 
     @expose("/<ruleset>/<int:draft_id>/<action>", methods=("POST",))
     def act(self, ruleset: str, draft_id: int, action: str) -> Any:
         """Submit, approve, reject (with a note) or rebase; refusals are shown, nothing changes."""
-        if action not in ACTIONS:
+        if action not in (*ACTIONS, "rebase"):
             return self._page(ruleset, draft_id), 404
         note = (request.form.get("note") or "").strip() or None
         try:
             if action == "rebase":
-                lifecycle.rebase_draft(self.services, ruleset, draft_id, auth.actor())
+                lifecycle.rebase_draft(self.services.uow(), ruleset, draft_id, auth.actor())
             else:
                 ACTIONS[action](self.services, ruleset, draft_id, auth.actor(), note)
         except ServiceError as exc:
@@ -109,7 +113,8 @@ class DraftEditorView(ProtectedView):
             if problems:
                 raise Invalid("", fields={"rules": []})
             if store:
-                lifecycle.update_draft(self.services, name, draft_id, document, auth.actor())
+                lifecycle.update_draft(self.services.uow(), self.services.rulesets, name,
+                                       draft_id, document, auth.actor())
             else:
                 registry.compile_document(self.services.rulesets, document)
         except Invalid as exc:
@@ -136,7 +141,7 @@ class DraftEditorView(ProtectedView):
               general: list[str] | None = None, raw_text: str | None = None,
               tested: dict[str, Any] | None = None,
               backtested: dict[str, Any] | None = None) -> Any:
-        draft = lifecycle.get_draft(self.services, name, draft_id)
+        draft = lifecycle.get_draft(self.services.uow(), name, draft_id)
         document = draft["document"]
         kind = KINDS.get(name)
         return self.render(

@@ -15,7 +15,6 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from policy_service import metrics
-from policy_service.container import Services
 from policy_service.db.models import CreditCheck, CreditCheckEvent
 from policy_service.db.types import utcnow
 from policy_service.domain.decision import combine
@@ -31,6 +30,8 @@ from policy_service.services.credit.customers import lock_customer
 from policy_service.services.credit.exposure import Exposure, current_exposure
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.fingerprint import fingerprint
+from policy_service.services.rules.registry import RuleSetRegistry
+from policy_service.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 RULESET = "credit_approval"
@@ -49,7 +50,9 @@ class CreditCheckInput:
     requested_term_days: int | None = None
 
 
-def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str, Any]:
+def check_credit(
+    uow: UnitOfWork, rulesets: RuleSetRegistry, today: date, data: CreditCheckInput, actor: str,
+) -> dict[str, Any]:
     """Decide an order; the same order_id and body returns the same decision."""
     started = time.perf_counter()
     request_hash = fingerprint(asdict(data))
@@ -57,10 +60,10 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
         # One transaction: the customer's lock, the exposure, the decision and its first
         # history entry. A repeated order_id fails at its insert (unique constraint),
         # without a look-up first, and the handler below answers with the recorded one.
-        check, event = _decide_in_transaction(app, data, request_hash, actor)
+        check, event = _decide_in_transaction(uow, rulesets, today, data, request_hash, actor)
     except IntegrityError:
         # This order_id was decided before (a retry, or a concurrent request).
-        with app.uow() as uow:
+        with uow:
             existing = uow.session.scalars(
                 select(CreditCheck).where(CreditCheck.order_id == data.order_id)
             ).one_or_none()
@@ -73,7 +76,8 @@ def check_credit(app: Services, data: CreditCheckInput, actor: str) -> dict[str,
 
 
 def _decide_in_transaction(
-    app: Services, data: CreditCheckInput, request_hash: str, actor: str
+    uow: UnitOfWork, rulesets: RuleSetRegistry, today: date, data: CreditCheckInput,
+    request_hash: str, actor: str,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Decide in one transaction, once more if the database connection was lost.
 
@@ -82,20 +86,20 @@ def _decide_in_transaction(
     with the recorded decision.
     """
     try:
-        with app.database.engine.begin() as connection:
-            return _decide(app, connection, data, request_hash, actor)
+        with uow.connection() as connection:
+            return _decide(rulesets, today, connection, data, request_hash, actor)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
         log.warning("database connection lost during a credit check; retrying once: %s",
                     exc.orig)
-    with app.database.engine.begin() as connection:
-        return _decide(app, connection, data, request_hash, actor)
+    with uow.connection() as connection:
+        return _decide(rulesets, today, connection, data, request_hash, actor)
 
 
 def _decide(
-    app: Services, connection: Connection, data: CreditCheckInput, request_hash: str,
-    actor: str,
+    rulesets: RuleSetRegistry, today: date, connection: Connection, data: CreditCheckInput,
+    request_hash: str, actor: str,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Evaluate under the customer's lock and insert the decision; returns its rows."""
     customer = lock_customer_terms(connection, data.customer_id, RULESET)
@@ -105,16 +109,15 @@ def _decide(
         raise Invalid(
             f"currency {data.currency} differs from the customer's currency "
             f"{customer.currency}", fields={"currency": [f"must be {customer.currency}"]})
-    today = app.today()
     # A statement of its own, after the lock: on PostgreSQL a statement's snapshot is
     # taken when it starts, so one that waited for the lock would miss the reservation
     # the previous holder just committed.
     exposure = current_exposure(connection, customer.id, today)
     facts = order_facts(customer, data, exposure, today)
-    active = app.rulesets.serving(connection, RULESET, customer.newest_ruleset_version)
+    active = rulesets.serving(connection, RULESET, customer.newest_ruleset_version)
     ruleset = active.compiled.ruleset
     engine_started = time.perf_counter()
-    matched = app.engine.evaluate(RULESET, encode_facts(ruleset.vocabulary, facts))
+    matched = rulesets.engine.evaluate(RULESET, encode_facts(ruleset.vocabulary, facts))
     metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
     decision = combine(ruleset, matched, facts)
     reserved = reservation(data.amount, decision.outcome, decision.prepayment_percent)
@@ -185,29 +188,29 @@ def reservation(amount: Decimal, outcome: str, prepayment_percent: Decimal) -> D
     return quantize(amount * (HUNDRED - prepayment_percent) / HUNDRED)
 
 
-def get_check(app: Services, decision_id: str) -> dict[str, Any]:
+def get_check(uow: UnitOfWork, decision_id: str) -> dict[str, Any]:
     """GET /v1/credit-checks/{id}."""
-    with app.uow() as uow:
+    with uow:
         check = uow.session.get(CreditCheck, decision_id)
         if check is None:
             raise NotFound(f"unknown credit check {decision_id!r}")
         return view(check)
 
 
-def release(app: Services, decision_id: str, note: str, actor: str) -> dict[str, Any]:
+def release(uow: UnitOfWork, decision_id: str, note: str, actor: str) -> dict[str, Any]:
     """A risk manager releases a hold: it becomes approved and reserves its amount."""
-    return _decide_hold(app, decision_id, note, actor, release=True)
+    return _decide_hold(uow, decision_id, note, actor, release=True)
 
 
-def reject(app: Services, decision_id: str, note: str, actor: str) -> dict[str, Any]:
+def reject(uow: UnitOfWork, decision_id: str, note: str, actor: str) -> dict[str, Any]:
     """A risk manager rejects a hold."""
-    return _decide_hold(app, decision_id, note, actor, release=False)
+    return _decide_hold(uow, decision_id, note, actor, release=False)
 
 
 def _decide_hold(
-    app: Services, decision_id: str, note: str, actor: str, *, release: bool
+    uow: UnitOfWork, decision_id: str, note: str, actor: str, *, release: bool
 ) -> dict[str, Any]:
-    with app.uow() as uow:
+    with uow:
         session = uow.session
         check = session.get(CreditCheck, decision_id)
         if check is None:
@@ -229,9 +232,9 @@ def _decide_hold(
         return view(check)
 
 
-def cancel_order(app: Services, order_id: str, note: str | None, actor: str) -> dict[str, Any]:
+def cancel_order(uow: UnitOfWork, order_id: str, note: str | None, actor: str) -> dict[str, Any]:
     """The order is cancelled: its reservation is released (idempotent)."""
-    with app.uow() as uow:
+    with uow:
         session = uow.session
         check = session.scalars(
             select(CreditCheck).where(CreditCheck.order_id == order_id)

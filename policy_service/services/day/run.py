@@ -22,13 +22,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from policy_service.container import Services
 from policy_service.db.models import Customer
 from policy_service.db.models_receivables import DailyRun
 from policy_service.db.types import utcnow
 from policy_service.services.day.batch import RunContext, load_books, process
 from policy_service.services.day.reviews import review_context
 from policy_service.services.errors import Invalid
+from policy_service.services.rules.registry import RuleSetRegistry
+from policy_service.services.unit_of_work import UnitOfWork
 
 DEFAULT_BATCH = 500
 
@@ -74,11 +75,11 @@ def latest_as_of(session: Session) -> date | None:
     return session.scalar(select(func.max(DailyRun.as_of)).where(DailyRun.status == "finished"))
 
 
-def _id_pages(app: Services, size: int) -> Iterator[list[str]]:
+def _id_pages(uow: UnitOfWork, size: int) -> Iterator[list[str]]:
     """Customer ids in pages, by keyset (memory stays flat as the book grows)."""
     after = ""
     while True:
-        with app.uow() as uow:
+        with uow:
             ids = list(uow.session.scalars(select(Customer.id).where(Customer.id > after)
                                            .order_by(Customer.id).limit(size)))
         if not ids:
@@ -87,40 +88,40 @@ def _id_pages(app: Services, size: int) -> Iterator[list[str]]:
         after = ids[-1]
 
 
-def _context(app: Services, session: Session, as_of: date) -> RunContext:
+def _context(rulesets: RuleSetRegistry, session: Session, as_of: date) -> RunContext:
     latest = latest_as_of(session)
     return RunContext(
-        as_of=as_of, backdated=latest is not None and as_of < latest, engine=app.engine,
-        penalty=app.rulesets.current(session, "overdue_penalty"),
-        escalation=app.rulesets.current(session, "escalation"),
-        review=review_context(session, app.rulesets.current(session, "limit_review")),
-        classes=app.rulesets.current(session, "receivable_classes"),
-        watch=app.rulesets.current(session, "blacklist_watch"))
+        as_of=as_of, backdated=latest is not None and as_of < latest, engine=rulesets.engine,
+        penalty=rulesets.current(session, "overdue_penalty"),
+        escalation=rulesets.current(session, "escalation"),
+        review=review_context(session, rulesets.current(session, "limit_review")),
+        classes=rulesets.current(session, "receivable_classes"),
+        watch=rulesets.current(session, "blacklist_watch"))
 
 
-def run_daily(app: Services, as_of: date, shard: Shard = Shard(), *,
+def run_daily(uow: UnitOfWork, rulesets: RuleSetRegistry, as_of: date, shard: Shard = Shard(), *,
               batch_size: int = DEFAULT_BATCH,
               after_batch: Callable[[int], None] | None = None) -> RunReport:
     """Run the day for one shard; ``after_batch(n)`` is called after each committed batch."""
-    with app.uow() as uow:
-        ctx = _context(app, uow.session, as_of)
+    with uow:
+        ctx = _context(rulesets, uow.session, as_of)
         run = DailyRun(as_of=as_of, shard=str(shard), status="running", counts={})
         uow.session.add(run)
         uow.commit()
         run_id = run.id
     batches = 0
-    for page in _id_pages(app, batch_size):
+    for page in _id_pages(uow, batch_size):
         ids = [i for i in page if shard.owns(i)]
         if not ids:
             continue
-        with app.uow() as uow:
+        with uow:
             process(uow.session, ctx, load_books(uow.session, ids, as_of, ctx.history_days))
             uow.commit()
         batches += 1
         if after_batch is not None:
             after_batch(batches)
     counts: dict[str, Any] = {k: int(v) for k, v in sorted(ctx.counts.items())}
-    with app.uow() as uow:
+    with uow:
         row = uow.session.get(DailyRun, run_id)
         assert row is not None
         row.status, row.finished_at, row.counts = "finished", utcnow(), counts

@@ -10,12 +10,12 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from policy_service.container import Services
 from policy_service.db.models import CreditCheck
 from policy_service.domain.decision import combine
 from policy_service.language.cases import CASES_SUFFIX, Case, typed_facts
@@ -25,6 +25,7 @@ from policy_service.language.vocabulary import FactsInvalid
 from policy_service.services.errors import Invalid
 from policy_service.services.rules import registry
 from policy_service.services.rules.lifecycle import load_draft, log_action
+from policy_service.services.unit_of_work import UnitOfWork
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
@@ -88,13 +89,13 @@ def run_cases(ruleset: RuleSet, cases: Sequence[Case], source: str) -> list[dict
     return results
 
 
-def test_draft(app: Services, name: str, draft_id: int, actor: str,
+def test_draft(uow: UnitOfWork, rules_dir: Path, name: str, draft_id: int, actor: str,
                cases: list[Any] | None = None) -> dict[str, Any]:
     """Run rules/NAME.cases.json plus any given cases against the draft; pass/fail per case."""
-    with app.uow() as uow:
+    with uow:
         document = load_draft(uow.session, name, draft_id).document
     ruleset = load_ruleset(document)
-    path = app.settings.rules_dir / f"{name}{CASES_SUFFIX}"
+    path = rules_dir / f"{name}{CASES_SUFFIX}"
     results = []
     if path.exists():
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -104,23 +105,23 @@ def test_draft(app: Services, name: str, draft_id: int, actor: str,
                              "request")
     passed = sum(r["passed"] is True for r in results)
     failed = sum(r["passed"] is False for r in results)
-    log_action(app, name, draft_id, "tested", actor, f"{passed} of {len(results)} cases passed")
+    log_action(uow, name, draft_id, "tested", actor, f"{passed} of {len(results)} cases passed")
     return {"draft_id": draft_id, "total": len(results), "passed": passed, "failed": failed,
             "unchecked": len(results) - passed - failed, "cases": results}
 
 
-def backtest_draft(app: Services, name: str, draft_id: int, actor: str,
+def backtest_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,
                    limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     """Replay recent decisions' recorded facts through the published version and the draft."""
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit must be from 1 to {MAX_LIMIT}", fields={"limit": [f"1..{MAX_LIMIT}"]})
-    with app.uow() as uow:
+    with uow:
         draft = load_draft(uow.session, name, draft_id)
         published = registry.get_version(uow.session, name)
         rows = recorded_inputs(uow.session, name, limit)
     result = replay(rows, load_ruleset(draft.document), load_ruleset(published.document))
     result.update(draft_id=draft_id, published_version=published.version, limit=limit)
-    log_action(app, name, draft_id, "backtested", actor,
+    log_action(uow, name, draft_id, "backtested", actor,
                f"{result['changed']} of {result['replayed']} decisions change vs "
                f"v{published.version}")
     return result

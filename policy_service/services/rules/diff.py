@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from policy_service.container import Services
 from policy_service.db.models_lifecycle import RuleDraft
 from policy_service.services.errors import NotFound
 from policy_service.services.rules import registry
+from policy_service.services.unit_of_work import UnitOfWork
 
 RULE_FIELDS = ("description", "priority", "when")
 
@@ -75,18 +75,18 @@ def diff_documents(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, 
     }
 
 
-def diff_versions(app: Services, name: str, old: int, new: int) -> dict[str, Any]:
+def diff_versions(uow: UnitOfWork, name: str, old: int, new: int) -> dict[str, Any]:
     """What changed, rule by rule, from version `old` to version `new`."""
-    with app.uow() as uow:
+    with uow:
         before = registry.get_version(uow.session, name, old)
         after = registry.get_version(uow.session, name, new)
     return {"name": name, "from": {"version": old}, "to": {"version": new},
             **diff_documents(before.document, after.document)}
 
 
-def diff_draft(app: Services, name: str, draft_id: int) -> dict[str, Any]:
+def diff_draft(uow: UnitOfWork, name: str, draft_id: int) -> dict[str, Any]:
     """What a draft changes against the published version (what approving it would do)."""
-    with app.uow() as uow:
+    with uow:
         draft = uow.session.get(RuleDraft, draft_id)
         if draft is None or draft.ruleset_name != name:
             raise NotFound(f"unknown draft {draft_id} of rule set {name!r}")

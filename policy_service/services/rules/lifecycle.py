@@ -1,6 +1,7 @@
 """The rule lifecycle: draft, test, backtest, submit, approve by another, reject, rollback.
 
-Plain functions over Services and an actor name, usable from the API and the admin UI.
+Plain functions over a unit of work (and the registry where a document is compiled)
+and an actor name, usable from the API and the admin UI.
 A draft is made from the published version it names as `base_version`; approving a draft
 whose base is no longer the published version is refused (stale) until its author rebases.
 Every action is appended to the draft's events.
@@ -16,20 +17,21 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from policy_service.container import Services
 from policy_service.db.models import RuleSetVersion
 from policy_service.db.models_lifecycle import RuleDraft, RuleDraftEvent
 from policy_service.services.errors import Conflict, Forbidden, Invalid, NotFound
 from policy_service.services.rules import registry
 from policy_service.services.rules.diff import diff_documents
+from policy_service.services.rules.registry import RuleSetRegistry
+from policy_service.services.unit_of_work import UnitOfWork
 
 
-def create_draft(app: Services, name: str, document: Any, actor: str, *,
-                 kind: str = "edit", note: str | None = None) -> dict[str, Any]:
+def create_draft(uow: UnitOfWork, rulesets: RuleSetRegistry, name: str, document: Any,
+                 actor: str, *, kind: str = "edit", note: str | None = None) -> dict[str, Any]:
     """Store a valid document as a draft of the published version; Invalid lists every error."""
-    with app.uow() as uow:
+    with uow:
         base = registry.get_version(uow.session, name).version
-        checksum = _validated(app, name, document)
+        checksum = _validated(rulesets, name, document)
         draft = RuleDraft(ruleset_name=name, document=document, checksum=checksum,
                           base_version=base, kind=kind, status="draft", author=actor, note=note)
         uow.session.add(draft)
@@ -39,31 +41,31 @@ def create_draft(app: Services, name: str, document: Any, actor: str, *,
         return view(draft, base)
 
 
-def update_draft(app: Services, name: str, draft_id: int, document: Any, actor: str, *,
-                 partial: bool = False) -> dict[str, Any]:
+def update_draft(uow: UnitOfWork, rulesets: RuleSetRegistry, name: str, draft_id: int,
+                 document: Any, actor: str, *, partial: bool = False) -> dict[str, Any]:
     """The author replaces (or, partial, merges top-level keys into) a draft's document."""
-    with app.uow() as uow:
+    with uow:
         draft = load_draft(uow.session, name, draft_id, lock=True)
         _author_only(draft, actor, "edit")
         _require(draft, "draft", "edit")
         if partial and isinstance(document, Mapping):
             document = {**draft.document, **document}
-        draft.checksum = _validated(app, name, document)
+        draft.checksum = _validated(rulesets, name, document)
         draft.document = document
         _record(draft, "edited", actor, None)
         uow.commit()
         return view(draft, _newest(uow.session, name))
 
 
-def get_draft(app: Services, name: str, draft_id: int) -> dict[str, Any]:
+def get_draft(uow: UnitOfWork, name: str, draft_id: int) -> dict[str, Any]:
     """One draft with its document and history."""
-    with app.uow() as uow:
+    with uow:
         return view(load_draft(uow.session, name, draft_id), _newest(uow.session, name))
 
 
-def list_drafts(app: Services, name: str, status: str | None = None) -> list[dict[str, Any]]:
+def list_drafts(uow: UnitOfWork, name: str, status: str | None = None) -> list[dict[str, Any]]:
     """The drafts of a rule set, newest first, optionally of one status."""
-    with app.uow() as uow:
+    with uow:
         newest = registry.get_version(uow.session, name).version
         query = select(RuleDraft).where(RuleDraft.ruleset_name == name)
         if status:
@@ -71,10 +73,10 @@ def list_drafts(app: Services, name: str, status: str | None = None) -> list[dic
         return [view(d, newest) for d in uow.session.scalars(query.order_by(RuleDraft.id.desc()))]
 
 
-def submit_draft(app: Services, name: str, draft_id: int, actor: str,
+def submit_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,
                  note: str | None = None) -> dict[str, Any]:
     """The author submits the draft for approval; from now on it is immutable."""
-    with app.uow() as uow:
+    with uow:
         draft = load_draft(uow.session, name, draft_id, lock=True)
         _author_only(draft, actor, "submit")
         _require(draft, "draft", "submit")
@@ -84,10 +86,10 @@ def submit_draft(app: Services, name: str, draft_id: int, actor: str,
         return view(draft, _newest(uow.session, name))
 
 
-def approve_draft(app: Services, name: str, draft_id: int, actor: str,
+def approve_draft(uow: UnitOfWork, rulesets: RuleSetRegistry, name: str, draft_id: int, actor: str,
                   note: str | None = None) -> dict[str, Any]:
     """Another risk manager approves: the draft becomes the next published version."""
-    with app.uow() as uow:
+    with uow:
         session = uow.session
         draft = load_draft(session, name, draft_id, lock=True)
         _not_author(draft, actor, "approve")
@@ -98,7 +100,7 @@ def approve_draft(app: Services, name: str, draft_id: int, actor: str,
                            f"v{newest}; rebase", fields={"base_version": draft.base_version,
                                                          "published_version": newest})
         try:
-            row = registry.publish(session, app.rulesets, draft.document, author=draft.author,
+            row = registry.publish(session, rulesets, draft.document, author=draft.author,
                                    approved_by=actor, note=note or draft.note)
         except IntegrityError as exc:
             raise Conflict(f"rule set {name} was published concurrently; rebase") from exc
@@ -114,12 +116,12 @@ def approve_draft(app: Services, name: str, draft_id: int, actor: str,
         return view(draft, row.version)
 
 
-def reject_draft(app: Services, name: str, draft_id: int, actor: str,
+def reject_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,
                  note: str) -> dict[str, Any]:
     """Another risk manager rejects a submitted draft, saying why."""
     if not note or not note.strip():
         raise Invalid("a rejection needs a note", fields={"note": ["required"]})
-    with app.uow() as uow:
+    with uow:
         draft = load_draft(uow.session, name, draft_id, lock=True)
         _not_author(draft, actor, "reject")
         _require(draft, "submitted", "reject")
@@ -129,12 +131,12 @@ def reject_draft(app: Services, name: str, draft_id: int, actor: str,
         return view(draft, _newest(uow.session, name))
 
 
-def rebase_draft(app: Services, name: str, draft_id: int, actor: str) -> dict[str, Any]:
+def rebase_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str) -> dict[str, Any]:
     """The author moves a stale draft onto the published version and sees what it overwrites.
 
     A submitted draft goes back to `draft`, so the author can merge and must resubmit.
     """
-    with app.uow() as uow:
+    with uow:
         draft = load_draft(uow.session, name, draft_id, lock=True)
         _author_only(draft, actor, "rebase")
         if draft.status not in ("draft", "submitted"):
@@ -149,15 +151,15 @@ def rebase_draft(app: Services, name: str, draft_id: int, actor: str) -> dict[st
             "from": {"version": published.version}, "to": {"draft_id": draft_id}, **changes}}
 
 
-def rollback_version(app: Services, name: str, version: int, actor: str,
-                     note: str) -> dict[str, Any]:
+def rollback_version(uow: UnitOfWork, rulesets: RuleSetRegistry, name: str, version: int,
+                     actor: str, note: str) -> dict[str, Any]:
     """A rollback draft holding version `version`'s document; it needs approval like any draft."""
-    with app.uow() as uow:
+    with uow:
         target = registry.get_version(uow.session, name, version)
         newest = registry.get_version(uow.session, name)
     if target.version == newest.version:
         raise Conflict(f"v{version} is the published version; there is nothing to roll back")
-    return create_draft(app, name, target.document, actor, kind="rollback",
+    return create_draft(uow, rulesets, name, target.document, actor, kind="rollback",
                         note=f"rollback to v{version}: {note}")
 
 
@@ -179,7 +181,7 @@ def view(draft: RuleDraft, published_version: int | None) -> dict[str, Any]:
     }
 
 
-def _validated(app: Services, name: str, document: Any) -> str:
+def _validated(rulesets: RuleSetRegistry, name: str, document: Any) -> str:
     """The checksum of a valid document named `name`, else Invalid with every error located."""
     errors = []
     if isinstance(document, Mapping) and document.get("name") != name:
@@ -187,7 +189,7 @@ def _validated(app: Services, name: str, document: Any) -> str:
                        "message": f"the document's name {document.get('name')!r} must be "
                                   f"{name!r}, the rule set in the path"})
     try:
-        compiled = registry.compile_document(app.rulesets, document)
+        compiled = registry.compile_document(rulesets, document)
     except Invalid as exc:
         located = errors + list(exc.fields.get("rules", []))
         raise Invalid(f"{len(located) or 1} error(s) in the rule set: {exc.message}",
@@ -239,10 +241,10 @@ def _record(draft: RuleDraft, action: str, actor: str, note: str | None) -> None
                                        note=note, at=_now()))
 
 
-def log_action(app: Services, name: str, draft_id: int, action: str, actor: str,
+def log_action(uow: UnitOfWork, name: str, draft_id: int, action: str, actor: str,
                note: str) -> None:
     """Append an event to a draft in its own short transaction."""
-    with app.uow() as uow:
+    with uow:
         _record(load_draft(uow.session, name, draft_id), action, actor, note)
         uow.commit()
 
