@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from policy_service.api.auth import DECIDE, READ_CREDIT, WRITE, current_principal, requires
 from policy_service.api.context import services
 from policy_service.api.schemas import CreditCheckIn, CreditCheckOut, NoteIn, OrderCancelIn
-from policy_service.services.credit import checks
+from policy_service.services.credit import checks, holds
 
 blp = Blueprint("credit_checks", __name__, url_prefix="/v1",
                 description="Credit checks: may we ship this order on credit?")
@@ -40,7 +40,7 @@ def read(decision_id: str) -> Any:
 @blp.response(200, CreditCheckOut)
 def release(body: dict[str, Any], decision_id: str) -> Any:
     """Release a hold (risk manager): approved, and the amount is reserved."""
-    return checks.release(services().uow(), decision_id, body["note"], current_principal().name)
+    return holds.release(services().uow(), decision_id, body["note"], current_principal().name)
 
 
 @blp.route("/credit-checks/<decision_id>/reject", methods=["POST"])
@@ -49,7 +49,7 @@ def release(body: dict[str, Any], decision_id: str) -> Any:
 @blp.response(200, CreditCheckOut)
 def reject(body: dict[str, Any], decision_id: str) -> Any:
     """Reject a hold (risk manager)."""
-    return checks.reject(services().uow(), decision_id, body["note"], current_principal().name)
+    return holds.reject(services().uow(), decision_id, body["note"], current_principal().name)
 
 
 @blp.route("/orders/<order_id>/cancel", methods=["POST"])
@@ -59,4 +59,4 @@ def reject(body: dict[str, Any], decision_id: str) -> Any:
 def cancel(body: dict[str, Any] | None, order_id: str) -> Any:
     """Cancel an order: its reservation is released."""
     note = (body or {}).get("note")
-    return checks.cancel_order(services().uow(), order_id, note, current_principal().name)
+    return holds.cancel_order(services().uow(), order_id, note, current_principal().name)

@@ -12,7 +12,9 @@ from policy_service.container import Services
 from policy_service.db.models_receivables import OutboxMessage, PenaltyAccrual
 from policy_service.engine import RuleEngine
 from policy_service.language.document import load_ruleset_file
-from policy_service.services.day.batch import condition_paths, load_books, process
+from policy_service.services.day.batch import process
+from policy_service.services.day.books import load_books
+from policy_service.services.day.context import condition_paths
 from policy_service.services.day.run import _context, run_daily
 from tests.integration.receivables_book import (
     RULES,

@@ -16,7 +16,7 @@ from policy_service.admin.views.base import ReadOnlyModelView
 from policy_service.admin.web import csrf
 from policy_service.container import Services
 from policy_service.db.models import CreditCheck
-from policy_service.services.credit import checks
+from policy_service.services.credit import holds
 from policy_service.services.errors import ServiceError
 
 OUTCOMES = ("approved", "approved_with_conditions", "hold", "declined")
@@ -109,7 +109,7 @@ class HeldOrdersView(ReadOnlyModelView):
         if not note:
             flash(_("A note is required."), "error")
             return redirect(url_for("held.index_view"))
-        decide = checks.release if action == "release" else checks.reject
+        decide = holds.release if action == "release" else holds.reject
         try:
             decide(self.services.uow(), decision_id, note, auth.actor())
         except ServiceError as exc:

@@ -13,7 +13,7 @@ from policy_service.admin.i18n import _, lazy
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
 from policy_service.db.models import CreditCheck
-from policy_service.services.credit import checks
+from policy_service.services.credit import decision_body
 from policy_service.services.credit.customers import credit_status
 from policy_service.services.errors import NotFound
 
@@ -23,7 +23,7 @@ def order_decision(services: Services, order_id: str) -> dict[str, Any] | None:
     with services.database.sessions() as session:
         check = session.scalars(select(CreditCheck).where(CreditCheck.order_id == order_id)
                                 ).one_or_none()
-        return checks.view(check) if check else None
+        return decision_body.view(check) if check else None
 
 
 class LookupView(ProtectedView):

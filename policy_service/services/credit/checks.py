@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,18 +14,22 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from policy_service import metrics
-from policy_service.db.models import CreditCheck, CreditCheckEvent
+from policy_service.db.models import CreditCheck
 from policy_service.db.types import utcnow
 from policy_service.domain.decision import combine
-from policy_service.domain.money import quantize, to_wire
+from policy_service.domain.money import quantize
 from policy_service.language.compiler import encode_facts
-from policy_service.language.reference import explain_rules
 from policy_service.services.credit.check_rows import (
     CustomerTerms,
     insert_check,
     lock_customer_terms,
 )
-from policy_service.services.credit.customers import lock_customer
+from policy_service.services.credit.decision_body import (
+    explanation_json,
+    facts_to_json,
+    render,
+    view,
+)
 from policy_service.services.credit.exposure import Exposure, current_exposure
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.fingerprint import fingerprint
@@ -197,119 +200,6 @@ def get_check(uow: UnitOfWork, decision_id: str) -> dict[str, Any]:
         return view(check)
 
 
-def release(uow: UnitOfWork, decision_id: str, note: str, actor: str) -> dict[str, Any]:
-    """A risk manager releases a hold: it becomes approved and reserves its amount."""
-    return _decide_hold(uow, decision_id, note, actor, release=True)
-
-
-def reject(uow: UnitOfWork, decision_id: str, note: str, actor: str) -> dict[str, Any]:
-    """A risk manager rejects a hold."""
-    return _decide_hold(uow, decision_id, note, actor, release=False)
-
-
-def _decide_hold(
-    uow: UnitOfWork, decision_id: str, note: str, actor: str, *, release: bool
-) -> dict[str, Any]:
-    with uow:
-        session = uow.session
-        check = session.get(CreditCheck, decision_id)
-        if check is None:
-            raise NotFound(f"unknown credit check {decision_id!r}")
-        lock_customer(uow, check.customer_id)
-        session.refresh(check)
-        if check.outcome != "hold" or check.status != "open":
-            raise Conflict(f"only an open hold can be released or rejected; this check is "
-                           f"{check.outcome}/{check.status}")
-        if release:
-            percent = max((Decimal(c["percent"]) for c in check.conditions
-                           if c.get("type") == "prepayment"), default=Decimal(0))
-            check.status = "released"
-            check.reserved_amount = reservation(check.amount, "approved", percent)
-        else:
-            check.status = "rejected"
-        _record(check, check.status, actor, note)
-        uow.commit()
-        return view(check)
-
-
-def cancel_order(uow: UnitOfWork, order_id: str, note: str | None, actor: str) -> dict[str, Any]:
-    """The order is cancelled: its reservation is released (idempotent)."""
-    with uow:
-        session = uow.session
-        check = session.scalars(
-            select(CreditCheck).where(CreditCheck.order_id == order_id)
-        ).one_or_none()
-        if check is None:
-            raise NotFound(f"unknown order {order_id!r}")
-        lock_customer(uow, check.customer_id)
-        session.refresh(check)
-        if check.status == "cancelled":
-            return view(check)
-        if check.status == "invoiced":
-            raise Conflict(f"order {order_id} is already fully invoiced")
-        check.status = "cancelled"
-        check.reserved_amount = Decimal("0.00")
-        _record(check, "cancelled", actor, note)
-        uow.commit()
-        return view(check)
-
-
-def view(check: CreditCheck) -> dict[str, Any]:
-    """The contract's decision body, with status and history, of a stored check."""
-    return render(_columns(check), [_columns(event) for event in check.events])
-
-
-def render(check: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The contract's decision body from a check's column values and its history."""
-    status = check["status"]
-    outcome = {"released": "approved", "rejected": "declined"}.get(status, check["outcome"])
-    return {
-        "decision_id": check["decision_id"],
-        "order_id": check["order_id"],
-        "customer_id": check["customer_id"],
-        "amount": check["amount"],
-        "currency": check["currency"],
-        "outcome": outcome,
-        "decided_outcome": check["outcome"],
-        "conditions": check["conditions"],
-        "reasons": check["reasons"],
-        "ruleset": {"name": check["ruleset_name"], "version": check["ruleset_version"],
-                    "checksum": check["ruleset_checksum"]},
-        "exposure_before": check["exposure_before"],
-        "reserved": check["reserved_amount"],
-        "available_after": check["available_after"],
-        "decided_at": check["decided_at"],
-        "status": status,
-        "explanation": check["explanation"],
-        "history": [
-            {"action": e["action"], "status": e["status"], "reserved": e["reserved_amount"],
-             "actor": e["actor"], "note": e["note"], "at": e["at"]}
-            for e in events
-        ],
-    }
-
-
-def _columns(row: Any) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
-
-
-def facts_to_json(facts: dict[str, Any]) -> dict[str, Any]:
-    """Facts as stored: money as decimal strings so a replay is exact."""
-    return {
-        group: {k: to_wire(v) if isinstance(v, Decimal) else v for k, v in values.items()}
-        for group, values in facts.items()
-    }
-
-
-def explanation_json(ruleset: Any, facts: dict[str, Any], matched: list[str]
-                     ) -> list[dict[str, Any]]:
-    """Threshold vs actual for every rule that matched."""
-    return [
-        {"rule": trace.rule, "conditions": [asdict(c) for c in trace.conditions]}
-        for trace in explain_rules(ruleset, facts, matched)
-    ]
-
-
 def _same_request(existing: CreditCheck, request_hash: str) -> CreditCheck:
     if existing.request_hash != request_hash:
         raise Conflict(f"order_id {existing.order_id!r} was already checked with a different body",
@@ -317,8 +207,3 @@ def _same_request(existing: CreditCheck, request_hash: str) -> CreditCheck:
     return existing
 
 
-def _record(check: CreditCheck, action: str, actor: str, note: str | None) -> None:
-    """Append to the check's history (the collection, so the view sees it without a query)."""
-    check.events.append(CreditCheckEvent(
-        action=action, status=check.status, reserved_amount=check.reserved_amount,
-        actor=actor, note=note))

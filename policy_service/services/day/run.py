@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 from policy_service.db.models import Customer
 from policy_service.db.models_receivables import DailyRun
 from policy_service.db.types import utcnow
-from policy_service.services.day.batch import RunContext, load_books, process
+from policy_service.services.day.batch import process
+from policy_service.services.day.books import load_books
+from policy_service.services.day.context import RunContext
 from policy_service.services.day.reviews import review_context
 from policy_service.services.errors import Invalid
 from policy_service.services.rules.registry import RuleSetRegistry

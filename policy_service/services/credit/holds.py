@@ -1,0 +1,79 @@
+"""Risk managers release or reject holds; cancelled orders release their reservation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from policy_service.db.models import CreditCheck, CreditCheckEvent
+from policy_service.services.credit.checks import reservation
+from policy_service.services.credit.customers import lock_customer
+from policy_service.services.credit.decision_body import view
+from policy_service.services.errors import Conflict, NotFound
+from policy_service.services.unit_of_work import UnitOfWork
+
+
+def release(uow: UnitOfWork, decision_id: str, note: str, actor: str) -> dict[str, Any]:
+    """A risk manager releases a hold: it becomes approved and reserves its amount."""
+    return _decide_hold(uow, decision_id, note, actor, release=True)
+
+
+def reject(uow: UnitOfWork, decision_id: str, note: str, actor: str) -> dict[str, Any]:
+    """A risk manager rejects a hold."""
+    return _decide_hold(uow, decision_id, note, actor, release=False)
+
+
+def _decide_hold(
+    uow: UnitOfWork, decision_id: str, note: str, actor: str, *, release: bool
+) -> dict[str, Any]:
+    with uow:
+        session = uow.session
+        check = session.get(CreditCheck, decision_id)
+        if check is None:
+            raise NotFound(f"unknown credit check {decision_id!r}")
+        lock_customer(uow, check.customer_id)
+        session.refresh(check)
+        if check.outcome != "hold" or check.status != "open":
+            raise Conflict(f"only an open hold can be released or rejected; this check is "
+                           f"{check.outcome}/{check.status}")
+        if release:
+            percent = max((Decimal(c["percent"]) for c in check.conditions
+                           if c.get("type") == "prepayment"), default=Decimal(0))
+            check.status = "released"
+            check.reserved_amount = reservation(check.amount, "approved", percent)
+        else:
+            check.status = "rejected"
+        _record(check, check.status, actor, note)
+        uow.commit()
+        return view(check)
+
+
+def cancel_order(uow: UnitOfWork, order_id: str, note: str | None, actor: str) -> dict[str, Any]:
+    """The order is cancelled: its reservation is released (idempotent)."""
+    with uow:
+        session = uow.session
+        check = session.scalars(
+            select(CreditCheck).where(CreditCheck.order_id == order_id)
+        ).one_or_none()
+        if check is None:
+            raise NotFound(f"unknown order {order_id!r}")
+        lock_customer(uow, check.customer_id)
+        session.refresh(check)
+        if check.status == "cancelled":
+            return view(check)
+        if check.status == "invoiced":
+            raise Conflict(f"order {order_id} is already fully invoiced")
+        check.status = "cancelled"
+        check.reserved_amount = Decimal("0.00")
+        _record(check, "cancelled", actor, note)
+        uow.commit()
+        return view(check)
+
+
+def _record(check: CreditCheck, action: str, actor: str, note: str | None) -> None:
+    """Append to the check's history (the collection, so the view sees it without a query)."""
+    check.events.append(CreditCheckEvent(
+        action=action, status=check.status, reserved_amount=check.reserved_amount,
+        actor=actor, note=note))

@@ -1,0 +1,125 @@
+"""A batch's book: its customers, invoices, payments and earlier effects, read with Core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from policy_service.db.models import Customer, Invoice, Payment
+from policy_service.db.models_receivables import (
+    AgingSnapshot,
+    BlacklistCandidate,
+    DunningStep,
+    LegalCase,
+    PenaltyAccrual,
+)
+from policy_service.services.day.context import HISTORY_DAYS
+
+IN_CHUNK = 5000  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+
+
+_INVOICES = Invoice.__table__
+_ACCRUALS = PenaltyAccrual.__table__
+
+
+@dataclass(slots=True)
+class BookInvoice:
+    """What the day reads and changes of an invoice (a plain row, not an ORM object)."""
+
+    id: str
+    customer_id: str
+    amount: Decimal
+    currency: str
+    issue_date: date
+    due_date: date
+    principal_paid: Decimal
+    penalty_accrued: Decimal
+    penalty_waived: Decimal
+    penalty_paid: Decimal
+    status: str
+
+    @property
+    def outstanding(self) -> Decimal:
+        """Unpaid principal plus unpaid, unwaived penalty."""
+        return (self.amount - self.principal_paid
+                + self.penalty_accrued - self.penalty_waived - self.penalty_paid)
+
+
+@dataclass
+class Book:
+    """One customer's invoices, payments and what earlier runs already did."""
+
+    customer: Customer
+    invoices: list[BookInvoice] = field(default_factory=list)
+    payments: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)
+    last_accrued: dict[str, date] = field(default_factory=dict)
+    done: dict[str, set[str]] = field(default_factory=dict)
+    legal: set[str] = field(default_factory=set)
+    flagged: bool = False
+    aged: bool = False
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start:start + IN_CHUNK]
+
+
+def load_books(session: Session, ids: list[str], as_of: date,
+               history_days: int = HISTORY_DAYS) -> list[Book]:
+    """Load a batch of customers (locked; see lock_customer) with everything the day needs.
+
+    That is every open invoice and every other invoice due in the last ``history_days``.
+    """
+    query = (select(Customer).where(Customer.id.in_(ids)).order_by(Customer.id)
+             .with_for_update(of=Customer))
+    books = {c.id: Book(c) for c in session.scalars(query)}
+    t = _INVOICES.c
+    relevant = or_(t.status == "open", t.due_date > as_of - timedelta(days=history_days))
+    owner: dict[str, Book] = {}
+    for row in session.execute(
+            select(t.id, t.customer_id, t.amount, t.currency, t.issue_date, t.due_date,
+                   t.principal_paid, t.penalty_accrued, t.penalty_waived, t.penalty_paid,
+                   t.status)
+            .where(t.customer_id.in_(ids), relevant).order_by(t.due_date, t.id)).all():
+        invoice = BookInvoice(*row)
+        book = books[invoice.customer_id]
+        book.invoices.append(invoice)
+        book.payments[invoice.id] = []
+        owner[invoice.id] = book
+    p = Payment.__table__.c
+    for invoice_id, paid_at, part in session.execute(
+            select(p.invoice_id, p.paid_at, p.principal_part)
+            .join(_INVOICES, t.id == p.invoice_id)
+            .where(t.customer_id.in_(ids), relevant)).all():
+        owner[invoice_id].payments[invoice_id].append((paid_at, part))
+    open_ids = [i.id for b in books.values() for i in b.invoices if i.status == "open"]
+    overdue = [i.id for b in books.values() for i in b.invoices
+               if i.status == "open" and i.due_date < as_of]
+    for chunk in _chunks(overdue):
+        for invoice_id, last in session.execute(
+                select(_ACCRUALS.c.invoice_id, func.max(_ACCRUALS.c.day))
+                .where(_ACCRUALS.c.invoice_id.in_(chunk)).group_by(_ACCRUALS.c.invoice_id)):
+            owner[invoice_id].last_accrued[invoice_id] = last
+    steps = DunningStep.__table__.c
+    legal = LegalCase.__table__.c
+    for chunk in _chunks(open_ids):
+        for invoice_id, rule in session.execute(
+                select(steps.invoice_id, steps.rule).where(steps.invoice_id.in_(chunk))):
+            owner[invoice_id].done.setdefault(invoice_id, set()).add(rule)
+        for (invoice_id,) in session.execute(
+                select(legal.invoice_id).where(legal.invoice_id.in_(chunk))):
+            owner[invoice_id].legal.add(invoice_id)
+    candidates = BlacklistCandidate.__table__.c
+    for (customer_id,) in session.execute(select(candidates.customer_id)
+                                          .where(candidates.customer_id.in_(ids))):
+        books[customer_id].flagged = True
+    aging = AgingSnapshot.__table__.c
+    for (customer_id,) in session.execute(select(aging.customer_id).where(
+            aging.customer_id.in_(ids), aging.as_of == as_of)):
+        books[customer_id].aged = True
+    return list(books.values())
