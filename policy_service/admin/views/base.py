@@ -12,6 +12,7 @@ from flask_admin.form import SecureForm
 
 from policy_service.admin import auth
 from policy_service.admin.web import csrf
+from policy_service.services.spreadsheet import safe_cell
 
 WRITE_ENDPOINTS = {
     "create_view": "can_create", "edit_view": "can_edit", "delete_view": "can_delete",
@@ -91,6 +92,10 @@ class SecureModelView(RoleChecked, ModelView):
     @can_delete.setter
     def can_delete(self, _value: bool) -> None:
         pass
+
+    def get_export_value(self, model: Any, name: str) -> Any:
+        """Exports never hand a spreadsheet a formula."""
+        return safe_cell(super().get_export_value(model, name))
 
     def _handle_view(self, name: str, **kwargs: Any) -> Any:
         denied = super()._handle_view(name, **kwargs)

@@ -15,6 +15,7 @@ from policy_service.domain.aging import BUCKETS, AgingTotals, Classifier
 from policy_service.domain.money import to_wire
 from policy_service.services.receivables.classes import receivable_classifier
 from policy_service.services.rules.registry import RuleSetRegistry
+from policy_service.services.spreadsheet import safe_cell
 from policy_service.services.unit_of_work import UnitOfWork
 
 CSV_COLUMNS = ("customer_id", "name", "currency", *BUCKETS, "provision")
@@ -68,7 +69,8 @@ def aging_csv(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date) -> str:
     with uow:
         classify = receivable_classifier(registry, uow.session)
         for customer, totals in _per_customer(uow, as_of, classify):
-            writer.writerow([customer.id, customer.name, customer.currency,
-                             *(to_wire(totals.buckets[b]) for b in BUCKETS),
-                             to_wire(totals.provision_total)])
+            writer.writerow([safe_cell(cell) for cell in (
+                customer.id, customer.name, customer.currency,
+                *(to_wire(totals.buckets[b]) for b in BUCKETS),
+                to_wire(totals.provision_total))])
     return out.getvalue()
