@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 MINOR_UNITS_PER_UNIT = 100
@@ -14,6 +15,10 @@ SUPPORTED_CURRENCIES = frozenset(
 )
 
 
+# ASCII digits, an optional fraction; no sign, spaces, exponent, underscores or other digits.
+_STRICT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,15})?")
+
+
 class MoneyError(ValueError):
     """An amount that is not a well-formed, bounded decimal string."""
 
@@ -22,14 +27,11 @@ def parse_amount(text: object, *, allow_zero: bool = False) -> Decimal:
     """Parse a decimal string such as "12000.00"; refuse floats, negatives and absurd values."""
     if not isinstance(text, str):
         raise MoneyError("amount must be a decimal string such as \"12000.00\"")
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation as exc:
-        raise MoneyError(f"{text!r} is not a decimal number") from exc
-    if not value.is_finite():
-        raise MoneyError(f"{text!r} is not a finite amount")
-    if value < 0:
+    if text.startswith("-") and _STRICT.fullmatch(text[1:]):
         raise MoneyError("amount must not be negative")
+    if not _STRICT.fullmatch(text):
+        raise MoneyError(f"{text[:40]!r} is not a decimal string such as \"12000.00\"")
+    value = Decimal(text)
     if value == 0 and not allow_zero:
         raise MoneyError("amount must be greater than zero")
     if value > MAX_AMOUNT:
