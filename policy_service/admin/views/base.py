@@ -8,7 +8,6 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.form import SecureForm
 
 from policy_service.admin import auth
 from policy_service.admin.web import csrf
@@ -57,9 +56,13 @@ class ProtectedView(RoleChecked, BaseView):
 
 
 class SecureModelView(RoleChecked, ModelView):
-    """A model screen with SecureForm CSRF and per-role create/edit/delete, refused with 403."""
+    """A model screen with per-role create/edit/delete, refused with 403, and CSRF on POST.
 
-    form_base_class = SecureForm
+    The form carries one token: Flask-Admin's templates put the Flask-WTF ``csrf_token()``
+    in every form, so the WTForms form itself must not add a second one (a ``SecureForm``
+    did, the browser sent both, the first was checked and every save failed).
+    """
+
     write_roles: Iterable[str] = ()
     create_roles: Iterable[str] = ()
     delete_roles: Iterable[str] = ()
@@ -104,6 +107,8 @@ class SecureModelView(RoleChecked, ModelView):
         permission = WRITE_ENDPOINTS.get(name)
         if permission and not getattr(self, permission):
             abort(403)
+        if permission and request.method == "POST":  # custom screens check their own
+            csrf.protect()
         return None
 
 
