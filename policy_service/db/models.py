@@ -42,6 +42,10 @@ class Tier(Base):
     grace_days: Mapped[int]
     rank: Mapped[int]  # 1 is best (A); used to move a tier up or down one step
 
+    def __str__(self) -> str:
+        """What screens show for a tier (lists, details, the tier choice): its code."""
+        return self.code
+
 
 class Customer(Base):
     """A customer buying on credit terms (客户档案), keyed by the ERP's id."""

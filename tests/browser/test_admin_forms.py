@@ -43,6 +43,9 @@ def test_a_risk_manager_saves_a_customer_form_unchanged_and_then_a_new_limit(
     page.click('input[type="submit"][value="Save"]')
     page.wait_for_selector(".alert-success")
     assert _customer(server, "C-FORM")["credit_limit"] == "25000.00"
+    page.goto(f"{server.base_url}/admin/customers/?search=C-FORM")
+    row = page.locator("tr", has_text="C-FORM").first.inner_text()
+    assert "object at 0x" not in row and "\tB\t" in row
 
 
 def test_a_status_change_with_a_reason_saves_and_the_api_shows_it(browser: Any,
