@@ -73,11 +73,22 @@ class LoginForm(FlaskForm):
     password = PasswordField(lazy("Password"), validators=[DataRequired()])
 
 
+def safe_target(target: str | None, fallback: str) -> str:
+    """``target`` when it is a same-site path under /admin, else ``fallback``.
+
+    Refused: other hosts (``//evil``, ``https://…``), backslashes browsers read as slashes,
+    and control characters (a CR/LF would split the Location header).
+    """
+    if (target and len(target) <= 2000 and target.startswith("/admin")
+            and target.isprintable() and "\\" not in target
+            and not urlsplit(target).netloc and not urlsplit(target).scheme):
+        return target
+    return fallback
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths under /admin are followed after login."""
-    if target and target.startswith("/admin") and not urlsplit(target).netloc:
-        return target
-    return url_for("admin.index")
+    return safe_target(target, url_for("admin.index"))
 
 
 class AuthView(BaseView):

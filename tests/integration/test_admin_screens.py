@@ -13,7 +13,7 @@ from sqlalchemy import select
 from policy_service.admin.web import secret_key
 from policy_service.container import Services
 from policy_service.db.models_admin import ChangeRecord
-from tests.integration.test_admin_support import csrf_token, login, make_users, post_form
+from tests.integration.test_admin_support import PASSWORD, csrf_token, login, make_users, post_form
 
 
 @pytest.fixture
@@ -157,3 +157,16 @@ def test_the_secret_key_is_generated_once_into_the_instance_folder(tmp_path: Pat
     assert len(first) > 40 and secret_key(tmp_path) == first
     monkeypatch.setenv("POLICY_SECRET_KEY", "from-the-environment")
     assert secret_key(tmp_path) == "from-the-environment"
+
+
+@pytest.mark.parametrize("target", ["/admin/decisions/\r\nSet-Cookie: x=1", "//evil.example/",
+                                    "https://evil.example/admin", "/admin\\\\evil.example",
+                                    "/v1/customers", "/admin/\x00"])
+def test_the_login_follows_no_next_target_off_the_admin(app: Flask, users: dict[str, str],
+                                                         target: str) -> None:
+    client = app.test_client()
+    page = client.get("/admin/auth/login").get_data(as_text=True)
+    response = client.post("/admin/auth/login", query_string={"next": target}, data={
+        "username": users["auditor"], "password": PASSWORD, "csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/"

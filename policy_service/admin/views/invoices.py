@@ -8,7 +8,6 @@ it and the note are recorded the same way.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import Admin, expose
@@ -30,10 +29,7 @@ from policy_service.services.receivables.ledger import invoice_view
 
 def safe_back(fallback: str) -> str:
     """The form's ``next`` when it is a same-site /admin path, else ``fallback``."""
-    target = request.form.get("next") or ""
-    if target.startswith("/admin/") and not urlsplit(target).netloc:
-        return target
-    return fallback
+    return auth.safe_target(request.form.get("next"), fallback)
 
 
 class InvoiceView(QueueView):
