@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from policy_service.api.fields import Currency, MoneyString
+from policy_service.domain.codes import CUSTOMER_STATUSES
 
 ID = {"required": True, "validate": validate.Length(min=1, max=64)}
 
@@ -41,8 +42,7 @@ class CustomerOut(Schema):
 
 
 class CustomerStatusIn(StrictSchema):
-    status = fields.String(required=True, validate=validate.OneOf(
-        ["active", "stop_supply", "blacklisted"]))
+    status = fields.String(required=True, validate=validate.OneOf(CUSTOMER_STATUSES))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 
 

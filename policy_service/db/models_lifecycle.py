@@ -10,9 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from policy_service.db.models import Base, JSONType
 from policy_service.db.types import utcnow
-
-DRAFT_STATUSES = ("draft", "submitted", "approved", "rejected", "published", "superseded")
-DRAFT_KINDS = ("edit", "rollback")
+from policy_service.domain.codes import DRAFT_KINDS, DRAFT_STATUSES
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:

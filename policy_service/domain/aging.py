@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from policy_service.domain.codes import AGING_BUCKETS, RECEIVABLE_CLASSES
 from policy_service.domain.money import quantize
 
 if TYPE_CHECKING:
     from policy_service.language.document import RuleSet
 
-BUCKETS = ("not_due", "1-30", "31-60", "61-90", "91+")
-CLASSES = ("not_due", "in_collection", "doubtful", "bad_debt", "write_off")
+BUCKETS = AGING_BUCKETS
+CLASSES = RECEIVABLE_CLASSES
 ZERO = Decimal("0.00")
 
 Matcher = Callable[[dict[str, Any]], Iterable[str]]

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from policy_service.domain.codes import CREDIT_OUTCOMES
 from policy_service.language.document import Rule, RuleSet
-from policy_service.language.kinds import CREDIT_OUTCOMES
 from policy_service.language.reference import render_template
 
 # Least to most severe; the most severe matched outcome wins.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from policy_service.domain.codes import CREDIT_OUTCOMES
 from policy_service.language.checker import RuleError
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, Vocabulary
 
@@ -89,7 +90,6 @@ def unknown_keys(rule: str, prefix: str, value: Mapping[str, Any],
             for key in value if key not in allowed]
 
 
-CREDIT_OUTCOMES = ("approved", "approved_with_conditions", "hold", "declined")
 CONDITION_TYPES = ("prepayment",)
 
 

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from policy_service.domain.aging import CLASSES
+from policy_service.domain.codes import DUNNING_STEPS
+from policy_service.domain.codes import RECEIVABLE_CLASSES as CLASSES
 from policy_service.language.checker import RuleError
 from policy_service.language.kinds import (
     CODE_PATTERN,
@@ -28,8 +29,7 @@ from policy_service.language.vocabularies_account import (
     REVIEW_VOCABULARY,
 )
 
-STEPS = ("reminder", "due_today", "overdue_notice", "phone_follow_up", "formal_demand_letter",
-         "stop_supply", "legal_action")
+STEPS = DUNNING_STEPS
 CHANNELS = ("email", "sms", "letter", "task")
 ACTIONS = ("stop_supply", "legal_case")
 REVIEW_ACTIONS = ("raise", "keep", "cut")

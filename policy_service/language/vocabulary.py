@@ -11,6 +11,7 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
+from policy_service.domain.codes import CUSTOMER_STATUSES, TIER_CODES
 from policy_service.domain.money import MAX_AMOUNT, MINOR_UNITS_PER_UNIT, SUPPORTED_CURRENCIES
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -115,8 +116,8 @@ def _f(name: str, type_: FieldType, en: str, zh: str, allowed: tuple[str, ...] =
 
 
 T = FieldType
-TIERS = ("A", "B", "C", "D")
-STATUSES = ("active", "stop_supply", "blacklisted")
+TIERS = TIER_CODES
+STATUSES = CUSTOMER_STATUSES
 CURRENCIES = tuple(sorted(SUPPORTED_CURRENCIES))
 DAYS = 36_500
 

@@ -17,7 +17,7 @@ from policy_service.admin.views.base import ReadOnlyModelView, SecureModelView
 from policy_service.container import Services
 from policy_service.db.models import Customer, Tier
 from policy_service.db.models_admin import ChangeRecord
-from policy_service.services.credit.customers import CUSTOMER_STATUSES
+from policy_service.domain.codes import CUSTOMER_STATUSES
 from policy_service.services.history import CUSTOMER_FIELDS, TIER_FIELDS, record_changes
 
 EDITORS = (auth.ADMIN, auth.RISK)

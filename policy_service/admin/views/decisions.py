@@ -19,7 +19,6 @@ from policy_service.db.models import CreditCheck
 from policy_service.services.credit import holds
 from policy_service.services.errors import ServiceError
 
-OUTCOMES = ("approved", "approved_with_conditions", "hold", "declined")
 DECIDERS = (auth.RISK,)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from policy_service import metrics
 from policy_service.db.models import CreditCheck
 from policy_service.db.types import utcnow
+from policy_service.domain.codes import RESERVING_OUTCOMES
 from policy_service.domain.decision import combine
 from policy_service.domain.money import quantize
 from policy_service.language.compiler import encode_facts
@@ -38,7 +39,7 @@ from policy_service.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 RULESET = "credit_approval"
-RESERVING = ("approved", "approved_with_conditions")
+RESERVING = RESERVING_OUTCOMES
 HUNDRED = Decimal(100)
 
 

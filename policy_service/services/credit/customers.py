@@ -11,14 +11,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice, Tier
+from policy_service.domain.codes import CUSTOMER_STATUSES
 from policy_service.domain.dates import add_months
 from policy_service.domain.money import SUPPORTED_CURRENCIES
 from policy_service.services.credit.exposure import aging, current_exposure
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.history import CUSTOMER_FIELDS, record_changes
 from policy_service.services.unit_of_work import UnitOfWork
-
-CUSTOMER_STATUSES = ("active", "stop_supply", "blacklisted")
 
 
 @dataclass(frozen=True)

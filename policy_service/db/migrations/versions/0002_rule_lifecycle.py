@@ -41,6 +41,8 @@ def upgrade() -> None:
         sa.Column("decided_at", _when(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("published_version", sa.Integer(), nullable=True),
+        # Frozen literals, as the schema was at this revision; the live lists are in
+        # policy_service/domain/codes.py (tests/unit/test_codes.py compares them).
         sa.CheckConstraint(
             "status IN ('draft', 'submitted', 'approved', 'rejected', 'published', 'superseded')",
             name=op.f("ck_rule_drafts_status"),
