@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from policy_service.language import linear
 from policy_service.language.ast import (
     Compare,
@@ -15,29 +13,13 @@ from policy_service.language.ast import (
     Not,
     Otherwise,
 )
+from policy_service.language.errors import RuleError, located_error
 from policy_service.language.lexer import ParseError
 from policy_service.language.parser import parse_condition, parse_expression
 from policy_service.language.typer import ExprType, TypeChecker
 from policy_service.language.vocabulary import Vocabulary
 
 __all__ = ["ExprType", "RuleError", "check_condition", "check_placeholder", "type_of"]
-
-
-@dataclass(frozen=True)
-class RuleError:
-    """One problem in a rule set, located by rule, field and 1-based line/column (0 = none)."""
-
-    rule: str
-    field: str
-    line: int
-    column: int
-    message: str
-    expected: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        """The error as a JSON-ready dict."""
-        return {"rule": self.rule, "field": self.field, "line": self.line,
-                "column": self.column, "message": self.message, "expected": self.expected}
 
 
 def type_of(node: Expr, vocab: Vocabulary) -> ExprType:
@@ -70,14 +52,7 @@ def _magnitudes(node: Expr, vocab: Vocabulary, checker: TypeChecker) -> None:
 
 
 def _errors(checker: TypeChecker, rule: str, field: str, base: tuple[int, int]) -> list[RuleError]:
-    return [RuleError(rule, field, *_shift(line, column, base), message, expected)
-            for line, column, message, expected in checker.issues]
-
-
-def _shift(line: int, column: int, base: tuple[int, int]) -> tuple[int, int]:
-    if line == 1:
-        return base[0], base[1] + column - 1
-    return base[0] + line - 1, column
+    return [located_error(rule, field, issue, base) for issue in checker.issues]
 
 
 def check_condition(source: str, vocab: Vocabulary, *, rule: str,
@@ -86,7 +61,7 @@ def check_condition(source: str, vocab: Vocabulary, *, rule: str,
     try:
         node = parse_condition(source)
     except ParseError as exc:
-        return None, [RuleError(rule, field, exc.line, exc.column, exc.message, exc.expected)]
+        return None, [located_error(rule, field, exc)]
     if isinstance(node, Otherwise):
         return node, []
     checker = TypeChecker(vocab)
@@ -106,8 +81,7 @@ def check_placeholder(source: str, vocab: Vocabulary, *, rule: str, field: str,
     try:
         node = parse_expression(source)
     except ParseError as exc:
-        where = _shift(exc.line, exc.column, (line, column))
-        return None, [RuleError(rule, field, *where, exc.message, exc.expected)]
+        return None, [located_error(rule, field, exc, (line, column))]
     checker = TypeChecker(vocab)
     checker.check(node)
     errors = _errors(checker, rule, field, (line, column))

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from policy_service.language.ast import Condition, Otherwise
-from policy_service.language.checker import RuleError, check_condition, check_placeholder
+from policy_service.language.checker import check_condition, check_placeholder
+from policy_service.language.errors import RuleError, located_error
+from policy_service.language.errors import rule_error as _err
 from policy_service.language.kinds import KINDS, RuleSetKind, unknown_keys
 from policy_service.language.templates import Placeholder, TemplateError, parse_template
 from policy_service.language.vocabulary import Vocabulary
@@ -86,15 +88,12 @@ def checksum(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _err(rule: str, field: str, message: str, expected: str | None = None) -> RuleError:
-    return RuleError(rule, field, 0, 0, message, expected)
-
 
 def _template_errors(rule: str, field: str, text: str, vocab: Vocabulary) -> list[RuleError]:
     try:
         segments = parse_template(text)
     except TemplateError as exc:
-        return [RuleError(rule, field, exc.line, exc.column, exc.message, exc.expected)]
+        return [located_error(rule, field, exc)]
     errors: list[RuleError] = []
     for segment in segments:
         if isinstance(segment, Placeholder):

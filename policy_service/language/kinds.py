@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from policy_service.domain.codes import CREDIT_OUTCOMES
-from policy_service.language.checker import RuleError
+from policy_service.language.errors import RuleError
+from policy_service.language.errors import rule_error as _err
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, Vocabulary
 
 LANGUAGES = ("zh", "en")
@@ -59,9 +60,6 @@ def get_kind(name: str) -> RuleSetKind:
     """The registered kind called ``name`` (KeyError if there is none)."""
     return KINDS[name]
 
-
-def _err(rule: str, field: str, message: str, expected: str | None = None) -> RuleError:
-    return RuleError(rule, field, 0, 0, message, expected)
 
 
 def validate_message(rule: str, then: Mapping[str, Any]) -> list[RuleError]:

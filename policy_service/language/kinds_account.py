@@ -12,7 +12,8 @@ from typing import Any
 
 from policy_service.domain.codes import DUNNING_STEPS
 from policy_service.domain.codes import RECEIVABLE_CLASSES as CLASSES
-from policy_service.language.checker import RuleError
+from policy_service.language.errors import RuleError
+from policy_service.language.errors import rule_error as _err
 from policy_service.language.kinds import (
     CODE_PATTERN,
     PERCENT_PATTERN,
@@ -38,9 +39,6 @@ MAX_GRACE_DAYS = 3650
 MAX_WINDOW_DAYS = 3650
 MAX_MIN_INVOICES = 1000
 
-
-def _err(rule: str, field: str, message: str, expected: str | None = None) -> RuleError:
-    return RuleError(rule, field, 0, 0, message, expected)
 
 
 def _head(rule: str, then: Any, keys: tuple[str, ...]) -> list[RuleError] | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from policy_service.language.errors import Located
+
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "otherwise"})
 OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".")
 _MISTAKES = {  # text -> (hint, what was expected)
@@ -16,15 +18,8 @@ _MISTAKES = {  # text -> (hint, what was expected)
 }
 
 
-class ParseError(Exception):
+class ParseError(Located):
     """A syntax error at a 1-based line/column, with what was expected there."""
-
-    def __init__(self, message: str, line: int, column: int, expected: str | None = None) -> None:
-        super().__init__(f"{line}:{column}: {message}")
-        self.message = message
-        self.line = line
-        self.column = column
-        self.expected = expected
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from policy_service.language.errors import Located
+
 
 @dataclass(frozen=True)
 class Placeholder:
@@ -17,15 +19,8 @@ class Placeholder:
 Segment = str | Placeholder
 
 
-class TemplateError(ValueError):
+class TemplateError(Located):
     """A malformed template (unclosed ``{`` or a lone ``}``) at a 1-based line/column."""
-
-    def __init__(self, message: str, line: int, column: int, expected: str | None) -> None:
-        super().__init__(f"{line}:{column}: {message}")
-        self.message = message
-        self.line = line
-        self.column = column
-        self.expected = expected
 
 
 def _positions(text: str) -> list[tuple[int, int]]:

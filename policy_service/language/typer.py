@@ -19,6 +19,7 @@ from policy_service.language.ast import (
     NumberLit,
     StringLit,
 )
+from policy_service.language.errors import Located
 from policy_service.language.vocabulary import Field, FieldType, Vocabulary
 
 
@@ -62,15 +63,15 @@ ERROR = TypeInfo(ExprType.ERROR)
 
 
 class TypeChecker:
-    """Infers types and collects (line, column, message, expected) issues."""
+    """Infers types and collects located issues (line/column within the expression's text)."""
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
-        self.issues: list[tuple[int, int, str, str | None]] = []
+        self.issues: list[Located] = []
 
     def fail(self, node: Node, message: str, expected: str | None = None) -> TypeInfo:
         """Record an issue at ``node``; returns the ERROR type."""
-        self.issues.append((node.line, node.column, message, expected))
+        self.issues.append(Located(message, node.line, node.column, expected))
         return ERROR
 
     def check(self, node: Expr) -> TypeInfo:

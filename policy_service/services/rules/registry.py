@@ -118,16 +118,10 @@ def compile_document(registry: RuleSetRegistry, document: Any) -> CompiledRuleSe
         compiled = compile_ruleset(load_ruleset(document))
         registry.probe(compiled)
     except RuleSetInvalid as exc:
-        raise Invalid(str(exc), fields={"rules": [error_dict(e) for e in exc.errors]}) from exc
+        raise Invalid(str(exc), fields={"rules": [e.to_dict() for e in exc.errors]}) from exc
     except EngineLoadError as exc:
         raise Invalid(f"the engine refused the rule set: {exc}") from exc
     return compiled
-
-
-def error_dict(error: Any) -> dict[str, Any]:
-    """A located rule error as JSON."""
-    return {"rule": error.rule, "field": error.field, "line": error.line,
-            "column": error.column, "message": error.message, "expected": error.expected}
 
 
 def publish(
