@@ -2,7 +2,7 @@
 
 The buckets are the report's fixed columns. Which class an invoice is in and the class's
 provision percent come from the published ``receivable_classes`` rule set: the first
-matched rule by (priority, name), else its otherwise rule. The class names are fixed (they
+matched rule in the rule order, else its otherwise rule. The class names are fixed (they
 are the API's values); the days and percents are data.
 """
 
@@ -57,11 +57,8 @@ def class_facts(days_past_due: int, written_off: bool = False) -> dict[str, Any]
 
 
 def class_of(ruleset: RuleSet, matched: Iterable[str]) -> ReceivableClass:
-    """The class of the first matched rule by (priority, name), else of the otherwise rule."""
-    names = set(matched)
-    rules = sorted((r for r in ruleset.conditional_rules if r.name in names),
-                   key=lambda r: (r.priority, r.name))
-    rule = rules[0] if rules else ruleset.otherwise
+    """The class of the first matched rule (``RuleSet.first_match``), else of the otherwise."""
+    rule = ruleset.first_match(matched)
     if rule is None:  # the kind requires an otherwise rule; a hand-built set may lack one
         raise ValueError(f"rule set {ruleset.name} gives no class and has no otherwise rule")
     then = rule.then

@@ -2,7 +2,7 @@
 
 Each rule's ``when`` says which invoices count (e.g. ``invoice.days_late > 30``); its
 ``then`` says how many such invoices (``min_invoices``) due within how many days up to
-today (``window_days``) make the customer a candidate. The first rule by (priority, name)
+today (``window_days``) make the customer a candidate. The first rule in the rule order
 whose count is reached flags the customer; a risk manager decides.
 """
 
@@ -41,10 +41,9 @@ class Flag:
 
 
 def watches(ruleset: RuleSet) -> tuple[Watch, ...]:
-    """The rule set's watches by (priority, name)."""
-    rules = sorted(ruleset.conditional_rules, key=lambda r: (r.priority, r.name))
+    """The rule set's watches in the rule order (``RuleSet.ordered_rules``)."""
     return tuple(Watch(r.name, int(r.then["min_invoices"]), int(r.then["window_days"]))
-                 for r in rules)
+                 for r in ruleset.ordered_rules)
 
 
 def longest_window(ruleset: RuleSet) -> int:

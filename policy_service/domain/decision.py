@@ -72,16 +72,15 @@ def combine(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any]) 
     if ruleset.kind != "credit_approval":
         raise ValueError(f"combine() decides credit_approval, not {ruleset.kind}")
     names = set(matched)
-    rules = [r for r in ruleset.conditional_rules if r.name in names]
     unknown = names - {r.name for r in ruleset.rules}
     if unknown:
         raise ValueError(f"unknown rules matched: {', '.join(sorted(unknown))}")
+    rules = list(ruleset.all_matches(names))
     if not rules:
         other = ruleset.otherwise
         if other is None:
             return Decision(APPROVED, (), (), Decimal(0))
         rules = [other]
-    rules.sort(key=lambda r: (r.priority, r.name))
     outcome = max((str(r.then["outcome"]) for r in rules), key=SEVERITY.__getitem__)
     conditions, prepayment = merge_conditions(rules)
     reasons = tuple(_reason(r, ruleset, facts) for r in rules)

@@ -37,15 +37,14 @@ def step_of(rule: str, priority: int, then: Mapping[str, Any]) -> Step:
 
 
 def due_steps(ruleset: RuleSet, matched: Iterable[str]) -> list[Step]:
-    """The matched steps, least to most advanced (by priority, then name)."""
-    names = set(matched)
-    rules = sorted((r for r in ruleset.conditional_rules if r.name in names),
-                   key=lambda r: (r.priority, r.name))
-    return [step_of(r.name, r.priority, r.then) for r in rules]
+    """The matched steps, least to most advanced (``RuleSet.all_matches``: the rule order)."""
+    return [step_of(r.name, r.priority, r.then) for r in ruleset.all_matches(matched)]
 
 
 def plan(due: Iterable[Step], done: Iterable[str]) -> Plan:
     """Record each due step not done yet; only the most advanced new one sends its message.
+
+    ``due`` is least to most advanced (as ``due_steps`` gives it), so that is the last.
 
     Actions are those of every due step (done or new), so a state change such as
     stop_supply holds as long as its step's condition holds.
@@ -53,6 +52,6 @@ def plan(due: Iterable[Step], done: Iterable[str]) -> Plan:
     due = list(due)
     finished = set(done)
     new = tuple(s for s in due if s.rule not in finished)
-    message = max(new, key=lambda s: (s.priority, s.rule)) if new else None
+    message = new[-1] if new else None
     actions = frozenset(a for s in due for a in s.actions)
     return Plan(new, message, actions)

@@ -61,11 +61,8 @@ def terms_from_then(rule: str, then: Mapping[str, Any]) -> PenaltyTerms:
 
 
 def choose_terms(ruleset: RuleSet, matched: Iterable[str]) -> PenaltyTerms | None:
-    """The terms of the first matched rule by (priority, name); the otherwise rule if none."""
-    names = set(matched)
-    rules = sorted((r for r in ruleset.conditional_rules if r.name in names),
-                   key=lambda r: (r.priority, r.name))
-    rule = rules[0] if rules else ruleset.otherwise
+    """The terms of the first matched rule (``RuleSet.first_match``); the otherwise if none."""
+    rule = ruleset.first_match(matched)
     return None if rule is None else terms_from_then(rule.name, rule.then)
 
 

@@ -125,11 +125,8 @@ def move_tier(tier: str, steps: int, ladder: Sequence[str]) -> str:
 
 def propose(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any],
             ladder: Sequence[str]) -> Proposal:
-    """The proposal of the first matched rule by (priority, name), else the otherwise rule."""
-    names = set(matched)
-    rules = sorted((r for r in ruleset.conditional_rules if r.name in names),
-                   key=lambda r: (r.priority, r.name))
-    rule = rules[0] if rules else ruleset.otherwise
+    """The proposal of the first matched rule (``RuleSet.first_match``), else the otherwise."""
+    rule = ruleset.first_match(matched)
     limit: Decimal = facts["customer"]["credit_limit"]
     tier: str = facts["customer"]["tier"]
     if rule is None:

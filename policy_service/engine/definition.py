@@ -1,8 +1,9 @@
 """Build a durable-rules ruleset definition (pure data) from EngineRules, and tag facts.
 
 Each rule becomes ``{"r<rank>": {"all": [{"m": {"$and": [{TAG: 1}, condition]}}],
-"pri": rank, "run": "r<rank>"}}`` where rank is the rule's position in (priority,
-definition order): the engine sees only its own keys and our names never reach it.
+"pri": rank, "run": "r<rank>"}}`` where rank is the rule's position in the rule order
+(``in_rule_order``: priority, then definition order): the engine sees only its own keys and
+our names never reach it.
 
 One extra SENTINEL rule matches only the PRIMING fact (``{TAG: PRIME}``), never an
 evaluated one (``{TAG: 1}``). The C engine's ``createStateNode`` leaves the session's action
@@ -22,7 +23,7 @@ from typing import Any
 
 from policy_service.engine.conditions import RESERVED_ROOTS, TAG, ConditionError, normalize
 from policy_service.engine.errors import EngineError, EngineLoadError
-from policy_service.language.engine_rule import EngineRule
+from policy_service.language.engine_rule import EngineRule, in_rule_order
 
 SENTINEL = "sentinel"
 RULE_PREFIX = "r"
@@ -72,11 +73,10 @@ def build_definition(rules: Sequence[EngineRule]) -> Definition:
     """Validate ``rules`` and compile them (``EngineLoadError`` naming the bad rule)."""
     seen: set[str] = set()
     checked = [_check(rule, seen) for rule in rules]
-    order = sorted(range(len(checked)), key=lambda i: (checked[i].priority, i))
+    order = in_rule_order(checked)
     ruleset: dict[str, Any] = {}
     names = []
-    for rank, index in enumerate(order):
-        rule = checked[index]
+    for rank, rule in enumerate(order):
         try:
             condition = normalize(rule.condition)
         except ConditionError as exc:

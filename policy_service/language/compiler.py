@@ -17,7 +17,6 @@ from policy_service.language.ast import (
     Membership,
     Name,
     Not,
-    Otherwise,
     StringLit,
 )
 from policy_service.language.checker import ExprType, type_of
@@ -192,11 +191,10 @@ def compile_condition(node: Expr, vocab: Vocabulary) -> dict[str, Any]:
 
 
 def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
-    """Compile every non-otherwise rule; the otherwise rule is left to the adapter."""
+    """Compile every non-otherwise rule, in the rule order; the otherwise rule is left to the
+    adapter."""
     rules = []
-    for rule in ruleset.conditional_rules:
-        if isinstance(rule.when, Otherwise):
-            continue
+    for rule in ruleset.ordered_rules:
         condition = compile_condition(rule.when, ruleset.vocabulary)
         rules.append(EngineRule(rule.name, rule.priority, condition))
     return CompiledRuleSet(ruleset, tuple(rules), ruleset.otherwise, ruleset.checksum)

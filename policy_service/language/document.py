@@ -6,13 +6,15 @@ import copy
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from policy_service.language.ast import Condition, Otherwise
 from policy_service.language.checker import check_condition, check_placeholder
+from policy_service.language.engine_rule import in_rule_order
 from policy_service.language.errors import RuleError, located_error
 from policy_service.language.errors import rule_error as _err
 from policy_service.language.kinds import KINDS, RuleSetKind, unknown_keys
@@ -73,6 +75,20 @@ class RuleSet:
     def conditional_rules(self) -> tuple[Rule, ...]:
         """Every rule except the otherwise rule, in document order."""
         return tuple(r for r in self.rules if not r.is_otherwise)
+
+    @cached_property
+    def ordered_rules(self) -> tuple[Rule, ...]:
+        """Every rule except the otherwise rule, in the rule order (``in_rule_order``)."""
+        return tuple(in_rule_order(self.conditional_rules))
+
+    def all_matches(self, matched: Iterable[str]) -> tuple[Rule, ...]:
+        """The matched (non-otherwise) rules in the rule order; unknown names are ignored."""
+        names = set(matched)
+        return tuple(r for r in self.ordered_rules if r.name in names)
+
+    def first_match(self, matched: Iterable[str]) -> Rule | None:
+        """The first matched rule in the rule order, else the otherwise rule (or None)."""
+        return next(iter(self.all_matches(matched)), self.otherwise)
 
     def rule(self, name: str) -> Rule:
         """The rule called ``name`` (KeyError if absent)."""

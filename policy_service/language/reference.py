@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -26,7 +26,7 @@ from policy_service.language.ast import (
     to_source,
 )
 from policy_service.language.checker import ExprType, type_of
-from policy_service.language.document import RuleSet
+from policy_service.language.document import Rule, RuleSet
 from policy_service.language.parser import parse_expression
 from policy_service.language.templates import Placeholder, parse_template
 from policy_service.language.vocabulary import FieldType, Vocabulary, lookup, validate_facts
@@ -193,45 +193,42 @@ def _holds(when: Condition, vocab: Vocabulary, facts: Mapping[str, Any]) -> bool
 
 
 def matching_rules(ruleset: RuleSet, facts: Mapping[str, Any]) -> list[str]:
-    """Names of the non-otherwise rules whose ``when`` holds, by priority then name."""
+    """Names of the non-otherwise rules whose ``when`` holds, in the rule order."""
     validate_facts(ruleset.vocabulary, facts)
-    ordered = sorted(ruleset.conditional_rules, key=lambda r: (r.priority, r.name))
-    return [r.name for r in ordered if _holds(r.when, ruleset.vocabulary, facts)]
+    return [r.name for r in ruleset.ordered_rules if _holds(r.when, ruleset.vocabulary, facts)]
 
 
 def explain(ruleset: RuleSet, facts: Mapping[str, Any]) -> list[RuleTrace]:
-    """Per rule (document order): matched, and each sub-condition with both sides' values."""
+    """Per rule in the rule order, the otherwise rule last (it is what applies when none
+    matched): matched, and each sub-condition with both sides' values."""
     validate_facts(ruleset.vocabulary, facts)
-    traces: list[RuleTrace] = []
-    for rule in ruleset.conditional_rules:
-        steps: list[ConditionTrace] = []
-        when = rule.when
-        if isinstance(when, Otherwise):
-            continue
-        matched = _Evaluator(ruleset.vocabulary, facts, steps).condition(when)
-        traces.append(RuleTrace(rule.name, matched, tuple(steps)))
+    traces = _traces(ruleset, facts, ruleset.ordered_rules)
     other = ruleset.otherwise
     if other is not None:
         none = not any(t.matched for t in traces)
         step = ConditionTrace("otherwise", f"{sum(t.matched for t in traces)} rules matched",
                               None, none)
-        traces.insert(ruleset.rules.index(other), RuleTrace(other.name, none, (step,)))
+        traces.append(RuleTrace(other.name, none, (step,)))
+    return traces
+
+
+def _traces(ruleset: RuleSet, facts: Mapping[str, Any], rules: Iterable[Rule]) -> list[RuleTrace]:
+    traces = []
+    for rule in rules:
+        steps: list[ConditionTrace] = []
+        matched = _Evaluator(ruleset.vocabulary, facts, steps).condition(rule.when)
+        traces.append(RuleTrace(rule.name, matched, tuple(steps)))
     return traces
 
 
 def explain_rules(ruleset: RuleSet, facts: Mapping[str, Any],
                   names: Collection[str]) -> list[RuleTrace]:
-    """Traces of just the named non-otherwise rules (e.g. those the engine fired).
+    """Traces of just the named non-otherwise rules (e.g. those the engine fired), in the
+    rule order.
 
     ``facts`` must already be valid; this is the decision path's cheap explanation.
     """
-    traces = []
-    for rule in ruleset.conditional_rules:
-        if rule.name in names:
-            steps: list[ConditionTrace] = []
-            matched = _Evaluator(ruleset.vocabulary, facts, steps).condition(rule.when)
-            traces.append(RuleTrace(rule.name, matched, tuple(steps)))
-    return traces
+    return _traces(ruleset, facts, ruleset.all_matches(names))
 
 
 _ParsedTemplate = list[str | tuple[Expr, ExprType]]

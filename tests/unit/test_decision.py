@@ -58,9 +58,10 @@ def test_the_most_severe_outcome_wins(matched: list[str], outcome: str) -> None:
     assert combine(RULES, matched, FACTS).outcome == outcome
 
 
-def test_every_matched_rule_contributes_a_reason_in_priority_then_name_order() -> None:
-    decision = combine(RULES, ["partial", "held", "b_declined", "a_declined"], FACTS)
-    assert [r.rule for r in decision.reasons] == ["a_declined", "b_declined", "held", "partial"]
+def test_every_matched_rule_contributes_a_reason_in_the_rule_order() -> None:
+    # priority, then definition order: b_declined is listed before a_declined
+    decision = combine(RULES, ["partial", "held", "a_declined", "b_declined"], FACTS)
+    assert [r.rule for r in decision.reasons] == ["b_declined", "a_declined", "held", "partial"]
 
 
 def test_reasons_are_rendered_with_the_actual_numbers() -> None:

@@ -59,7 +59,7 @@ def test_matching_rules_are_ordered_by_priority_and_exclude_otherwise() -> None:
 
 def test_explain_shows_each_comparison_with_formatted_values() -> None:
     traces = {t.rule: t for t in explain(RULESET, FACTS)}
-    assert list(traces) == ["over_limit", "large_c", "review", "fallback"]
+    assert list(traces) == ["large_c", "over_limit", "review", "fallback"]  # the rule order
     assert traces["over_limit"].matched
     assert traces["over_limit"].conditions == (ConditionTrace(
         "exposure.total + order.amount > customer.credit_limit + customer.collateral",
