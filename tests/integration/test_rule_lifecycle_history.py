@@ -226,15 +226,36 @@ def published_document_of(services: Services) -> dict[str, Any]:
         return dict(registry.get_version(uow.session, "credit_approval").document)
 
 
-def test_other_rule_sets_take_drafts_too_and_their_cases_show_the_matched_rules_unchecked(
-    api: Api,
-) -> None:
+def _escalation_draft(api: Api) -> int:
     body = api.call("GET", "/v1/rulesets/escalation", role="auditor").get_json()
     document = {"name": "escalation", "description": body["description"], "rules": body["rules"]}
     created = api.call("POST", "/v1/rulesets/escalation/drafts", role="risk_manager",
                        json=document)
     assert created.status_code == 201, created.get_json()
-    report = api.call("POST", f"/v1/rulesets/escalation/drafts/{created.get_json()['draft_id']}"
-                      "/test", role="risk_manager").get_json()
-    assert report["total"] > 0 and report["unchecked"] == report["total"]
+    return int(created.get_json()["draft_id"])
+
+
+def test_other_rule_sets_take_drafts_too_and_their_shipped_cases_are_checked(api: Api) -> None:
+    draft_id = _escalation_draft(api)
+    report = api.call("POST", f"/v1/rulesets/escalation/drafts/{draft_id}/test",
+                      role="risk_manager").get_json()
+    assert report["total"] >= 10 and report["passed"] == report["total"]
+    assert (report["failed"], report["unchecked"]) == (0, 0)
     assert all("matched" in case["actual"] for case in report["cases"])
+
+
+def test_a_failing_case_of_a_non_credit_kind_is_reported_by_test_draft(api: Api) -> None:
+    draft_id = _escalation_draft(api)
+    facts = {"invoice": {"days_from_due": 1, "amount": "1000.00", "outstanding": "1000.00",
+                         "penalty_accrued": "0.00", "currency": "CNY", "number": "INV-1",
+                         "due_date": "2026-03-01"},
+             "customer": {"tier": "B", "status": "active", "name": "Acme"}}
+    case = {"note": "a day past due goes straight to court", "facts": facts,
+            "expect": {"message_rule": "legal_action", "actions": ["legal_case"]}}
+    report = api.call("POST", f"/v1/rulesets/escalation/drafts/{draft_id}/test",
+                      role="risk_manager", json={"cases": [case]}).get_json()
+    assert report["failed"] == 1
+    failed = next(c for c in report["cases"] if c["source"] == "request")
+    assert failed["passed"] is False
+    assert failed["actual"]["message_rule"] != "legal_action"
+    assert [f.split(":")[0] for f in failed["failures"]] == ["message_rule", "actions"]

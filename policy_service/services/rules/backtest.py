@@ -1,7 +1,8 @@
 """What a draft would decide: its test cases, and a replay of recorded credit checks.
 
-Both sides use the reference evaluator and `combine`, so nothing here touches the
-engine or what a worker serves.
+The cases of every kind are checked by ``domain/case_checks.py``. Both replay sides use
+the reference evaluator and `combine`, so nothing here touches the engine or what a worker
+serves.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck
-from policy_service.domain.decision import combine
+from policy_service.domain.case_checks import check_case, decide_credit
 from policy_service.language.cases import CASES_SUFFIX, Case, typed_facts
 from policy_service.language.document import RuleSet, load_ruleset
 from policy_service.language.reference import matching_rules
@@ -34,17 +35,9 @@ EXAMPLES = 20
 
 def decide(ruleset: RuleSet, facts: Mapping[str, Any]) -> dict[str, Any]:
     """The result a rule set gives for typed facts: outcome, codes, conditions, messages."""
-    matched = matching_rules(ruleset, facts)
     if ruleset.kind != "credit_approval":
-        return {"matched": matched}
-    decision = combine(ruleset, matched, facts)
-    return {
-        "outcome": decision.outcome,
-        "codes": [r.code for r in decision.reasons],
-        "rules": [r.rule for r in decision.reasons],
-        "conditions": [dict(c) for c in decision.conditions],
-        "messages": [dict(r.message) for r in decision.reasons],
-    }
+        return {"matched": matching_rules(ruleset, facts)}
+    return decide_credit(ruleset, facts)
 
 
 def parse_cases(vocab: Any, raw: Any, source: str) -> list[Case]:
@@ -65,27 +58,19 @@ def parse_cases(vocab: Any, raw: Any, source: str) -> list[Case]:
     return cases
 
 
-def _failures(expect: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str]:
-    failures = [f"{key}: expected {expect[key]!r}, got {actual.get(key)!r}"
-                for key in ("outcome", "codes", "conditions", "matched")
-                if key in expect and expect[key] != actual.get(key)]
-    for lang, fragments in expect.get("messages_contain", {}).items():
-        text = "\n".join(m.get(lang, "") for m in actual.get("messages", []))
-        failures += [f"{lang} messages lack {f!r}" for f in fragments if f not in text]
-    return failures
-
-
 def run_cases(ruleset: RuleSet, cases: Sequence[Case], source: str) -> list[dict[str, Any]]:
-    """Each case's verdict: passed, expected vs actual, and what failed."""
+    """Each case's verdict by its kind's checker: passed, expected vs actual, what failed."""
     results = []
-    checked = ruleset.kind == "credit_approval"  # other kinds: matched rules only, unchecked
     for case in cases:
-        actual = decide(ruleset, case.facts)
-        failures = _failures(case.expect, actual) if checked else []
-        results.append({"note": case.note, "source": source,
-                        "passed": not failures if checked else None,
-                        "expected": dict(case.expect), "actual": actual,
-                        "failures": failures})
+        result = check_case(ruleset, case)
+        if result is None:  # a kind with no checker: what it matched, unchecked
+            results.append({"note": case.note, "source": source, "passed": None,
+                            "expected": dict(case.expect), "actual": decide(ruleset, case.facts),
+                            "failures": []})
+            continue
+        results.append({"note": case.note, "source": source, "passed": not result.failures,
+                        "expected": dict(case.expect), "actual": result.actual,
+                        "failures": result.failures})
     return results
 
 
