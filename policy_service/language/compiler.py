@@ -201,19 +201,14 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
 
 
 _Plan = tuple[tuple[Field, str, str, FieldType, int, Decimal], ...]
-_PLANS: dict[int, tuple[Vocabulary, _Plan]] = {}
 
 
 def _plan(vocab: Vocabulary) -> _Plan:
-    """Per vocabulary, once: each field's group, key, type, scale and bound."""
-    cached = _PLANS.get(id(vocab))
-    if cached is None or cached[0] is not vocab:
-        plan = tuple((f, f.path[0], f.path[1], f.type, f.engine_scale, f.bound)
-                     for f in vocab.values() if len(f.path) == 2)
-        if len(plan) != len(vocab):
-            raise CompileError("facts are encoded for two-level names (group.field) only")
-        cached = _PLANS[id(vocab)] = (vocab, plan)
-    return cached[1]
+    """Per vocabulary (kept on it): each field's group, key, type, scale and bound."""
+    plan = vocab.encoding_plan
+    if len(plan) != len(vocab):
+        raise CompileError("facts are encoded for two-level names (group.field) only")
+    return plan
 
 
 def encode_facts(vocab: Vocabulary, facts: Mapping[str, Any]) -> dict[str, Any]:

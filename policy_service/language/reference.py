@@ -25,6 +25,7 @@ from policy_service.language.ast import (
     StringLit,
     to_source,
 )
+from policy_service.language.cache import BoundedCache
 from policy_service.language.checker import ExprType, type_of
 from policy_service.language.document import Rule, RuleSet
 from policy_service.language.parser import parse_expression
@@ -231,24 +232,29 @@ def explain_rules(ruleset: RuleSet, facts: Mapping[str, Any],
     return _traces(ruleset, facts, ruleset.all_matches(names))
 
 
-_ParsedTemplate = list[str | tuple[Expr, ExprType]]
-_TEMPLATES: dict[tuple[str, str], _ParsedTemplate] = {}
+_ParsedTemplate = tuple[str | tuple[Expr, ExprType], ...]
+MAX_TEMPLATES = 2048
+"""Every message of every kind's versions in use, many times over."""
+TEMPLATES: BoundedCache[tuple[int, str], tuple[Vocabulary, _ParsedTemplate]] = \
+    BoundedCache(MAX_TEMPLATES)
+
+
+def _parse(template: str, vocab: Vocabulary) -> tuple[Vocabulary, _ParsedTemplate]:
+    parsed: list[str | tuple[Expr, ExprType]] = []
+    for segment in parse_template(template):
+        if isinstance(segment, Placeholder):
+            node = parse_expression(segment.source)
+            parsed.append((node, type_of(node, vocab)))
+        else:
+            parsed.append(segment)
+    return vocab, tuple(parsed)
 
 
 def _parsed_template(template: str, vocab: Vocabulary) -> _ParsedTemplate:
-    """Templates are parsed and typed once per vocabulary (they are immutable data)."""
-    key = (vocab.name, template)
-    parsed = _TEMPLATES.get(key)
-    if parsed is None:
-        parsed = []
-        for segment in parse_template(template):
-            if isinstance(segment, Placeholder):
-                node = parse_expression(segment.source)
-                parsed.append((node, type_of(node, vocab)))
-            else:
-                parsed.append(segment)
-        _TEMPLATES[key] = parsed
-    return parsed
+    """Templates are parsed and typed once per vocabulary (they are immutable data), in
+    the bounded TEMPLATES cache (the vocabulary kept beside the entry proves its id)."""
+    owner, parsed = TEMPLATES.get((id(vocab), template), lambda: _parse(template, vocab))
+    return parsed if owner is vocab else _parse(template, vocab)[1]
 
 
 def render_template(template: str, vocab: Vocabulary, facts: Mapping[str, Any]) -> str:

@@ -99,6 +99,13 @@ class Vocabulary(Mapping[str, Field]):
     def __len__(self) -> int:
         return len(self._fields)
 
+    @cached_property
+    def encoding_plan(self) -> tuple[tuple[Field, str, str, FieldType, int, Decimal], ...]:
+        """Each two-level field's (field, group, key, type, engine scale, bound), once per
+        vocabulary (the engine encoding walks it on every decision)."""
+        return tuple((f, f.path[0], f.path[1], f.type, f.engine_scale, f.bound)
+                     for f in self.values() if len(f.path) == 2)
+
     def suggest(self, name: str) -> str | None:
         """The closest known name to a misspelt one, if any is close."""
         close = difflib.get_close_matches(name, list(self._fields), n=1, cutoff=0.6)

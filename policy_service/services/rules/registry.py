@@ -8,6 +8,7 @@ A version that fails to compile is never activated: the previous one keeps servi
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
@@ -20,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import RuleSetVersion
 from policy_service.engine import EngineLoadError, RuleEngine
-from policy_service.language.compiler import CompiledRuleSet, compile_ruleset
-from policy_service.language.document import RuleSetInvalid, load_ruleset
+from policy_service.language.compiler import CompiledRuleSet
+from policy_service.language.document import RuleSetInvalid
+from policy_service.language.versions import compiled_version
 from policy_service.services.errors import Invalid, NotFound, Unavailable
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -90,7 +92,7 @@ class RuleSetRegistry:
             return self._active[name]
 
     def _activate(self, row: Any) -> None:
-        compiled = compile_ruleset(load_ruleset(row.document))
+        compiled = compiled_version(row.document)
         self.engine.load(row.name, compiled.rules)
         self._active[row.name] = ActiveRuleSet(row.name, row.version, row.checksum, compiled)
         self._failed.pop(row.name, None)
@@ -115,7 +117,7 @@ class RuleSetRegistry:
 def compile_document(registry: RuleSetRegistry, document: Any) -> CompiledRuleSet:
     """Validate and compile a document and prove the engine accepts it, or raise Invalid."""
     try:
-        compiled = compile_ruleset(load_ruleset(document))
+        compiled = compiled_version(document)
         registry.probe(compiled)
     except RuleSetInvalid as exc:
         raise Invalid(str(exc), fields={"rules": [e.to_dict() for e in exc.errors]}) from exc
@@ -135,7 +137,8 @@ def publish(
         select(func.max(RuleSetVersion.version)).where(RuleSetVersion.name == name)
     )
     row = RuleSetVersion(
-        name=name, version=(newest or 0) + 1, document=compiled.ruleset.document,
+        name=name, version=(newest or 0) + 1,
+        document=copy.deepcopy(dict(compiled.ruleset.document)),  # the cached value stays intact
         checksum=compiled.checksum, author=author, approved_by=approved_by, note=note,
     )
     session.add(row)
