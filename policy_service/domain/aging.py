@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from policy_service.domain.account_facts import class_facts
 from policy_service.domain.codes import AGING_BUCKETS, RECEIVABLE_CLASSES
 from policy_service.domain.money import quantize
 
@@ -49,11 +50,6 @@ class ReceivableClass:
     def provision(self, amount: Decimal) -> Decimal:
         """The provision for an open amount of this class, half-up to cents."""
         return quantize(amount * self.provision_percent / 100)
-
-
-def class_facts(days_past_due: int, written_off: bool = False) -> dict[str, Any]:
-    """Facts of the receivable_classes vocabulary."""
-    return {"invoice": {"days_past_due": days_past_due, "written_off": written_off}}
 
 
 def class_of(ruleset: RuleSet, matched: Iterable[str]) -> ReceivableClass:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from policy_service.domain.review import InvoiceHistory, days_late
+from policy_service.domain.account_facts import watch_facts
+from policy_service.domain.review import InvoiceHistory
 from policy_service.language.document import RuleSet
 
 Matcher = Callable[[dict[str, Any]], Iterable[str]]
@@ -51,13 +52,6 @@ def longest_window(ruleset: RuleSet) -> int:
     return max((w.window_days for w in watches(ruleset)), default=0)
 
 
-def invoice_facts(invoice: InvoiceHistory, currency: str, customer: Mapping[str, Any],
-                  as_of: date) -> dict[str, Any]:
-    """Facts of the blacklist_watch vocabulary for one invoice as of a date."""
-    return {"invoice": {"days_late": days_late(invoice, as_of), "amount": invoice.amount,
-                        "currency": currency}, "customer": customer}
-
-
 def flag(ruleset: RuleSet, invoices: Sequence[InvoiceHistory], currency: str,
          customer: Mapping[str, Any], as_of: date, matched: Matcher) -> Flag | None:
     """The first watch whose count is reached, with the count; None if none is.
@@ -74,7 +68,7 @@ def flag(ruleset: RuleSet, invoices: Sequence[InvoiceHistory], currency: str,
     for invoice in invoices:
         if not as_of - timedelta(days=longest) < invoice.due_date <= as_of:
             continue
-        names = set(matched(invoice_facts(invoice, currency, customer, as_of)))
+        names = set(matched(watch_facts(invoice, currency, customer, as_of)))
         for watch in rules:
             if watch.rule in names and watch.covers(invoice.due_date, as_of):
                 counts[watch.rule] += 1

@@ -41,13 +41,6 @@ class Indicators:
     utilization: Decimal
     invoice_count: int
 
-    def facts(self) -> dict[str, Any]:
-        """The ``review`` group of the limit_review vocabulary."""
-        return {"on_time_rate": self.on_time_rate, "max_days_late": self.max_days_late,
-                "overdue_amount": self.overdue_amount,
-                "oldest_overdue_days": self.oldest_overdue_days,
-                "utilization": self.utilization, "invoice_count": self.invoice_count}
-
 
 def _rate(value: Decimal) -> Decimal:
     return value.quantize(RATE, rounding=ROUND_HALF_UP)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from policy_service.language.kinds import get_kind
-from policy_service.language.vocabulary import FieldType, Vocabulary, validate_facts
+from policy_service.language.vocabulary import FieldType, ValidFacts, Vocabulary, valid_facts
 
 CASES_SUFFIX = ".cases.json"
 
@@ -32,8 +32,9 @@ def ruleset_path(cases_path: str | Path) -> Path:
     return path.with_name(path.name.removesuffix(CASES_SUFFIX) + ".json")
 
 
-def typed_facts(vocab: Vocabulary, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Copy of ``raw`` with MONEY/DECIMAL strings as Decimal; raise FactsInvalid if wrong."""
+def typed_facts(vocab: Vocabulary, raw: Mapping[str, Any]) -> ValidFacts:
+    """Copy of ``raw`` with MONEY/DECIMAL strings as Decimal, validated (FactsInvalid if
+    wrong): evaluating them does not validate them again."""
     facts: dict[str, Any] = copy.deepcopy(dict(raw))
     for field in vocab.values():
         if field.type not in (FieldType.MONEY, FieldType.DECIMAL):
@@ -45,8 +46,7 @@ def typed_facts(vocab: Vocabulary, raw: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(group, dict) and isinstance(group.get(leaf), str):
             with contextlib.suppress(InvalidOperation):  # else validate_facts reports it
                 group[leaf] = Decimal(group[leaf])
-    validate_facts(vocab, facts)
-    return facts
+    return valid_facts(vocab, facts)
 
 
 def load_cases(path: str | Path, vocab: Vocabulary | None = None) -> list[Case]:

@@ -30,7 +30,7 @@ from policy_service.language.checker import ExprType, type_of
 from policy_service.language.document import Rule, RuleSet
 from policy_service.language.parser import parse_expression
 from policy_service.language.templates import Placeholder, parse_template
-from policy_service.language.vocabulary import FieldType, Vocabulary, lookup, validate_facts
+from policy_service.language.vocabulary import FieldType, Vocabulary, lookup, valid_facts
 
 Value = Fraction | str | bool
 
@@ -195,14 +195,14 @@ def _holds(when: Condition, vocab: Vocabulary, facts: Mapping[str, Any]) -> bool
 
 def matching_rules(ruleset: RuleSet, facts: Mapping[str, Any]) -> list[str]:
     """Names of the non-otherwise rules whose ``when`` holds, in the rule order."""
-    validate_facts(ruleset.vocabulary, facts)
+    facts = valid_facts(ruleset.vocabulary, facts)
     return [r.name for r in ruleset.ordered_rules if _holds(r.when, ruleset.vocabulary, facts)]
 
 
 def explain(ruleset: RuleSet, facts: Mapping[str, Any]) -> list[RuleTrace]:
     """Per rule in the rule order, the otherwise rule last (it is what applies when none
     matched): matched, and each sub-condition with both sides' values."""
-    validate_facts(ruleset.vocabulary, facts)
+    facts = valid_facts(ruleset.vocabulary, facts)
     traces = _traces(ruleset, facts, ruleset.ordered_rules)
     other = ruleset.otherwise
     if other is not None:
@@ -260,7 +260,7 @@ def _parsed_template(template: str, vocab: Vocabulary) -> _ParsedTemplate:
 def render_template(template: str, vocab: Vocabulary, facts: Mapping[str, Any]) -> str:
     """Substitute each ``{expr}`` with its value (money "12,000.00", half-up to cents).
 
-    ``facts`` must already be valid (validate_facts): this runs once per reason on
+    ``facts`` must already be valid (valid_facts / encode_facts): this runs once per reason on
     the decision path, after the facts were validated for the engine.
     """
     out: list[str] = []

@@ -229,3 +229,22 @@ def validate_facts(vocab: Vocabulary, facts: Mapping[str, Any]) -> None:
             problems.append(f"{field.name} {problem} (got {type(value).__name__} {value!r})")
     if problems:
         raise FactsInvalid(problems)
+
+
+class ValidFacts(dict[str, Any]):
+    """Facts that ``validate_facts`` accepted for ``vocabulary``: the proof they were checked,
+    so that a path validates its facts once (``valid_facts`` passes these through)."""
+
+    __slots__ = ("vocabulary",)
+
+    def __init__(self, vocabulary: Vocabulary, facts: Mapping[str, Any]) -> None:
+        super().__init__(facts)
+        self.vocabulary = vocabulary
+
+
+def valid_facts(vocab: Vocabulary, facts: Mapping[str, Any]) -> ValidFacts:
+    """``facts`` validated for ``vocab`` (FactsInvalid if not), unless they already were."""
+    if isinstance(facts, ValidFacts) and facts.vocabulary is vocab:
+        return facts
+    validate_facts(vocab, facts)
+    return ValidFacts(vocab, facts)

@@ -19,8 +19,8 @@ from policy_service.admin.views.queues import QueueView, note_or_flash, page_num
 from policy_service.container import Services
 from policy_service.db.models import Customer, Invoice
 from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment, LegalCase
+from policy_service.domain.account_facts import unpaid_penalty
 from policy_service.domain.money import MoneyError, parse_amount
-from policy_service.services.day.facts import unpaid_penalty
 from policy_service.services.errors import ServiceError
 from policy_service.services.receivables import adjustments
 from policy_service.services.receivables.classes import receivable_classifier

@@ -17,11 +17,11 @@ from policy_service import metrics
 from policy_service.db.models import CreditCheck
 from policy_service.db.types import utcnow
 from policy_service.domain.codes import RESERVING_OUTCOMES
+from policy_service.domain.credit_facts import order_facts
 from policy_service.domain.decision import combine
 from policy_service.domain.money import quantize
 from policy_service.language.compiler import encode_facts
 from policy_service.services.credit.check_rows import (
-    CustomerTerms,
     insert_check,
     lock_customer_terms,
 )
@@ -31,7 +31,7 @@ from policy_service.services.credit.decision_body import (
     render,
     view,
 )
-from policy_service.services.credit.exposure import Exposure, current_exposure
+from policy_service.services.credit.exposure import current_exposure
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.fingerprint import fingerprint
 from policy_service.services.rules.registry import RuleSetRegistry
@@ -149,40 +149,6 @@ def _decide(
     }
     insert_check(connection, check, event)
     return check, event
-
-
-def order_facts(
-    customer: CustomerTerms, data: CreditCheckInput, exposure: Exposure, today: date
-) -> dict[str, Any]:
-    """The facts the credit_approval vocabulary describes, as Decimal/int/str/bool."""
-    term = customer.payment_term_days
-    return {
-        "order": {
-            "amount": data.amount,
-            "currency": data.currency,
-            "requested_term_days": data.requested_term_days
-            if data.requested_term_days is not None else term,
-        },
-        "customer": {
-            "tier": customer.tier_code,
-            "status": customer.status,
-            "credit_limit": customer.credit_limit,
-            "collateral": customer.collateral_amount,
-            "payment_term_days": term,
-            "age_days": max((today - customer.created_at.date()).days, 0),
-            "review_overdue": customer.next_review_date < today,
-        },
-        "exposure": {
-            "open_receivables": exposure.open_receivables,
-            "reserved_orders": exposure.reserved_orders,
-            "total": exposure.total,
-        },
-        "overdue": {
-            "amount": exposure.overdue_amount,
-            "oldest_days": exposure.oldest_days_past_due,
-            "invoice_count": exposure.overdue_invoice_count,
-        },
-    }
 
 
 def reservation(amount: Decimal, outcome: str, prepayment_percent: Decimal) -> Decimal:

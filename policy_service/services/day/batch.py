@@ -27,13 +27,13 @@ from policy_service.db.models_receivables import (
     PenaltyAccrual,
 )
 from policy_service.domain import blacklist, escalation, penalty
+from policy_service.domain.account_facts import customer_group, escalation_facts, penalty_facts
 from policy_service.domain.aging import AgingTotals
 from policy_service.domain.money import to_minor_units
 from policy_service.domain.review import InvoiceHistory
 from policy_service.language.reference import render_template
 from policy_service.services.day.books import Book, BookInvoice
 from policy_service.services.day.context import RunContext
-from policy_service.services.day.facts import escalation_facts, penalty_facts
 from policy_service.services.day.reviews import review_customer
 from policy_service.services.outbox import messages
 from policy_service.services.receivables import stop_supply
@@ -128,7 +128,7 @@ def flag_blacklist(ctx: RunContext, book: Book, out: Writes) -> None:
     """Flag a customer whose late invoices reach a blacklist_watch rule's count (once)."""
     if book.flagged or book.customer.status == "blacklisted":
         return
-    customer = {"tier": book.customer.tier_code, "status": book.customer.status}
+    customer = customer_group(book.customer)
     found = blacklist.flag(ctx.watch.compiled.ruleset, histories(book), book.customer.currency,
                            customer, ctx.as_of, lambda facts: ctx.matched(ctx.watch, facts))
     if found is not None:

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from policy_service.db.models import Customer, Tier
 from policy_service.db.models_receivables import CreditReview
 from policy_service.db.types import utcnow
+from policy_service.domain.account_facts import review_facts, review_group
 from policy_service.domain.dates import add_months
 from policy_service.domain.money import to_wire
 from policy_service.domain.review import InvoiceHistory, indicators, propose
 from policy_service.services.credit.customers import get_customer, lock_customer
-from policy_service.services.day.facts import review_facts
 from policy_service.services.errors import Conflict, NotFound
 from policy_service.services.history import record_changes
 from policy_service.services.rules.registry import ActiveRuleSet
@@ -60,7 +60,7 @@ def review_customer(session: Session, ctx: ReviewContext, customer: Customer,
     review = CreditReview(
         customer_id=customer.id, review_date=customer.next_review_date, as_of=as_of,
         indicators={k: to_wire(v) if k == "overdue_amount" else str(v)
-                    for k, v in found.facts().items()},
+                    for k, v in review_group(found).items()},
         action=proposal.action, rule=proposal.rule, reason=dict(proposal.message),
         current_limit=customer.credit_limit, current_tier=customer.tier_code,
         proposed_limit=proposal.credit_limit, proposed_tier=proposal.tier,

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from policy_service.db.models import Invoice
 from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment
+from policy_service.domain.account_facts import unpaid_penalty
 from policy_service.services.credit.customers import get_customer, lock_customer
-from policy_service.services.day.facts import unpaid_penalty
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.receivables.classes import receivable_classifier
 from policy_service.services.receivables.ledger import invoice_view

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from policy_service.db.models import Customer, Invoice
+from policy_service.domain.account_facts import escalation_facts
 from policy_service.domain.escalation import due_steps
 from policy_service.language.document import RuleSet
 from policy_service.language.reference import matching_rules
-from policy_service.services.day.facts import escalation_facts
 from policy_service.services.history import record_changes
 from policy_service.services.rules.registry import RuleSetRegistry
 
