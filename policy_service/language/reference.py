@@ -214,8 +214,11 @@ def explain(ruleset: RuleSet, facts: Mapping[str, Any]) -> list[RuleTrace]:
 
 
 def _traces(ruleset: RuleSet, facts: Mapping[str, Any], rules: Iterable[Rule]) -> list[RuleTrace]:
+    """Traces of non-otherwise ``rules``, in the order given."""
     traces = []
     for rule in rules:
+        if isinstance(rule.when, Otherwise):
+            continue
         steps: list[ConditionTrace] = []
         matched = _Evaluator(ruleset.vocabulary, facts, steps).condition(rule.when)
         traces.append(RuleTrace(rule.name, matched, tuple(steps)))

@@ -60,7 +60,7 @@ def parse_cases(vocab: Any, raw: Any, source: str) -> list[Case]:
 
 def run_cases(ruleset: RuleSet, cases: Sequence[Case], source: str) -> list[dict[str, Any]]:
     """Each case's verdict by its kind's checker: passed, expected vs actual, what failed."""
-    results = []
+    results: list[dict[str, Any]] = []
     for case in cases:
         result = check_case(ruleset, case)
         if result is None:  # a kind with no checker: what it matched, unchecked
