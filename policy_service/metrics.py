@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -25,10 +23,13 @@ ENGINE_SECONDS = Histogram(
 )
 
 
-def render() -> bytes:
-    """The exposition text; aggregates all gunicorn workers when multiprocess mode is on."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+def render(multiprocess_dir: str | None = None) -> bytes:
+    """The exposition text; aggregates all gunicorn workers when given their shared folder.
+
+    ``multiprocess_dir`` is Settings.prometheus_multiproc_dir (set by `serve`).
+    """
+    if multiprocess_dir:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry, path=multiprocess_dir)
         return generate_latest(registry)
     return generate_latest()

@@ -23,7 +23,7 @@ PACKAGE = Path(__file__).parent
 
 def init_admin(app: Flask, services: Services) -> Admin:
     """Attach the admin UI, its login, CSRF, i18n and database session to `app`."""
-    app.secret_key = web.secret_key(services.settings.instance_path)
+    app.secret_key = web.secret_key(services.settings.instance_path, services.settings.secret_key)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     session = web.scoped_admin_session(app, services)

@@ -18,15 +18,14 @@ SECRET_FILE = "secret_key"
 csrf = CSRFProtect()
 
 
-def secret_key(instance_path: Path) -> str:
-    """POLICY_SECRET_KEY, else a key generated once into the instance folder and reused.
+def secret_key(instance_path: Path, configured: str | None = None) -> str:
+    """The configured key (Settings.secret_key), else one generated once into the instance.
 
     Several workers may start at once: the key is written to a temporary file and linked
     into place, so every worker ends up reading the same one.
     """
-    from_env = os.environ.get("POLICY_SECRET_KEY")
-    if from_env:
-        return from_env
+    if configured:
+        return configured
     path = instance_path / SECRET_FILE
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)

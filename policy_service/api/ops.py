@@ -46,4 +46,5 @@ def readyz() -> Any:
 @blp.get("/metrics")
 def prometheus() -> Response:
     """Prometheus text exposition."""
-    return Response(metrics.render(), mimetype="text/plain; version=0.0.4")
+    body = metrics.render(services().settings.prometheus_multiproc_dir)
+    return Response(body, mimetype="text/plain; version=0.0.4")

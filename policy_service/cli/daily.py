@@ -10,7 +10,7 @@ from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.services.day.run import DEFAULT_BATCH, Shard, run_daily
 from policy_service.services.errors import ServiceError
-from policy_service.services.outbox.adapters import adapters_from_env
+from policy_service.services.outbox.adapters import delivery_adapters
 from policy_service.services.outbox.messages import MAX_ATTEMPTS, send_pending
 
 
@@ -63,8 +63,8 @@ def send(limit: int, retries: int, pause: float, max_attempts: int) -> None:
     """Deliver pending messages (email over SMTP when POLICY_SMTP_HOST is set, else logged)."""
     app = Services.build(Settings.from_env())
     app.bootstrap()
-    report = send_pending(app.uow(), adapters_from_env(), limit=limit, retries=retries,
-                          pause=pause, max_attempts=max_attempts)
+    report = send_pending(app.uow(), delivery_adapters(app.settings.smtp), limit=limit,
+                          retries=retries, pause=pause, max_attempts=max_attempts)
     click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
 
 

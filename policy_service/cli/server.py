@@ -31,6 +31,7 @@ def prepare_metrics_dir(instance_path: str) -> None:
     directory = os.path.join(instance_path, "prometheus")
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory, exist_ok=True)
+    # Written, not read: prometheus_client in each worker and Settings.from_env find it here.
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
 
 

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from policy_service.admin.web import secret_key
+from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.db.models_admin import ChangeRecord
 from tests.integration.test_admin_support import PASSWORD, csrf_token, login, make_users, post_form
@@ -150,13 +151,11 @@ def test_a_rule_with_a_syntax_error_is_shown_under_its_field_and_four_eyes_publi
     assert "v2" in history and "second-risk" in history
 
 
-def test_the_secret_key_is_generated_once_into_the_instance_folder(tmp_path: Path,
-                                                                  monkeypatch: Any) -> None:
-    monkeypatch.delenv("POLICY_SECRET_KEY", raising=False)
+def test_the_secret_key_is_generated_once_into_the_instance_folder(tmp_path: Path) -> None:
     first = secret_key(tmp_path)
     assert len(first) > 40 and secret_key(tmp_path) == first
-    monkeypatch.setenv("POLICY_SECRET_KEY", "from-the-environment")
-    assert secret_key(tmp_path) == "from-the-environment"
+    configured = Settings.from_env({"POLICY_SECRET_KEY": "from-the-environment"}).secret_key
+    assert secret_key(tmp_path, configured) == "from-the-environment"
 
 
 @pytest.mark.parametrize("target", ["/admin/decisions/\r\nSet-Cookie: x=1", "//evil.example/",

@@ -22,7 +22,7 @@ from policy_service.services.outbox.adapters import (
     LoggingAdapter,
     SmtpEmailAdapter,
     SmtpSettings,
-    adapters_from_env,
+    delivery_adapters,
 )
 from policy_service.services.outbox.messages import send_pending
 from tests.integration.receivables_book import customer, invoice, rows, shipped_step_day
@@ -77,7 +77,7 @@ def test_an_overdue_notice_arrives_by_smtp_in_chinese_and_english_with_the_amoun
         services: Services, smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     queue_overdue_notice(services)
-    adapters = {**adapters_from_env({}),
+    adapters = {**delivery_adapters(None),
                 "email": SmtpEmailAdapter(SmtpSettings("127.0.0.1", port, sender="ar@x.test"))}
     report = send_pending(services.uow(), adapters, sleep=lambda _s: None)
     assert report.sent == 1
@@ -121,7 +121,7 @@ def test_after_the_last_attempt_a_message_is_marked_failed_not_lost(services: Se
 
 
 def test_the_default_adapters_log_every_channel(caplog: pytest.LogCaptureFixture) -> None:
-    adapters = adapters_from_env({})
+    adapters = delivery_adapters(None)
     assert all(isinstance(a, LoggingAdapter) for a in adapters.values())
     with caplog.at_level("INFO"):
         adapters["sms"].send(Envelope(1, "sms", "+86", "subject", "body text"))

@@ -1,14 +1,14 @@
-"""Delivery adapters of the outbox: SMTP email (smtplib, from the environment), logging defaults."""
+"""Delivery adapters of the outbox: SMTP email (smtplib, from Settings.smtp), logging defaults."""
 
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
+
+from policy_service.config import SmtpSettings
 
 log = logging.getLogger(__name__)
 
@@ -49,38 +49,11 @@ class LoggingAdapter:
 
 
 class SmsAdapter(Protocol):
-    """An SMS gateway: implement ``send`` and pass it to ``adapters_from_env(sms=...)``."""
+    """An SMS gateway: implement ``send`` and pass it to ``delivery_adapters(smtp, sms=...)``."""
 
     def send(self, envelope: Envelope) -> None:
         """Deliver an SMS or raise DeliveryError."""
         ...
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """POLICY_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS (1/0), _TIMEOUT."""
-
-    host: str
-    port: int = 25
-    user: str | None = None
-    password: str | None = None
-    sender: str = "policy-service@localhost"
-    starttls: bool = False
-    timeout: float = 10.0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> SmtpSettings | None:
-        """Settings when POLICY_SMTP_HOST is set, else None (email is then only logged)."""
-        env = os.environ if env is None else env
-        host = env.get("POLICY_SMTP_HOST")
-        if not host:
-            return None
-        return cls(host=host, port=int(env.get("POLICY_SMTP_PORT", "25")),
-                   user=env.get("POLICY_SMTP_USER") or None,
-                   password=env.get("POLICY_SMTP_PASSWORD") or None,
-                   sender=env.get("POLICY_SMTP_FROM", cls.sender),
-                   starttls=env.get("POLICY_SMTP_STARTTLS", "0") == "1",
-                   timeout=float(env.get("POLICY_SMTP_TIMEOUT", "10")))
 
 
 class SmtpEmailAdapter:
@@ -110,13 +83,16 @@ class SmtpEmailAdapter:
             raise DeliveryError(f"SMTP {s.host}:{s.port}: {exc}") from exc
 
 
-def adapters_from_env(env: Mapping[str, str] | None = None,
+def delivery_adapters(smtp: SmtpSettings | None,
                       sms: SmsAdapter | None = None) -> dict[str, Adapter]:
-    """One adapter per channel: SMTP email when configured, otherwise logging ones."""
-    smtp = SmtpSettings.from_env(env)
+    """One adapter per channel: SMTP email when ``smtp`` is given, otherwise logging ones."""
     return {
         "email": SmtpEmailAdapter(smtp) if smtp else LoggingAdapter("email"),
         "sms": sms or LoggingAdapter("sms"),
         "letter": LoggingAdapter("letter"),
         "task": LoggingAdapter("task"),
     }
+
+
+__all__ = ["Adapter", "DeliveryError", "Envelope", "LoggingAdapter", "SmsAdapter",
+           "SmtpEmailAdapter", "SmtpSettings", "delivery_adapters"]
