@@ -35,12 +35,19 @@ class Database:
         """A new session; callers own commit/rollback (see services.unit_of_work)."""
         return self.sessions()
 
-    def migrate(self) -> None:
-        """Create or upgrade the schema to the newest migration."""
+    def migrate(self, target: str = "head") -> None:
+        """Create or upgrade the schema to the newest migration (the single head)."""
         config = alembic_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "heads")
+            command.upgrade(config, target)
+
+    def downgrade(self, target: str = "base") -> None:
+        """Undo migrations down to ``target`` ("base": an empty schema)."""
+        config = alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, target)
 
     def dispose(self) -> None:
         """Close pooled connections (e.g. after fork)."""
