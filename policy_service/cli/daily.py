@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from datetime import date
 
 import click
 
+from policy_service.cli.progress import observer_for, summary_lines
 from policy_service.config import Settings
 from policy_service.container import Services
+from policy_service.services.day.progress import shard_counts, summary_rows, total_counts
 from policy_service.services.day.run import DEFAULT_BATCH, Shard, run_daily
 from policy_service.services.errors import ServiceError
 from policy_service.services.outbox.adapters import delivery_adapters
 from policy_service.services.outbox.messages import MAX_ATTEMPTS, send_pending
+
+log = logging.getLogger("policy_service.cli.daily")
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
@@ -38,13 +44,21 @@ def daily(as_of: date, shard: Shard, batch_size: int) -> None:
     app = Services.build(Settings.from_env())
     app.bootstrap()
     try:
-        report = run_daily(app.uow(), app.rulesets, as_of, shard, batch_size=batch_size)
+        report = run_daily(app.uow(), app.rulesets, as_of, shard, batch_size=batch_size,
+                           observer=observer_for(sys.stderr))
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     note = " (back-dated: only what was missing; nothing undone)" if report.backdated else ""
     click.echo(f"daily {report.as_of.isoformat()} shard {report.shard}{note}")
     for name, value in report.counts.items():
         click.echo(f"  {name}: {value}")
+    with app.uow() as uow:
+        by_shard = shard_counts(uow.session, as_of)
+    log.info("daily %s shard %s done: %s", as_of.isoformat(), report.shard,
+             ", ".join(f"{n} {label}" for label, n in summary_rows(report.counts)))
+    click.echo(f"what the day {as_of.isoformat()} did (latest finished run of each shard):")
+    for line in summary_lines(by_shard, total_counts(by_shard)):
+        click.echo(line)
 
 
 @click.group()

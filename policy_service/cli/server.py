@@ -41,16 +41,21 @@ def _child_exit(_server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Run gunicorn in the foreground."""
+def serve(host: str, port: int, workers: int, threads: int, *, log_level: str = "INFO",
+          access_log: str | None = None) -> None:
+    """Run gunicorn in the foreground.
+
+    Its own log goes to stderr at ``log_level``; requests are logged to ``access_log``
+    (a file, or '-' for stderr) when it is given.
+    """
     PolicyServer({
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread" if threads > 1 else "sync",
-        "accesslog": None,
+        "accesslog": access_log,
         "errorlog": "-",
-        "loglevel": "warning",
+        "loglevel": log_level.lower(),
         "timeout": 60,
         "graceful_timeout": 5,
         "child_exit": _child_exit,

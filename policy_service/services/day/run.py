@@ -28,6 +28,7 @@ from policy_service.db.types import utcnow
 from policy_service.services.day.batch import process
 from policy_service.services.day.books import load_books
 from policy_service.services.day.context import RunContext
+from policy_service.services.day.progress import BatchDone, DayObserver
 from policy_service.services.day.reviews import review_context
 from policy_service.services.errors import Invalid
 from policy_service.services.rules.registry import RuleSetRegistry
@@ -90,6 +91,14 @@ def _id_pages(uow: UnitOfWork, size: int) -> Iterator[list[str]]:
         after = ids[-1]
 
 
+def _shard_size(uow: UnitOfWork, shard: Shard, page: int) -> int:
+    """How many customers belong to the shard (for the observer's "done of total")."""
+    if shard.count == 1:
+        with uow:
+            return int(uow.session.scalar(select(func.count()).select_from(Customer)) or 0)
+    return sum(sum(1 for i in ids if shard.owns(i)) for ids in _id_pages(uow, page * 10))
+
+
 def _context(rulesets: RuleSetRegistry, session: Session, as_of: date) -> RunContext:
     latest = latest_as_of(session)
     return RunContext(
@@ -103,15 +112,22 @@ def _context(rulesets: RuleSetRegistry, session: Session, as_of: date) -> RunCon
 
 def run_daily(uow: UnitOfWork, rulesets: RuleSetRegistry, as_of: date, shard: Shard = Shard(), *,
               batch_size: int = DEFAULT_BATCH,
-              after_batch: Callable[[int], None] | None = None) -> RunReport:
-    """Run the day for one shard; ``after_batch(n)`` is called after each committed batch."""
+              after_batch: Callable[[int], None] | None = None,
+              observer: DayObserver | None = None) -> RunReport:
+    """Run the day for one shard; ``after_batch(n)`` is called after each committed batch.
+
+    ``observer`` (see services.day.progress) hears of the start, each batch and the end.
+    """
+    total = _shard_size(uow, shard, batch_size) if observer is not None else 0
+    if observer is not None:
+        observer.started(as_of, str(shard), total)
     with uow:
         ctx = _context(rulesets, uow.session, as_of)
         run = DailyRun(as_of=as_of, shard=str(shard), status="running", counts={})
         uow.session.add(run)
         uow.commit()
         run_id = run.id
-    batches = 0
+    batches = done = 0
     for page in _id_pages(uow, batch_size):
         ids = [i for i in page if shard.owns(i)]
         if not ids:
@@ -120,6 +136,9 @@ def run_daily(uow: UnitOfWork, rulesets: RuleSetRegistry, as_of: date, shard: Sh
             process(uow.session, ctx, load_books(uow.session, ids, as_of, ctx.history_days))
             uow.commit()
         batches += 1
+        done += len(ids)
+        if observer is not None:
+            observer.batch_done(BatchDone(batches, len(ids), done, total, dict(ctx.counts)))
         if after_batch is not None:
             after_batch(batches)
     counts: dict[str, Any] = {k: int(v) for k, v in sorted(ctx.counts.items())}
@@ -128,4 +147,6 @@ def run_daily(uow: UnitOfWork, rulesets: RuleSetRegistry, as_of: date, shard: Sh
         assert row is not None
         row.status, row.finished_at, row.counts = "finished", utcnow(), counts
         uow.commit()
+    if observer is not None:
+        observer.finished(counts)
     return RunReport(as_of, str(shard), ctx.backdated, counts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from policy_service.db.types import utcnow
 from policy_service.services.outbox.adapters import Adapter, DeliveryError, Envelope
 from policy_service.services.unit_of_work import UnitOfWork
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 60.0
 
@@ -103,13 +105,22 @@ def send_pending(
             if error is None:
                 message.status, message.sent_at, message.last_error = "sent", now(), None
                 report.sent += 1
+                log.debug("message %d (%s to %s) sent", message.id, message.channel,
+                          message.recipient)
             else:
                 message.last_error = error
                 if message.attempts >= max_attempts:
                     message.status = "failed"
                     report.failed += 1
+                    log.warning("message %d (%s) marked failed after %d runs: %s",
+                                message.id, message.channel, message.attempts, error)
                 else:
                     message.next_attempt_at = now() + backoff(message.attempts)
                     report.retrying += 1
+                    log.warning("message %d (%s) not delivered (attempt %d), retried from %s: %s",
+                                message.id, message.channel, message.attempts,
+                                message.next_attempt_at.isoformat(timespec="seconds"), error)
             uow.commit()
+    log.info("outbox: %d due message(s): %d sent, %d to retry, %d marked failed",
+             len(due), report.sent, report.retrying, report.failed)
     return report
