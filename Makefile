@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean venv
+.PHONY: run test lint bench clean venv translations
 
 venv: $(STAMP)
 
@@ -26,6 +26,15 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# After adding or changing an admin string: refresh the catalog, translate, compile.
+translations: $(STAMP)
+	mkdir -p instance
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k lazy -k N_ \
+		-o instance/messages.pot policy_service
+	$(BIN)/pybabel update -i instance/messages.pot -d policy_service/admin/translations \
+		--no-fuzzy-matching
+	$(BIN)/pybabel compile -d policy_service/admin/translations
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
