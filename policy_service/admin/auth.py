@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,11 +15,11 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from policy_service.admin.i18n import LOCALES, lazy
+from policy_service.admin.i18n import LOCALES, _, lazy
 from policy_service.admin.web import csrf
 from policy_service.container import Services
 from policy_service.db.models import User
-from policy_service.services.access.credentials import check_user_password
+from policy_service.services.access import throttle
 
 ADMIN, RISK, AUDITOR, SALES = "admin", "risk_manager", "auditor", "sales"
 STAFF = (ADMIN, RISK, AUDITOR)  # everyone who reads the books
@@ -112,8 +113,14 @@ class AuthView(BaseView):
         """The login form; a wrong password says so and logs nobody in."""
         form = LoginForm()
         if form.validate_on_submit():
-            user = check_user_password(self.services.uow(), form.username.data or "",
-                                       form.password.data or "")
+            try:
+                user = throttle.log_in(self.services.uow(), form.username.data or "",
+                                       form.password.data or "", request.remote_addr or "-",
+                                       datetime.now(UTC))
+            except throttle.LoginLocked as locked:
+                flash(_("Too many failed logins. Try again in %(minutes)d minutes.",
+                        minutes=locked.minutes), "error")
+                return self.render("policy/login.html", form=form), 429
             if user is not None:
                 login_user(AdminUser(user.id, user.username, user.role, user.locale))
                 return redirect(_safe_next(request.args.get("next")))

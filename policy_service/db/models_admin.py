@@ -25,3 +25,16 @@ class ChangeRecord(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_admin_change_history_entity", "entity", "entity_id"),)
+
+
+class LoginFailure(Base):
+    """A wrong password at the admin login: counted per username and per address."""
+
+    __tablename__ = "admin_login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_admin_login_failures_username", "username", "failed_at"),
+                      Index("ix_admin_login_failures_address", "address", "failed_at"))
