@@ -53,13 +53,15 @@ class Settings:
     smtp: SmtpSettings | None = None  # None: email is written to the log
     prometheus_multiproc_dir: str | None = None  # set for gunicorn workers by `serve`
     log_level: str = "INFO"
+    cookie_secure: bool = False  # POLICY_COOKIE_SECURE=1 behind HTTPS: cookies only over TLS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str) -> Settings:
         """Read the environment (or ``env``), with defaults; ``overrides`` win.
 
         DATABASE_URL, POLICY_INSTANCE_PATH, POLICY_RULES_DIR, POLICY_SECRET_KEY,
-        POLICY_SMTP_* (see SmtpSettings), PROMETHEUS_MULTIPROC_DIR, POLICY_LOG_LEVEL.
+        POLICY_SMTP_* (see SmtpSettings), PROMETHEUS_MULTIPROC_DIR, POLICY_LOG_LEVEL,
+        POLICY_COOKIE_SECURE.
         """
         values = {**(os.environ if env is None else env), **overrides}
         instance = Path(values.get("POLICY_INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve()
@@ -76,4 +78,5 @@ class Settings:
             smtp=SmtpSettings.from_env(values),
             prometheus_multiproc_dir=values.get("PROMETHEUS_MULTIPROC_DIR") or None,
             log_level=level,
+            cookie_secure=values.get("POLICY_COOKIE_SECURE", "0") == "1",
         )

@@ -24,8 +24,11 @@ PACKAGE = Path(__file__).parent
 def init_admin(app: Flask, services: Services) -> Admin:
     """Attach the admin UI, its login, CSRF, i18n and database session to `app`."""
     app.secret_key = web.secret_key(services.settings.instance_path, services.settings.secret_key)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask defines these keys, so they are set, not defaulted.
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=services.settings.cookie_secure,
+                      REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
+                      REMEMBER_COOKIE_SECURE=services.settings.cookie_secure)
     session = web.scoped_admin_session(app, services)
     web.protect_forms(app)
     i18n.init_babel(app)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 
+from policy_service.api.app import create_app
+from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.services.access import throttle
 from policy_service.services.access.credentials import create_user
@@ -70,3 +73,29 @@ def test_the_login_form_says_so_and_answers_429_after_five_wrong_passwords(
     assert refused.status_code == 429
     assert "Too many failed logins. Try again in 15 minutes." in refused.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302  # still not logged in
+
+
+def _login_cookie(app: Flask, risk: str) -> str:
+    client = app.test_client()
+    page = client.get("/admin/auth/login").get_data(as_text=True)
+    response = client.post("/admin/auth/login", data={
+        "username": risk, "password": PASSWORD, "csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(app: Flask, risk: str) -> None:
+    cookie = _login_cookie(app, risk)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_policy_cookie_secure_makes_the_session_cookie_secure(services: Services,
+                                                               risk: str) -> None:
+    secure = Services.build(replace(services.settings, cookie_secure=True))
+    try:
+        cookie = _login_cookie(create_app(app_services=secure, bootstrap=False), risk)
+    finally:
+        secure.database.dispose()
+    assert "Secure" in cookie and "SameSite=Lax" in cookie
+    assert Settings.from_env({"POLICY_COOKIE_SECURE": "1"}).cookie_secure
+    assert not Settings.from_env({}).cookie_secure
