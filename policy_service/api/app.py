@@ -12,6 +12,7 @@ from policy_service.admin import init_admin
 from policy_service.api import (
     credit_checks,
     customers,
+    json_body,
     ops,
     receivables,
     receivables_day,
@@ -45,6 +46,7 @@ def create_app(
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=json_body.MAX_BODY_BYTES,
     )
     app.config.update(test_config or {})
     app_services = app_services or Services.build(settings or Settings.from_env())

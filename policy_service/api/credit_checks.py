@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from policy_service.api.auth import DECIDE, READ_CREDIT, WRITE, current_principal, requires
 from policy_service.api.context import services
+from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import CreditCheckIn, CreditCheckOut, NoteIn, OrderCancelIn
 from policy_service.services.credit import checks, holds
 

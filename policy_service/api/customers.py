@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from policy_service.api.auth import DECIDE, READ_CREDIT, WRITE, current_principal, requires
 from policy_service.api.context import services
+from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import CreditOut, CustomerIn, CustomerOut, CustomerStatusIn
 from policy_service.services.credit import customers
 

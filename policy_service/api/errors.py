@@ -25,7 +25,8 @@ STATUS_OF = {
 }
 CODE_OF_STATUS = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 415: "unsupported_media_type",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type",
     422: "invalid", 503: "unavailable",
 }
 

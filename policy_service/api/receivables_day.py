@@ -6,12 +6,12 @@ from datetime import date
 from typing import Any
 
 from flask import Response, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requires
 from policy_service.api.context import services
 from policy_service.api.fields import MoneyString
+from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import InvoiceOut, StrictSchema
 from policy_service.services.day import reviews
 from policy_service.services.receivables import adjustments, aging_report

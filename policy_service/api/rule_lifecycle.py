@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requires
 from policy_service.api.context import services
+from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import NoteIn, StrictSchema
 from policy_service.services.rules import backtest, diff, lifecycle
 

@@ -48,6 +48,63 @@ def test_malformed_json_is_a_400(api: Api) -> None:
     assert response.get_json()["error"]["code"] == "bad_request"
 
 
+CHECK = ('"order_id": "SO-1", "customer_id": "C-1", "amount": "10.00", '
+         '"currency": "CNY"')
+
+
+@pytest.mark.parametrize(("body", "fragment"), [
+    ("{" + CHECK + ', "amount": "99999.00"}', "appears twice"),
+    ("{" + CHECK + ', "x": ' + "[" * 1000 + "]" * 1000 + "}", "nested deeper"),
+    ("{" + CHECK + ', "x": ' + "[" * 40 + "]" * 40 + "}", "nested deeper"),
+    ("{" + CHECK + ', "n": ' + "9" * 5001 + "}", "number longer"),
+    ("{" + CHECK + ', "n": 1' + "0" * 60 + ".5}", "number longer"),
+    ('{"order_id": "SO-\\udcff", "customer_id": "C-1", "amount": "1.00", "currency": "CNY"}',
+     "lone surrogate"),
+    ('{"order_id": "SO-\\u0000", "customer_id": "C-1", "amount": "1.00", "currency": "CNY"}',
+     "NUL"),
+    ("{" + CHECK + ', "n": NaN}', "NaN is not JSON"),
+])
+def test_a_body_the_contract_does_not_read_is_a_400_and_changes_nothing(
+        api: Api, body: str, fragment: str) -> None:
+    api.customer()
+    response = api.client.post("/v1/credit-checks", data=body,
+                               headers={**api.keys["order_system"],
+                                        "Content-Type": "application/json"})
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request" and fragment in error["message"]
+    _no_checks_recorded(api)
+
+
+def test_a_body_that_is_not_utf8_is_a_400(api: Api) -> None:
+    api.customer()
+    response = api.client.post("/v1/credit-checks", data=b'{"order_id": "\xff"}',
+                               headers={**api.keys["order_system"],
+                                        "Content-Type": "application/json"})
+    assert response.status_code == 400 and "UTF-8" in response.get_json()["error"]["message"]
+
+
+def test_json_sent_as_text_plain_is_a_415(api: Api) -> None:
+    api.customer()
+    response = api.client.post("/v1/credit-checks", data="{" + CHECK + "}",
+                               headers={**api.keys["order_system"],
+                                        "Content-Type": "text/plain"})
+    assert response.status_code == 415
+    assert response.get_json()["error"]["code"] == "unsupported_media_type"
+    _no_checks_recorded(api)
+
+
+def test_a_body_over_one_megabyte_is_a_413_with_the_contract_body(api: Api) -> None:
+    api.customer()
+    body = "{" + CHECK + ', "pad": "' + "x" * (1024 * 1024) + '"}'
+    response = api.client.post("/v1/credit-checks", data=body,
+                               headers={**api.keys["order_system"],
+                                        "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+    _no_checks_recorded(api)
+
+
 def test_an_unknown_customer_is_a_404(api: Api) -> None:
     response = api.check("SO-1", "10.00", customer_id="NOPE")
     assert response.status_code == 404
