@@ -14,6 +14,7 @@ from policy_service.api import (
     customers,
     json_body,
     ops,
+    paths,
     receivables,
     receivables_day,
     rule_lifecycle,
@@ -49,6 +50,7 @@ def create_app(
         MAX_CONTENT_LENGTH=json_body.MAX_BODY_BYTES,
     )
     app.config.update(test_config or {})
+    paths.bound_parameters(app)
     app_services = app_services or Services.build(settings or Settings.from_env())
     if bootstrap:
         app_services.bootstrap()

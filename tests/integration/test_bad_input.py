@@ -165,3 +165,27 @@ def test_a_bad_date_is_refused(api: Api) -> None:
         "currency": "CNY", "issue_date": "2026-13-45"})
     assert response.status_code == 422
     assert "issue_date" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/customers/" + "C" * 65 + "/credit",
+    "/v1/customers/C-%E2%80%AE1/credit",          # a bidi override
+    "/v1/customers/C-%00/credit",
+    "/v1/customers/C-%E2%80%8B/credit",           # a zero-width space
+    "/v1/rulesets/credit_approval/versions/2147483648",
+    "/v1/rulesets/credit_approval/versions/99999999999999999999",
+    "/v1/customers/C-1/reviews/9223372036854775808/approve",
+])
+def test_an_out_of_bounds_path_parameter_is_a_404_with_the_contract_body(api: Api,
+                                                                          path: str) -> None:
+    api.customer()
+    method = "POST" if path.endswith("approve") else "GET"
+    response = api.call(method, path, "risk_manager", json={"note": "x"})
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_nul_in_the_query_string_is_a_400(api: Api) -> None:
+    response = api.call("GET", "/v1/reports/aging?as_of=2026-01-01%00", "auditor")
+    assert response.status_code == 400
+    assert "NUL" in response.get_json()["error"]["message"]

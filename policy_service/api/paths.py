@@ -1,0 +1,45 @@
+"""Path and query parameters in bounds, for every route of the app (API and admin).
+
+Ids in paths are 1–64 characters with no slash, control character, bidi override or
+zero-width character (anything else does not match the route: 404); integer path
+parameters fit a 32-bit column (a larger one is 404, not a database overflow); a NUL in
+a query string is 400. The OpenAPI document shows the bounds (maxLength, maximum).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
+
+MAX_ID = 64
+MAX_INT = 2**31 - 1
+# Controls (C0, DEL, C1), zero-width and bidi-override characters, the byte-order mark.
+_REFUSED = "\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff"
+
+
+class IdConverter(UnicodeConverter):
+    """One path segment of 1–64 printable characters."""
+
+    def __init__(self, map: Map, minlength: int = 1, maxlength: int = MAX_ID) -> None:
+        super().__init__(map, minlength=minlength, maxlength=min(maxlength, MAX_ID))
+        self.regex = f"[^/{_REFUSED}]{{{minlength},{min(maxlength, MAX_ID)}}}"
+
+
+class BoundedIntConverter(IntegerConverter):
+    """A non-negative integer that fits a 32-bit column."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = MAX_INT, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, MAX_INT if max is None else max, signed)
+
+
+def bound_parameters(app: Flask) -> None:
+    """Install the converters (before any route is added) and the query-string check."""
+    app.url_map.converters.update(default=IdConverter, string=IdConverter,
+                                  int=BoundedIntConverter)
+
+    @app.before_request
+    def _refuse_nul_in_query() -> None:
+        if any("\x00" in key or "\x00" in value for key, value in request.args.items(True)):
+            raise BadRequest("the query string holds a NUL character")
