@@ -31,9 +31,11 @@ CODE_OF_STATUS = {
 }
 
 
-def error_body(status: int, code: str, message: str, fields: Any = None) -> ResponseReturnValue:
-    """{"error": {"code", "message", "fields"}} with the status."""
-    return jsonify({"error": {"code": code, "message": message, "fields": fields or {}}}), status
+def error_body(status: int, code: str, message: str, fields: Any = None,
+               headers: dict[str, str] | None = None) -> ResponseReturnValue:
+    """{"error": {"code", "message", "fields"}} with the status (and headers, e.g. Allow)."""
+    body = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    return body, status, headers or {}
 
 
 def http_exception_body(error: HTTPException) -> ResponseReturnValue:
@@ -50,7 +52,8 @@ def http_exception_body(error: HTTPException) -> ResponseReturnValue:
         message = "invalid input: " + "; ".join(
             f"{name}: {_first(problem)}" for name, problem in fields.items()
         )
-    return error_body(status, CODE_OF_STATUS.get(status, "error"), str(message), fields)
+    allow = {key: value for key, value in error.get_headers() if key.lower() == "allow"}
+    return error_body(status, CODE_OF_STATUS.get(status, "error"), str(message), fields, allow)
 
 
 def register_error_handlers(app: Flask) -> None:

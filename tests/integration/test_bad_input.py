@@ -189,3 +189,10 @@ def test_a_nul_in_the_query_string_is_a_400(api: Api) -> None:
     response = api.call("GET", "/v1/reports/aging?as_of=2026-01-01%00", "auditor")
     assert response.status_code == 400
     assert "NUL" in response.get_json()["error"]["message"]
+
+
+def test_a_wrong_method_is_a_405_that_says_which_methods_are_allowed(api: Api) -> None:
+    response = api.call("DELETE", "/v1/credit-checks")
+    assert response.status_code == 405
+    assert sorted(response.headers["Allow"].split(", ")) == ["OPTIONS", "POST"]
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
