@@ -54,6 +54,8 @@ class Settings:
     prometheus_multiproc_dir: str | None = None  # set for gunicorn workers by `serve`
     log_level: str = "INFO"
     cookie_secure: bool = False  # POLICY_COOKIE_SECURE=1 behind HTTPS: cookies only over TLS
+    statement_timeout: float = 5.0  # seconds a PostgreSQL statement may run (0: no limit)
+    batch_statement_timeout: float = 600.0  # the same for the daily run's bulk statements
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str) -> Settings:
@@ -61,7 +63,7 @@ class Settings:
 
         DATABASE_URL, POLICY_INSTANCE_PATH, POLICY_RULES_DIR, POLICY_SECRET_KEY,
         POLICY_SMTP_* (see SmtpSettings), PROMETHEUS_MULTIPROC_DIR, POLICY_LOG_LEVEL,
-        POLICY_COOKIE_SECURE.
+        POLICY_COOKIE_SECURE, POLICY_STATEMENT_TIMEOUT, POLICY_BATCH_STATEMENT_TIMEOUT.
         """
         values = {**(os.environ if env is None else env), **overrides}
         instance = Path(values.get("POLICY_INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve()
@@ -79,4 +81,20 @@ class Settings:
             prometheus_multiproc_dir=values.get("PROMETHEUS_MULTIPROC_DIR") or None,
             log_level=level,
             cookie_secure=values.get("POLICY_COOKIE_SECURE", "0") == "1",
+            statement_timeout=_seconds(values, "POLICY_STATEMENT_TIMEOUT", cls.statement_timeout),
+            batch_statement_timeout=_seconds(values, "POLICY_BATCH_STATEMENT_TIMEOUT",
+                                             cls.batch_statement_timeout),
         )
+
+
+def _seconds(values: Mapping[str, str], name: str, default: float) -> float:
+    text = values.get(name)
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86400:
+        raise ValueError(f"{name} must be a number of seconds from 0 to 86400, got {text!r}")
+    return seconds

@@ -34,7 +34,8 @@ class Services:
         """Wire the services for one process."""
         settings.instance_path.mkdir(parents=True, exist_ok=True)
         engine = engine or DurableRulesEngine()
-        return cls(settings, Database(settings.database_url), engine, RuleSetRegistry(engine))
+        database = Database(settings.database_url, statement_timeout=settings.statement_timeout)
+        return cls(settings, database, engine, RuleSetRegistry(engine))
 
     def uow(self) -> UnitOfWork:
         """A new unit of work on this database."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from datetime import date
 
 import click
@@ -41,7 +42,8 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> Shard:
 @click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, type=int)
 def daily(as_of: date, shard: Shard, batch_size: int) -> None:
     """Run the day: penalties, dunning, stop-supply, legal cases, candidates, reviews, aging."""
-    app = Services.build(Settings.from_env())
+    settings = Settings.from_env()
+    app = Services.build(replace(settings, statement_timeout=settings.batch_statement_timeout))
     app.bootstrap()
     try:
         report = run_daily(app.uow(), app.rulesets, as_of, shard, batch_size=batch_size,

@@ -21,9 +21,9 @@ IDLE_BEFORE_PING = 2.0  # seconds a pooled connection may sit unused before it i
 class Database:
     """One engine and its session factory for one database URL."""
 
-    def __init__(self, url: str, **engine_options: Any) -> None:
+    def __init__(self, url: str, *, statement_timeout: float = 0, **engine_options: Any) -> None:
         self.url = url
-        self.engine = make_engine(url, **engine_options)
+        self.engine = make_engine(url, statement_timeout=statement_timeout, **engine_options)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -39,6 +39,7 @@ class Database:
         """Create or upgrade the schema to the newest migration (the single head)."""
         config = alembic_config()
         with self.engine.begin() as connection:
+            _no_statement_timeout(connection)
             config.attributes["connection"] = connection
             command.upgrade(config, target)
 
@@ -46,6 +47,7 @@ class Database:
         """Undo migrations down to ``target`` ("base": an empty schema)."""
         config = alembic_config()
         with self.engine.begin() as connection:
+            _no_statement_timeout(connection)
             config.attributes["connection"] = connection
             command.downgrade(config, target)
 
@@ -61,8 +63,20 @@ def alembic_config() -> Config:
     return config
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+def _no_statement_timeout(connection: Any) -> None:
+    """Migrations may rewrite big tables: no statement limit inside their transaction."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+
+
+def make_engine(url: str, *, statement_timeout: float = 0, **options: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
+
+    On PostgreSQL every connection gets ``statement_timeout`` (seconds; 0: none), so a
+    database that stops answering (a lock held elsewhere, a stuck server process) turns
+    into an error the API answers with 503 within that time instead of hanging until
+    gunicorn kills the worker.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, **options)
         _serialize_sqlite_writes(engine)
@@ -70,7 +84,10 @@ def make_engine(url: str, **options: Any) -> Engine:
     options.setdefault("pool_size", 5)
     options.setdefault("max_overflow", 5)
     options.setdefault("pool_timeout", 5)
-    options.setdefault("connect_args", {"connect_timeout": 3})
+    connect_args = {"connect_timeout": 3}
+    if statement_timeout:
+        connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
+    options.setdefault("connect_args", connect_args)
     engine = create_engine(url, **options)
     if not options.get("pool_pre_ping"):
         _ping_idle_connections(engine)
