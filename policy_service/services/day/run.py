@@ -6,6 +6,11 @@ case per invoice, candidate per customer, aging snapshot per customer and date) 
 batch of customers commits on its own. So running a day twice changes nothing, and a
 run killed half-way and started again ends where one clean run would.
 
+Each batch commits the run's counts with its effects. A run that fails is logged
+``failed``; one killed outright stays ``running`` until the next run of its day and
+shard marks it ``superseded`` and carries its counts on, so the finished rerun reports
+the totals of the day, not only its own share.
+
 An as-of date before the latest finished run's ("back-dated") is allowed: it adds only
 what is missing up to that date — no accrual day is recomputed or removed, no step is
 repeated — and it never lifts a stop-supply (a later run's state is not undone).
@@ -13,8 +18,9 @@ repeated — and it never lifts a stop-supply (a later run's state is not undone
 
 from __future__ import annotations
 
+import logging
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,6 +41,7 @@ from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
 DEFAULT_BATCH = 500
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,47 @@ def _context(rulesets: RuleSetRegistry, session: Session, as_of: date) -> RunCon
         watch=rulesets.current(session, "blacklist_watch"))
 
 
+def _begin(uow: UnitOfWork, ctx: RunContext, shard: str) -> int:
+    """Open this run's log row, carrying the day's counts so far for the shard.
+
+    The latest earlier run of the same day and shard already holds everything done
+    before it (its counts are committed with each batch), so this run starts from its
+    counts and ends with the totals of the day. One left ``running`` (killed) or
+    ``failed`` is marked ``superseded``. Customers are not carried: every run goes
+    through all of the shard's customers.
+    """
+    with uow:
+        previous = uow.session.scalars(
+            select(DailyRun).where(DailyRun.as_of == ctx.as_of, DailyRun.shard == shard)
+            .order_by(DailyRun.id.desc()).limit(1)).first()
+        if previous is not None:
+            ctx.counts.update({k: int(v) for k, v in previous.counts.items() if k != "customers"})
+            if previous.status in ("running", "failed"):
+                previous.status = "superseded"
+        run = DailyRun(as_of=ctx.as_of, shard=shard, status="running", counts=dict(ctx.counts))
+        uow.session.add(run)
+        uow.commit()
+        return run.id
+
+
+def _record(session: Session, run_id: int, status: str, counts: Mapping[str, int]) -> None:
+    row = session.get(DailyRun, run_id)
+    assert row is not None
+    row.status, row.counts = status, {k: int(v) for k, v in sorted(counts.items())}
+    if status != "running":
+        row.finished_at = utcnow()
+
+
+def _mark_failed(uow: UnitOfWork, run_id: int, committed: Mapping[str, int]) -> None:
+    """Log the run as failed with what its committed batches did; never mask the failure."""
+    try:
+        with uow:
+            _record(uow.session, run_id, "failed", committed)
+            uow.commit()
+    except Exception:  # the database itself may be what failed; the next run supersedes
+        log.exception("could not mark daily run %s failed", run_id)
+
+
 def run_daily(uow: UnitOfWork, rulesets: RuleSetRegistry, as_of: date, shard: Shard = Shard(), *,
               batch_size: int = DEFAULT_BATCH,
               after_batch: Callable[[int], None] | None = None,
@@ -123,29 +171,31 @@ def run_daily(uow: UnitOfWork, rulesets: RuleSetRegistry, as_of: date, shard: Sh
         observer.started(as_of, str(shard), total)
     with uow:
         ctx = _context(rulesets, uow.session, as_of)
-        run = DailyRun(as_of=as_of, shard=str(shard), status="running", counts={})
-        uow.session.add(run)
-        uow.commit()
-        run_id = run.id
+    run_id = _begin(uow, ctx, str(shard))
     batches = done = 0
-    for page in _id_pages(uow, batch_size):
-        ids = [i for i in page if shard.owns(i)]
-        if not ids:
-            continue
-        with uow:
-            process(uow.session, ctx, load_books(uow.session, ids, as_of, ctx.history_days))
-            uow.commit()
-        batches += 1
-        done += len(ids)
-        if observer is not None:
-            observer.batch_done(BatchDone(batches, len(ids), done, total, dict(ctx.counts)))
-        if after_batch is not None:
-            after_batch(batches)
+    committed = dict(ctx.counts)
+    try:
+        for page in _id_pages(uow, batch_size):
+            ids = [i for i in page if shard.owns(i)]
+            if not ids:
+                continue
+            with uow:
+                process(uow.session, ctx, load_books(uow.session, ids, as_of, ctx.history_days))
+                _record(uow.session, run_id, "running", ctx.counts)
+                uow.commit()
+            committed = dict(ctx.counts)
+            batches += 1
+            done += len(ids)
+            if observer is not None:
+                observer.batch_done(BatchDone(batches, len(ids), done, total, committed))
+            if after_batch is not None:
+                after_batch(batches)
+    except BaseException:
+        _mark_failed(uow, run_id, committed)
+        raise
     counts: dict[str, Any] = {k: int(v) for k, v in sorted(ctx.counts.items())}
     with uow:
-        row = uow.session.get(DailyRun, run_id)
-        assert row is not None
-        row.status, row.finished_at, row.counts = "finished", utcnow(), counts
+        _record(uow.session, run_id, "finished", counts)
         uow.commit()
     if observer is not None:
         observer.finished(counts)
