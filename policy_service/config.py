@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -56,6 +57,8 @@ class Settings:
     cookie_secure: bool = False  # POLICY_COOKIE_SECURE=1 behind HTTPS: cookies only over TLS
     statement_timeout: float = 5.0  # seconds a PostgreSQL statement may run (0: no limit)
     batch_statement_timeout: float = 600.0  # the same for the daily run's bulk statements
+    timezone: str = "UTC"  # POLICY_TIMEZONE: the business date is "today" there
+    test_clock: bool = False  # POLICY_TEST_CLOCK=1: `clock set` may move the business date
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: str) -> Settings:
@@ -63,7 +66,8 @@ class Settings:
 
         DATABASE_URL, POLICY_INSTANCE_PATH, POLICY_RULES_DIR, POLICY_SECRET_KEY,
         POLICY_SMTP_* (see SmtpSettings), PROMETHEUS_MULTIPROC_DIR, POLICY_LOG_LEVEL,
-        POLICY_COOKIE_SECURE, POLICY_STATEMENT_TIMEOUT, POLICY_BATCH_STATEMENT_TIMEOUT.
+        POLICY_COOKIE_SECURE, POLICY_STATEMENT_TIMEOUT, POLICY_BATCH_STATEMENT_TIMEOUT,
+        POLICY_TIMEZONE, POLICY_TEST_CLOCK.
         """
         values = {**(os.environ if env is None else env), **overrides}
         instance = Path(values.get("POLICY_INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve()
@@ -84,6 +88,8 @@ class Settings:
             statement_timeout=_seconds(values, "POLICY_STATEMENT_TIMEOUT", cls.statement_timeout),
             batch_statement_timeout=_seconds(values, "POLICY_BATCH_STATEMENT_TIMEOUT",
                                              cls.batch_statement_timeout),
+            timezone=_timezone(values.get("POLICY_TIMEZONE") or "UTC"),
+            test_clock=values.get("POLICY_TEST_CLOCK", "0") == "1",
         )
 
 
@@ -98,3 +104,12 @@ def _seconds(values: Mapping[str, str], name: str, default: float) -> float:
     if not 0 <= seconds <= 86400:
         raise ValueError(f"{name} must be a number of seconds from 0 to 86400, got {text!r}")
     return seconds
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"POLICY_TIMEZONE must be an IANA time zone such as Asia/Shanghai, "
+                         f"got {name!r}") from exc
+    return name

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from policy_service.config import Settings
 from policy_service.db.database import Database
 from policy_service.engine import DurableRulesEngine, RuleEngine
+from policy_service.services.clock import BusinessClock
 from policy_service.services.credit.tiers import seed_tiers
 from policy_service.services.rules.registry import RuleSetRegistry, seed_shipped
 from policy_service.services.unit_of_work import UnitOfWork
-
-
-def utc_today() -> date:
-    """Today's date in UTC."""
-    return datetime.now(UTC).date()
 
 
 @dataclass
@@ -27,7 +23,8 @@ class Services:
     database: Database
     engine: RuleEngine
     rulesets: RuleSetRegistry
-    today: Callable[[], date] = field(default=utc_today)
+    today: Callable[[], date]  # the clock's today (tests may pin it)
+    clock: BusinessClock
 
     @classmethod
     def build(cls, settings: Settings, engine: RuleEngine | None = None) -> Services:
@@ -35,7 +32,9 @@ class Services:
         settings.instance_path.mkdir(parents=True, exist_ok=True)
         engine = engine or DurableRulesEngine()
         database = Database(settings.database_url, statement_timeout=settings.statement_timeout)
-        return cls(settings, database, engine, RuleSetRegistry(engine))
+        clock = BusinessClock(lambda: UnitOfWork(database), settings.timezone,
+                              settings.test_clock)
+        return cls(settings, database, engine, RuleSetRegistry(engine), clock.today, clock)
 
     def uow(self) -> UnitOfWork:
         """A new unit of work on this database."""

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from policy_service.admin import init_admin
 from policy_service.api import (
+    clock,
     credit_checks,
     customers,
     json_body,
@@ -66,7 +67,7 @@ def create_app(
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp,
-                      rule_lifecycle.blp, receivables_day.blp):
+                      rule_lifecycle.blp, receivables_day.blp, clock.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     register_error_handlers(app)

@@ -21,7 +21,9 @@ from policy_service.services.outbox.messages import MAX_ATTEMPTS, send_pending
 log = logging.getLogger("policy_service.cli.daily")
 
 
-def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -36,18 +38,21 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> Shard:
 
 
 @click.command()
-@click.option("--as-of", "as_of", required=True, callback=_iso_date, help="YYYY-MM-DD")
+@click.option("--as-of", "as_of", callback=_iso_date,
+              help="YYYY-MM-DD, not after the business date  [default: the business date]")
 @click.option("--shard", default="0/1", show_default=True, callback=_shard,
               help="Process only customers of shard I of N (crc32 of the id mod N).")
 @click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, type=int)
-def daily(as_of: date, shard: Shard, batch_size: int) -> None:
+def daily(as_of: date | None, shard: Shard, batch_size: int) -> None:
     """Run the day: penalties, dunning, stop-supply, legal cases, candidates, reviews, aging."""
     settings = Settings.from_env()
     app = Services.build(replace(settings, statement_timeout=settings.batch_statement_timeout))
     app.bootstrap()
+    today = app.today()
+    as_of = as_of or today
     try:
         report = run_daily(app.uow(), app.rulesets, as_of, shard, batch_size=batch_size,
-                           observer=observer_for(sys.stderr))
+                           observer=observer_for(sys.stderr), today=today)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     note = " (back-dated: only what was missing; nothing undone)" if report.backdated else ""

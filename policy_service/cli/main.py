@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from policy_service.cli import docs
+from policy_service.cli.clock import clock
 from policy_service.cli.daily import register as register_daily
 from policy_service.cli.server import prepare_metrics_dir
 from policy_service.cli.server import serve as run_server
@@ -234,3 +235,4 @@ def vocabulary(update_readme: bool) -> None:
 
 
 register_daily(cli)
+cli.add_command(clock)

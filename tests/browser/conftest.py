@@ -38,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The server on a fresh SQLite database, with one login per test user."""
     tmp = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'policy.db'}",
-           "POLICY_INSTANCE_PATH": str(tmp / "instance")}
+           "POLICY_INSTANCE_PATH": str(tmp / "instance"), "POLICY_TEST_CLOCK": "1"}
     env.pop("POLICY_SECRET_KEY", None)
     with running_server(env, tmp, workers=2) as running:
         for name, role in USERS.items():

@@ -111,6 +111,7 @@ def test_a_risk_manager_approves_a_review_proposal_from_the_queue(browser: Any,
         "name": "Review Co", "tier": "A", "credit_limit": "50000.00", "currency": "CNY"},
         timeout=10).raise_for_status()
     later = (date.today() + timedelta(days=400)).isoformat()  # its review date has come
+    server.cli("clock", "set", later)
     server.cli("daily", "--as-of", later)
     page = log_in(browser, server, "risk1")
     page.goto(f"{server.base_url}/admin/reviews/")

@@ -34,6 +34,13 @@ class Server:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
+    def cli_fails(self, *args: str) -> str:
+        """Run a command that must be refused; returns what it said on stderr."""
+        done = subprocess.run([CLI, *args], env=self.env, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert done.returncode != 0, done.stdout
+        return done.stderr
+
     def key(self, role: str) -> dict[str, str]:
         """Authorization header for a new key of `role`, created through the CLI."""
         key = self.cli("api-keys", "create", f"e2e-{role}", "--role", role).strip().splitlines()[-1]
@@ -73,7 +80,8 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """Start the server on a fresh database and wait until /readyz says ready."""
     tmp = tmp_path_factory.mktemp("e2e")
     with throwaway_database(request.param, tmp) as url:
-        env = {**os.environ, "DATABASE_URL": url, "POLICY_INSTANCE_PATH": str(tmp / "instance")}
+        env = {**os.environ, "DATABASE_URL": url, "POLICY_INSTANCE_PATH": str(tmp / "instance"),
+               "POLICY_TEST_CLOCK": "1"}  # the story moves the business date forward
         with running_server(env, tmp, workers=3) as running:
             yield running
 

@@ -67,7 +67,10 @@ def test_penalties_dunning_stop_supply_and_a_review_across_several_days(server: 
     assert sent.startswith("sent ") and not sent.startswith("sent 0")
 
     review_day = customer["next_review_date"]
-    server.cli("daily", "--as-of", review_day)
+    assert "after today" in server.cli_fails("daily", "--as-of", review_day)
+    server.cli("clock", "set", review_day)  # the test clock: every process moves with it
+    assert erp("GET", "/v1/clock") == {"today": review_day, "test_clock": True}
+    server.cli("daily")  # the business date by default
     (review,) = risk("GET", "/v1/customers/C-E2E/reviews")["reviews"]
     assert review["status"] == "pending"
     assert review["indicators"]["max_days_late"] == shipped_step_day("stop_supply")

@@ -161,11 +161,16 @@ def _mark_failed(uow: UnitOfWork, run_id: int, committed: Mapping[str, int]) -> 
 def run_daily(uow: UnitOfWork, rulesets: RuleSetRegistry, as_of: date, shard: Shard = Shard(), *,
               batch_size: int = DEFAULT_BATCH,
               after_batch: Callable[[int], None] | None = None,
-              observer: DayObserver | None = None) -> RunReport:
+              observer: DayObserver | None = None, today: date | None = None) -> RunReport:
     """Run the day for one shard; ``after_batch(n)`` is called after each committed batch.
 
     ``observer`` (see services.day.progress) hears of the start, each batch and the end.
+    Given the business date ``today``, an ``as_of`` after it is refused before anything
+    is written: it would accrue penalty days no one owes yet.
     """
+    if today is not None and as_of > today:
+        raise Invalid(f"as-of {as_of.isoformat()} is after today ({today.isoformat()}): "
+                      "a day cannot be run before it comes", fields={"as_of": ["future"]})
     total = _shard_size(uow, shard, batch_size) if observer is not None else 0
     if observer is not None:
         observer.started(as_of, str(shard), total)
