@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean venv translations
+.PHONY: run test lint typecheck bench clean venv translations
 
 venv: $(STAMP)
 
@@ -27,6 +27,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Settings in pyproject.toml [tool.mypy]: checks the policy_service package.
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 # After adding or changing an admin string: refresh the catalog, translate, compile.
 translations: $(STAMP)
 	mkdir -p instance
@@ -42,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/http_bench.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache
