@@ -174,7 +174,15 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
 
 _LOCK_KEY = "policy_service.writer_lock"
 _HOLDS_KEY = "policy_service.holds_writer_lock"
-_held_by_thread = threading.local()
+
+
+class _ThreadHolds(threading.local):
+    """How many of this thread's connections hold the writer lock (0 in a new thread)."""
+
+    count: int = 0
+
+
+_held_by_thread = _ThreadHolds()
 
 
 def _write_lock_path(engine: Engine) -> str | None:
@@ -192,17 +200,17 @@ def _acquire(info: dict[str, Any], lock_path: str | None) -> None:
     itself for ever: it goes straight to BEGIN IMMEDIATE, whose busy timeout ends in
     "database is locked", as it did before the lock file.
     """
-    if lock_path is None or getattr(_held_by_thread, "count", 0):
+    if lock_path is None or _held_by_thread.count:
         return
     lock = info.get(_LOCK_KEY)
     if lock is None:
         lock = info[_LOCK_KEY] = open(lock_path, "a+b")  # noqa: SIM115 - lives with the connection
     fcntl.flock(lock, fcntl.LOCK_EX)
     info[_HOLDS_KEY] = True
-    _held_by_thread.count = getattr(_held_by_thread, "count", 0) + 1
+    _held_by_thread.count += 1
 
 
 def _release(info: dict[str, Any]) -> None:
     if info.pop(_HOLDS_KEY, False):
         fcntl.flock(info[_LOCK_KEY], fcntl.LOCK_UN)
-        _held_by_thread.count = max(getattr(_held_by_thread, "count", 1) - 1, 0)
+        _held_by_thread.count = max(_held_by_thread.count - 1, 0)

@@ -6,7 +6,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -28,6 +37,14 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: dict[Any, Any] = {Decimal: Money(), datetime: UTCDateTime()}  # noqa: RUF012
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table a model is mapped to, typed as one (``__table__`` is any FromClause)."""
+    table = model.__table__
+    if not isinstance(table, Table):  # pragma: no cover - every model here maps one table
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 class Tier(Base):

@@ -134,7 +134,8 @@ class DurableRulesEngine:
         host = self._host
         if version.dirty:
             self._close(version)
-        host.fired = fired = []
+        fired: list[int] = []
+        host.fired = fired
         version.live = True
         try:
             handled, started = host.assert_json(version.handle, payload)
