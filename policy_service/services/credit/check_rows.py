@@ -15,11 +15,18 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select
 
-from policy_service.db.models import CreditCheck, CreditCheckEvent, Customer, RuleSetVersion, Tier
+from policy_service.db.models import (
+    CreditCheck,
+    CreditCheckEvent,
+    Customer,
+    RuleSetVersion,
+    Tier,
+    table_of,
+)
 
-_CUSTOMERS = Customer.__table__
-_TIERS = Tier.__table__
-_VERSIONS = RuleSetVersion.__table__
+_CUSTOMERS = table_of(Customer)
+_TIERS = table_of(Tier)
+_VERSIONS = table_of(RuleSetVersion)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,8 @@ def _locking_read() -> Any:
 # The newest version rides along with the locking read: versions are immutable and a
 # publish only appends, so reading it in the same statement costs no extra round trip.
 _LOCKING_READ = _locking_read()
-_CHECKS = CreditCheck.__table__
-_EVENTS = CreditCheckEvent.__table__
+_CHECKS = table_of(CreditCheck)
+_EVENTS = table_of(CreditCheckEvent)
 _INSERT_CHECK = insert(_CHECKS)
 _INSERT_EVENT = insert(_EVENTS)
 _EVENT_COLUMNS = ("action", "status", "reserved_amount", "actor", "note", "at")

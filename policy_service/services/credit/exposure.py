@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Date, bindparam, func, select, type_coerce
+from sqlalchemy import BindParameter, Connection, Date, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Invoice
@@ -42,7 +42,8 @@ def _outstanding() -> Any:
 
 def _exposure_statement() -> Any:
     """One statement for the hot path, built once: receivables, overdue and reservations."""
-    customer, today = bindparam("customer_id"), bindparam("today", type_=Date)
+    customer: BindParameter[str] = bindparam("customer_id")
+    today = bindparam("today", type_=Date)
     outstanding, overdue = _outstanding(), Invoice.due_date < today
     reserved = (
         select(func.coalesce(func.sum(CreditCheck.reserved_amount), 0))
@@ -90,7 +91,7 @@ def aging(session: Session, customer_id: str, today: date) -> dict[str, Decimal]
     return buckets
 
 
-def _money(value: object) -> Decimal:
+def _money(value: Decimal | int | None) -> Decimal:
     """Aggregates come back as Decimal via the Money type, or 0 from COALESCE."""
     if isinstance(value, Decimal):
         return value.quantize(Decimal("0.01"))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from policy_service.db.models import Invoice
+from policy_service.db.models import Invoice, table_of
 from policy_service.db.models_receivables import (
     AgingSnapshot,
     BlacklistCandidate,
@@ -38,8 +38,8 @@ from policy_service.services.day.reviews import review_customer
 from policy_service.services.outbox import messages
 from policy_service.services.receivables import stop_supply
 
-_INVOICES = Invoice.__table__
-_ACCRUALS = PenaltyAccrual.__table__
+_INVOICES = table_of(Invoice)
+_ACCRUALS = table_of(PenaltyAccrual)
 _ACCRUAL_COLUMNS = ("invoice_id", "customer_id", "day", "base", "amount", "ruleset_version",
                     "rule")
 
@@ -188,7 +188,7 @@ def write(session: Session, out: Writes) -> None:
                         (LegalCase, out.legal), (BlacklistCandidate, out.candidates),
                         (AgingSnapshot, out.aging)):
         if rows:
-            session.execute(insert(model.__table__), rows)
+            session.execute(insert(table_of(model)), rows)
 
 
 def process(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:

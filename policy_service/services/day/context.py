@@ -11,6 +11,8 @@ from typing import Any
 
 from policy_service.domain import blacklist, escalation, penalty
 from policy_service.domain.aging import Classifier
+from policy_service.domain.escalation import Step
+from policy_service.domain.penalty import PenaltyTerms
 from policy_service.engine import RuleEngine
 from policy_service.language.ast import Name, Node
 from policy_service.language.compiler import encode_facts
@@ -58,8 +60,8 @@ class RunContext:
     counts: Counter[str] = field(default_factory=Counter)
     memo: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
     paths: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    terms: dict[tuple[str, ...], penalty.PenaltyTerms | None] = field(default_factory=dict)
-    steps: dict[tuple[str, ...], list[escalation.Step]] = field(default_factory=dict)
+    terms: dict[tuple[str, ...], PenaltyTerms | None] = field(default_factory=dict)
+    steps: dict[tuple[str, ...], list[Step]] = field(default_factory=dict)
     classify: Classifier = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,14 +95,14 @@ class RunContext:
         """How far back (by due date) a book's settled invoices are loaded."""
         return max(HISTORY_DAYS, blacklist.longest_window(self.watch.compiled.ruleset))
 
-    def penalty_terms(self, facts: dict[str, Any]) -> penalty.PenaltyTerms | None:
+    def penalty_terms(self, facts: dict[str, Any]) -> PenaltyTerms | None:
         """The penalty terms for these facts (one choice per distinct match)."""
         matched = tuple(sorted(self.matched(self.penalty, facts)))
         if matched not in self.terms:
             self.terms[matched] = penalty.choose_terms(self.penalty.compiled.ruleset, matched)
         return self.terms[matched]
 
-    def due_steps(self, facts: dict[str, Any]) -> list[escalation.Step]:
+    def due_steps(self, facts: dict[str, Any]) -> list[Step]:
         """The escalation steps these facts match, least to most advanced."""
         matched = tuple(sorted(self.matched(self.escalation, facts)))
         found = self.steps.get(matched)
