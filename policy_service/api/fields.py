@@ -1,11 +1,11 @@
-"""Marshmallow fields for the contract: money as decimal strings, never JSON numbers."""
+"""Marshmallow fields for the contract: money as decimal strings, ids and notes of set lengths."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from policy_service.domain.money import MoneyError, parse_amount, to_wire
 
@@ -39,3 +39,14 @@ class Currency(fields.String):
         if len(text) != 3 or not text.isalpha() or not text.isupper():
             raise ValidationError("currency must be a three-letter ISO code such as CNY")
         return text
+
+
+def id_string() -> fields.String:
+    """A required id of 1 to 64 characters (customer, invoice, payment, order)."""
+    return fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+def note_string(*, required: bool = True, allow_none: bool = False) -> fields.String:
+    """A person's note of 1 to 2000 characters on a decision."""
+    return fields.String(required=required, allow_none=allow_none,
+                         validate=validate.Length(min=1, max=2000))

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from flask import Response, request
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requires
 from policy_service.api.context import services
-from policy_service.api.fields import MoneyString
+from policy_service.api.fields import MoneyString, note_string
 from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import InvoiceOut, StrictSchema
 from policy_service.services.day import reviews
@@ -18,15 +18,14 @@ from policy_service.services.receivables import adjustments, aging_report
 
 blp = Blueprint("receivables_day", __name__, url_prefix="/v1",
                 description="Dunning, reviews, waivers, write-offs and aging")
-NOTE = {"required": True, "validate": validate.Length(min=1, max=2000)}
 
 
 class DecisionNoteIn(StrictSchema):
-    note = fields.String(**NOTE)
+    note = note_string()
 
 
 class WaiveIn(StrictSchema):
-    note = fields.String(**NOTE)
+    note = note_string()
     amount = MoneyString(load_default=None, metadata={"description": "default: all unpaid"})
 
 

@@ -9,13 +9,13 @@ from marshmallow import INCLUDE, Schema, fields, validate
 
 from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requires
 from policy_service.api.context import services
+from policy_service.api.fields import note_string
 from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import NoteIn, StrictSchema
 from policy_service.services.rules import backtest, diff, lifecycle
 
 blp = Blueprint("rule_lifecycle", __name__, url_prefix="/v1/rulesets",
                 description="Rule lifecycle: draft, test, backtest, submit, approve, rollback")
-NOTE = {"validate": validate.Length(min=1, max=2000)}
 
 
 class DocumentIn(Schema):
@@ -30,7 +30,7 @@ class DocumentIn(Schema):
 
 
 class OptionalNoteIn(StrictSchema):
-    note = fields.String(allow_none=True, **NOTE)
+    note = note_string(required=False, allow_none=True)
 
 
 class CasesIn(StrictSchema):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from policy_service.api.fields import Currency, MoneyString
+from policy_service.api.fields import Currency, MoneyString, id_string
 from policy_service.domain.codes import CUSTOMER_STATUSES
-
-ID = {"required": True, "validate": validate.Length(min=1, max=64)}
 
 
 class StrictSchema(Schema):
@@ -80,8 +78,8 @@ class CreditOut(Schema):
 
 
 class InvoiceIn(StrictSchema):
-    invoice_id = fields.String(**ID)
-    customer_id = fields.String(**ID)
+    invoice_id = id_string()
+    customer_id = id_string()
     amount = MoneyString(required=True)
     currency = Currency(required=True)
     issue_date = fields.Date(required=True)
@@ -107,8 +105,8 @@ class InvoiceOut(Schema):
 
 
 class PaymentIn(StrictSchema):
-    payment_id = fields.String(**ID)
-    invoice_id = fields.String(**ID)
+    payment_id = id_string()
+    invoice_id = id_string()
     amount = MoneyString(required=True)
     currency = Currency(required=True)
     paid_at = fields.Date(required=True)
@@ -125,8 +123,8 @@ class PaymentOut(Schema):
 
 
 class CreditCheckIn(StrictSchema):
-    order_id = fields.String(**ID)
-    customer_id = fields.String(**ID)
+    order_id = id_string()
+    customer_id = id_string()
     amount = MoneyString(required=True)
     currency = Currency(required=True)
     requested_term_days = fields.Integer(validate=validate.Range(min=0, max=3650), allow_none=True)
