@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy.orm import scoped_session
+from sqlalchemy.orm import Session, scoped_session
 
 from policy_service.container import Services
 
@@ -51,7 +51,7 @@ def protect_forms(app: Flask) -> None:
     csrf.init_app(app)
 
 
-class AdminSession(scoped_session):  # type: ignore[type-arg]
+class AdminSession(scoped_session[Session]):
     """A scoped session that also answers `.session`, as Flask-Admin 2 expects of its `db`."""
 
     @property

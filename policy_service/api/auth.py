@@ -31,7 +31,7 @@ _cache_lock = threading.Lock()
 
 def current_principal() -> Principal:
     """The caller of this request."""
-    return g.principal  # type: ignore[no-any-return]
+    return g.principal
 
 
 def requires(*roles: str) -> Callable[[F], F]:

@@ -9,4 +9,4 @@ from policy_service.container import Services
 
 def services() -> Services:
     """The container of the running app."""
-    return current_app.extensions["policy_service"]  # type: ignore[no-any-return]
+    return current_app.extensions["policy_service"]

@@ -9,7 +9,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 
-class PolicyServer(BaseApplication):  # type: ignore[misc]
+class PolicyServer(BaseApplication):
     """gunicorn embedded: each worker builds its own app, engine and connection pool."""
 
     def __init__(self, options: dict[str, Any]) -> None:

@@ -70,7 +70,7 @@ class SecureModelView(RoleChecked, ModelView):
     page_size = 50
 
     @property
-    def can_create(self) -> bool:  # type: ignore[override]
+    def can_create(self) -> bool:
         """Per role."""
         return auth.has_role(*self.create_roles)
 
@@ -79,7 +79,7 @@ class SecureModelView(RoleChecked, ModelView):
         pass
 
     @property
-    def can_edit(self) -> bool:  # type: ignore[override]
+    def can_edit(self) -> bool:
         """Per role."""
         return auth.has_role(*self.write_roles)
 
@@ -88,7 +88,7 @@ class SecureModelView(RoleChecked, ModelView):
         pass
 
     @property
-    def can_delete(self) -> bool:  # type: ignore[override]
+    def can_delete(self) -> bool:
         """Per role."""
         return auth.has_role(*self.delete_roles)
 
