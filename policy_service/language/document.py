@@ -123,9 +123,10 @@ def _rule(index: int, raw: Any, kind: RuleSetKind,
     if not isinstance(raw, Mapping):
         errors.append(_err(f"rules[{index}]", "", "a rule must be an object"))
         return None
-    name = raw.get("name")
-    valid_name = isinstance(name, str) and RULE_NAME.match(name)
-    label = name if valid_name else f"rules[{index}]"
+    # The rule's values are unchecked JSON until the checks below have passed.
+    name: Any = raw.get("name")
+    valid_name = isinstance(name, str) and RULE_NAME.match(name) is not None
+    label = str(name) if valid_name else f"rules[{index}]"
     found = unknown_keys(label, "", raw, RULE_KEYS)
     if not valid_name:
         found.append(_err(label, "name", "missing name" if name is None else
@@ -133,7 +134,7 @@ def _rule(index: int, raw: Any, kind: RuleSetKind,
     description = raw.get("description", "")
     if not isinstance(description, str):
         found.append(_err(label, "description", "description must be a text", "a text"))
-    priority = raw.get("priority")
+    priority: Any = raw.get("priority")
     if isinstance(priority, bool) or not isinstance(priority, int) \
             or not 0 <= priority <= MAX_PRIORITY:
         what = "missing priority" if priority is None else \
@@ -147,7 +148,7 @@ def _rule(index: int, raw: Any, kind: RuleSetKind,
     else:
         node, when_errors = check_condition(source, kind.vocabulary, rule=label)
         found += when_errors
-    then = raw.get("then")
+    then: Any = raw.get("then")
     if then is None:
         found.append(_err(label, "then", "missing then", "an object"))
     else:

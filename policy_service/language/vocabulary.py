@@ -207,9 +207,10 @@ def _problem(field: Field, value: Any) -> str | None:
         return "must be an int"
     if isinstance(value, Decimal) and not value.is_finite():
         return "must be finite"
-    if abs(value) > field.bound:
+    number = Decimal(value)
+    if abs(number) > field.bound:
         return f"must be between -{field.bound} and {field.bound}"
-    scaled = Decimal(value) * field.engine_scale
+    scaled = number * field.engine_scale
     if scaled != scaled.to_integral_value():
         return f"has more decimal places than 1/{field.engine_scale}"
     return None
