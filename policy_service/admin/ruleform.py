@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 MESSAGE_LANGUAGES = ("zh", "en")
@@ -89,7 +89,7 @@ def document_from_rows(name: str, description: str, rows: Iterable[Mapping[str, 
     return {"name": name, "description": description, "rules": rules}, problems
 
 
-def located_errors(errors: Iterable[Mapping[str, Any]], rows: list[Mapping[str, Any]]
+def located_errors(errors: Iterable[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]]
                    ) -> tuple[dict[tuple[int, str], list[str]], list[str]]:
     """Validation errors placed at (row index, input); those that fit no input, separately."""
     index_of = {row.get("name"): i for i, row in enumerate(rows)}

@@ -40,7 +40,7 @@ def page_number() -> int:
     return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
-def paged(session: Session, query: Select[Any], page: int) -> tuple[list[Any], int]:
+def paged(session: Session, query: Select[*tuple[Any, ...]], page: int) -> tuple[list[Any], int]:
     """One page of ``query``'s rows and the number of pages (at least 1)."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = list(session.execute(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
