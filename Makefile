@@ -22,6 +22,7 @@ test: $(STAMP)
 	dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1 || \
 		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile tests
 
 lint: $(STAMP)
