@@ -157,8 +157,10 @@ def write_accruals(session: Session, rows: list[tuple[Any, ...]]) -> None:
         return
     connection = session.connection()
     driver = connection.connection.driver_connection
+    if driver is None:  # pragma: no cover - only a closed connection has none
+        raise RuntimeError("the session's connection is closed")
     if connection.dialect.name == "postgresql":
-        with driver.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+        with driver.cursor() as cursor, cursor.copy(
                 f"COPY {_ACCRUALS.name} ({', '.join(_ACCRUAL_COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -166,7 +168,7 @@ def write_accruals(session: Session, rows: list[tuple[Any, ...]]) -> None:
         # The Money and Date columns as SQLAlchemy stores them on SQLite: integer cents
         # and ISO dates (what the ORM would bind), without per-value type processing.
         placeholders = ", ".join("?" * len(_ACCRUAL_COLUMNS))
-        driver.cursor().executemany(  # type: ignore[union-attr]
+        driver.cursor().executemany(
             f"INSERT INTO {_ACCRUALS.name} ({', '.join(_ACCRUAL_COLUMNS)}) "
             f"VALUES ({placeholders})",
             [(i, c, d.isoformat(), to_minor_units(b), to_minor_units(a), v, r)
