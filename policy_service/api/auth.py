@@ -6,7 +6,7 @@ import functools
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import g, request
 
@@ -15,7 +15,8 @@ from policy_service.services.access.credentials import Principal, authenticate_k
 from policy_service.services.errors import Forbidden, Unauthorized
 from policy_service.services.unit_of_work import UnitOfWork
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 WRITE = ("order_system",)
 READ_CREDIT = ("order_system", "sales", "risk_manager", "auditor")
@@ -34,12 +35,12 @@ def current_principal() -> Principal:
     return g.principal
 
 
-def requires(*roles: str) -> Callable[[F], F]:
+def requires(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Allow the view only to keys of these roles: 401 without a valid key, 403 otherwise."""
 
-    def decorate(view: F) -> F:
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             principal = _principal_from_header()
             if principal.role not in roles:
                 raise Forbidden(f"role {principal.role!r} may not do this; needs one of "
@@ -47,8 +48,7 @@ def requires(*roles: str) -> Callable[[F], F]:
             g.principal = principal
             return view(*args, **kwargs)
 
-        wrapper._roles = roles  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
     return decorate
 
