@@ -17,6 +17,7 @@ from policy_service.language.ast import (
     Membership,
     Name,
     Not,
+    Otherwise,
     StringLit,
 )
 from policy_service.language.checker import ExprType, type_of
@@ -195,6 +196,8 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
     adapter."""
     rules = []
     for rule in ruleset.ordered_rules:
+        if isinstance(rule.when, Otherwise):  # ordered_rules holds none: said for the types
+            continue
         condition = compile_condition(rule.when, ruleset.vocabulary)
         rules.append(EngineRule(rule.name, rule.priority, condition))
     return CompiledRuleSet(ruleset, tuple(rules), ruleset.otherwise, ruleset.checksum)
