@@ -21,13 +21,13 @@ def _not_alembic_chatter(record: logging.LogRecord) -> bool:
                 and str(record.msg).startswith(("Context impl", "Will assume")))
 
 
-class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever ``sys.stderr`` is at the time (test runners swap it)."""
 
     def __init__(self) -> None:
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         """The current standard error."""
         return sys.stderr

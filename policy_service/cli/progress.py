@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TextIO
+from typing import Never, TextIO
 
 from tqdm import tqdm
 
@@ -25,7 +25,7 @@ class ProgressBar:
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
-        self.bar: tqdm[None] | None = None
+        self.bar: tqdm[Never] | None = None  # a bar over no iterable: it yields nothing
 
     def started(self, as_of: date, shard: str, total: int) -> None:
         """Draw an empty bar."""
