@@ -84,7 +84,7 @@ def make_engine(url: str, *, statement_timeout: float = 0, **options: Any) -> En
     options.setdefault("pool_size", 5)
     options.setdefault("max_overflow", 5)
     options.setdefault("pool_timeout", 5)
-    connect_args = {"connect_timeout": 3}
+    connect_args: dict[str, Any] = {"connect_timeout": 3}  # psycopg connect() keywords
     if statement_timeout:
         connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
     options.setdefault("connect_args", connect_args)
