@@ -28,7 +28,7 @@ from sqlalchemy import event
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from policy_service.api.app import create_app  # noqa: E402
+from policy_service.app import create_app  # noqa: E402
 from policy_service.config import PROJECT_ROOT, Settings  # noqa: E402
 from policy_service.container import Services  # noqa: E402
 from policy_service.services.access.credentials import create_api_key  # noqa: E402

@@ -1,6 +1,6 @@
 """WSGI entry point for gunicorn workers (the master has already migrated and seeded)."""
 
-from policy_service.api.app import create_app
+from policy_service.app import create_app
 from policy_service.config import Settings
 from policy_service.logs import configure_logging
 

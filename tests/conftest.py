@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from policy_service.api.app import create_app
 from policy_service.api.auth import clear_key_cache
+from policy_service.app import create_app
 from policy_service.config import PROJECT_ROOT, Settings
 from policy_service.container import Services
 from policy_service.db.models import Base

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 
-from policy_service.api.app import create_app
+from policy_service.app import create_app
 from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.services.access import throttle

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from policy_service.api.app import create_app
+from policy_service.app import create_app
 from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.db.database import IDLE_BEFORE_PING

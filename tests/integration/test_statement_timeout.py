@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
-from policy_service.api.app import create_app
+from policy_service.app import create_app
 from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.services.access.credentials import create_api_key
