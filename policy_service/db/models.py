@@ -17,9 +17,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from policy_service.db.types import Money, UTCDateTime, utcnow
+from policy_service.domain.outstanding import outstanding
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -115,13 +117,11 @@ class Invoice(Base):
 
     __table_args__ = (Index("ix_invoices_customer_status", "customer_id", "status"),)
 
-    @property
+    @hybrid_property
     def outstanding(self) -> Decimal:
-        """Unpaid principal plus unpaid, unwaived penalty."""
-        return (
-            self.amount - self.principal_paid
-            + self.penalty_accrued - self.penalty_waived - self.penalty_paid
-        )
+        """Unpaid principal plus unpaid, unwaived penalty (on the class: the SQL expression)."""
+        owed: Decimal = outstanding(self)
+        return owed
 
 
 class Payment(Base):

@@ -4,6 +4,14 @@ The buckets are the report's fixed columns. Which class an invoice is in and the
 provision percent come from the published ``receivable_classes`` rule set: the first
 matched rule in the rule order, else its otherwise rule. The class names are fixed (they
 are the API's values); the days and percents are data.
+
+Written-off invoices, one treatment everywhere (policy.md, "Write-off and recovery"):
+writing an invoice off moves it out of receivables into bad debt at 100% provision. So a
+written-off invoice's remaining outstanding is in no aging bucket (the buckets are
+receivables: the credit view, the report, the dashboard and the daily snapshot agree), but
+it is in its class (``write_off`` with the shipped rules) and in the provision. Paid and
+fully settled invoices count nowhere. ``AgingTotals`` is that rule; the one SQL
+aggregation feeding it is ``services/receivables/aging.py``.
 """
 
 from __future__ import annotations
@@ -85,20 +93,27 @@ class Classifier:
 
 
 class AgingTotals:
-    """Open amounts per bucket and per class with provisions, accumulated invoice by invoice."""
+    """Open amounts per bucket and per class with provisions, accumulated amount by amount.
 
-    def __init__(self, classify: Callable[[int, bool], ReceivableClass]) -> None:
+    Without ``classify`` only the buckets are kept (the credit view and the dashboard).
+    """
+
+    def __init__(self, classify: Callable[[int, bool], ReceivableClass] | None = None) -> None:
         self.classify = classify
         self.buckets = dict.fromkeys(BUCKETS, ZERO)
         self.classes = dict.fromkeys(CLASSES, ZERO)
         self.provisions = dict.fromkeys(CLASSES, ZERO)
 
     def add(self, outstanding: Decimal, days_past_due: int, written_off: bool = False) -> None:
-        """Count one invoice's open amount."""
-        klass = self.classify(days_past_due, written_off)
-        self.buckets[bucket(days_past_due)] += outstanding
-        self.classes[klass.name] += outstanding
-        self.provisions[klass.name] += klass.provision(outstanding)
+        """Count an outstanding amount so many days past due (written off: bad debt, no bucket)."""
+        if outstanding <= 0:
+            return
+        if not written_off:
+            self.buckets[bucket(days_past_due)] += outstanding
+        if self.classify is not None:
+            klass = self.classify(days_past_due, written_off)
+            self.classes[klass.name] += outstanding
+            self.provisions[klass.name] += klass.provision(outstanding)
 
     def merge(self, others: Iterable[AgingTotals]) -> AgingTotals:
         """Add other totals into this one (returns self)."""

@@ -14,9 +14,10 @@ from policy_service.db.models import CreditCheck, Customer, Invoice, Tier
 from policy_service.domain.codes import CUSTOMER_STATUSES
 from policy_service.domain.dates import add_months
 from policy_service.domain.money import SUPPORTED_CURRENCIES
-from policy_service.services.credit.exposure import aging, current_exposure
+from policy_service.services.credit.exposure import current_exposure
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.history import CUSTOMER_FIELDS, record_changes
+from policy_service.services.receivables.aging import customer_buckets
 from policy_service.services.unit_of_work import UnitOfWork
 
 
@@ -123,7 +124,7 @@ def credit_status(uow: UnitOfWork, customer_id: str, today: date) -> dict[str, A
                 "amount": exposure.overdue_amount,
                 "oldest_days_past_due": exposure.oldest_days_past_due,
             },
-            "aging": aging(session, customer_id, today),
+            "aging": customer_buckets(session, customer_id, today),
             "next_review_date": customer.next_review_date,
         }
 

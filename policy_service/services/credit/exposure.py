@@ -1,4 +1,7 @@
-"""What a customer owes and has reserved right now: exposure, overdue and aging."""
+"""What a customer owes and has reserved right now: exposure and overdue.
+
+Outstanding is ``Invoice.outstanding`` (domain.outstanding); aging is receivables/aging.py.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Invoice
 from policy_service.db.types import Money
-from policy_service.domain.aging import BUCKETS, bucket
 
 ZERO = Decimal("0.00")
 
@@ -33,18 +35,11 @@ class Exposure:
         return self.open_receivables + self.reserved_orders
 
 
-def _outstanding() -> Any:
-    return (
-        Invoice.amount - Invoice.principal_paid
-        + Invoice.penalty_accrued - Invoice.penalty_waived - Invoice.penalty_paid
-    )
-
-
 def _exposure_statement() -> Any:
     """One statement for the hot path, built once: receivables, overdue and reservations."""
     customer: BindParameter[str] = bindparam("customer_id")
     today = bindparam("today", type_=Date)
-    outstanding, overdue = _outstanding(), Invoice.due_date < today
+    outstanding, overdue = Invoice.outstanding, Invoice.due_date < today
     reserved = (
         select(func.coalesce(func.sum(CreditCheck.reserved_amount), 0))
         .where(CreditCheck.customer_id == customer,
@@ -76,19 +71,6 @@ def current_exposure(
         oldest_days_past_due=(today - oldest_due).days if oldest_due else 0,
         overdue_invoice_count=int(row[3]),
     )
-
-
-def aging(session: Session, customer_id: str, today: date) -> dict[str, Decimal]:
-    """Open amounts per aging bucket by days past due."""
-    buckets = dict.fromkeys(BUCKETS, ZERO)
-    rows = session.execute(
-        select(Invoice.due_date, _outstanding()).where(
-            Invoice.customer_id == customer_id, Invoice.status == "open"
-        )
-    )
-    for due_date, outstanding in rows:
-        buckets[bucket((today - due_date).days)] += _money(outstanding)
-    return buckets
 
 
 def _money(value: Decimal | int | None) -> Decimal:

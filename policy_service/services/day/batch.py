@@ -37,6 +37,7 @@ from policy_service.services.day.context import RunContext
 from policy_service.services.day.reviews import review_customer
 from policy_service.services.outbox import messages
 from policy_service.services.receivables import stop_supply
+from policy_service.services.receivables.aging import customers_aging
 
 _INVOICES = table_of(Invoice)
 _ACCRUALS = table_of(PenaltyAccrual)
@@ -54,7 +55,6 @@ class Writes:
     messages: list[dict[str, Any]] = field(default_factory=list)
     legal: list[dict[str, Any]] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)
-    aging: list[dict[str, Any]] = field(default_factory=list)
 
 
 def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
@@ -138,17 +138,23 @@ def flag_blacklist(ctx: RunContext, book: Book, out: Writes) -> None:
         ctx.counts["blacklist_candidates"] += 1
 
 
-def age(ctx: RunContext, book: Book, out: Writes) -> None:
-    """Snapshot the customer's aging and provision as of the run's date (once per date)."""
-    if book.aged:
+def age(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
+    """Snapshot each customer's aging and provision as of the run's date (once per date).
+
+    After the batch's writes, so today's penalty counts; through the one aging aggregation.
+    """
+    ids = [book.customer.id for book in books if not book.aged]
+    if not ids:
         return
-    totals = AgingTotals(ctx.classify)
-    for invoice in book.invoices:
-        if invoice.status == "open":
-            totals.add(invoice.outstanding, (ctx.as_of - invoice.due_date).days)
-    out.aging.append({"customer_id": book.customer.id, "as_of": ctx.as_of,
-                      "buckets": {k: str(v) for k, v in totals.buckets.items()},
-                      "provision": totals.provision_total})
+    found = {a.customer_id: a.totals
+             for a in customers_aging(session, ctx.as_of, ctx.classify, ids)}
+    rows = []
+    for customer_id in ids:
+        totals = found.get(customer_id) or AgingTotals(ctx.classify)
+        rows.append({"customer_id": customer_id, "as_of": ctx.as_of,
+                     "buckets": {k: str(v) for k, v in totals.buckets.items()},
+                     "provision": totals.provision_total})
+    session.execute(insert(AgingSnapshot.__table__), rows)
 
 
 def write_accruals(session: Session, rows: list[tuple[Any, ...]]) -> None:
@@ -187,8 +193,7 @@ def write(session: Session, out: Writes) -> None:
             .values(penalty_accrued=bindparam("b_total", type_=_INVOICES.c.penalty_accrued.type)),
             [{"b_id": k, "b_total": v} for k, v in out.accrued.items()])
     for model, rows in ((DunningStep, out.steps), (OutboxMessage, out.messages),
-                        (LegalCase, out.legal), (BlacklistCandidate, out.candidates),
-                        (AgingSnapshot, out.aging)):
+                        (LegalCase, out.legal), (BlacklistCandidate, out.candidates)):
         if rows:
             session.execute(insert(table_of(model)), rows)
 
@@ -196,6 +201,7 @@ def write(session: Session, out: Writes) -> None:
 def process(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
     """Everything the day does for a batch of customers, in this order."""
     out = Writes()
+    books = list(books)
     for book in books:
         accrue_penalties(ctx, book, out)
         dun(ctx, book, out)
@@ -204,8 +210,8 @@ def process(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
             review_customer(session, ctx.review, book.customer, histories(book), ctx.as_of,
                             ctx.matched)
             ctx.counts["reviews"] += 1
-        age(ctx, book, out)
         ctx.counts["customers"] += 1
     write(session, out)
+    age(session, ctx, books)
 
 

@@ -18,6 +18,7 @@ from policy_service.db.models_receivables import (
     LegalCase,
     PenaltyAccrual,
 )
+from policy_service.domain.outstanding import outstanding
 from policy_service.services.day.context import HISTORY_DAYS
 
 IN_CHUNK = 5000  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
@@ -45,9 +46,9 @@ class BookInvoice:
 
     @property
     def outstanding(self) -> Decimal:
-        """Unpaid principal plus unpaid, unwaived penalty."""
-        return (self.amount - self.principal_paid
-                + self.penalty_accrued - self.penalty_waived - self.penalty_paid)
+        """Unpaid principal plus unpaid, unwaived penalty (domain.outstanding)."""
+        owed: Decimal = outstanding(self)
+        return owed
 
 
 @dataclass

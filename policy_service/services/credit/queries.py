@@ -1,0 +1,50 @@
+"""Read models of the credit capability for the admin and the API (like cosmicpython's views).
+
+Plain functions over a session, set-based: no use case, no commit.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from policy_service.db.models import CreditCheck, Customer, Invoice
+
+ZERO = Decimal("0.00")
+
+
+def held_orders(session: Session) -> int:
+    """Credit checks on hold and still open."""
+    return int(session.scalar(select(func.count()).select_from(CreditCheck).where(
+        CreditCheck.outcome == "hold", CreditCheck.status == "open")) or 0)
+
+
+def _money(value: object) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def exposure_against_limits(session: Session, top: int = 8
+                            ) -> tuple[list[tuple[str, Decimal, Decimal]], int]:
+    """The customers with the most exposure (customer, exposure, limit + collateral), and
+    how many are over their limit — two grouped queries over every customer.
+
+    Exposure is the credit check's: outstanding of open invoices plus open and released
+    reservations (``services/credit/exposure.py``).
+    """
+    receivables = dict(session.execute(
+        select(Invoice.customer_id, func.sum(Invoice.outstanding))
+        .where(Invoice.status == "open").group_by(Invoice.customer_id)).all())
+    reserved = dict(session.execute(
+        select(CreditCheck.customer_id, func.sum(CreditCheck.reserved_amount))
+        .where(CreditCheck.status.in_(("open", "released")))
+        .group_by(CreditCheck.customer_id)).all())
+    rows = []
+    for customer_id, limit, collateral in session.execute(
+            select(Customer.id, Customer.credit_limit, Customer.collateral_amount)):
+        exposure = _money(receivables.get(customer_id)) + _money(reserved.get(customer_id))
+        rows.append((customer_id, exposure, limit + collateral))
+    over = sum(1 for _, exposure, limit in rows if exposure > limit)
+    rows.sort(key=lambda row: row[1], reverse=True)
+    return [row for row in rows[:top] if row[1] > 0], over
