@@ -7,8 +7,6 @@ from typing import Any
 
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from policy_service.services import errors as service_errors
@@ -64,18 +62,15 @@ def register_error_handlers(app: Flask) -> None:
         status = STATUS_OF.get(type(error), 400)
         return error_body(status, error.code, error.message, error.fields)
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(PoolTimeout)
-    def _database_down(error: Exception) -> ResponseReturnValue:
-        log.warning("database unavailable: %s", error)
-        return error_body(503, "unavailable", "the database is unavailable; try again shortly")
-
-    @app.errorhandler(DBAPIError)
-    def _database_error(error: DBAPIError) -> ResponseReturnValue:
-        if error.connection_invalidated:
-            return _database_down(error)
+    def _database_error(error: Exception) -> ResponseReturnValue:
+        if service_errors.database_unavailable(error):
+            log.warning("database unavailable: %s", error)
+            return error_body(503, "unavailable", "the database is unavailable; try again shortly")
         log.exception("database error")
         return error_body(500, "internal", "internal error")
+
+    for database_error in service_errors.DATABASE_ERRORS:
+        app.register_error_handler(database_error, _database_error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
-from sqlalchemy import text
 
 from policy_service import metrics
 from policy_service.api.context import services
-from policy_service.services.rules.registry import newest_versions
+from policy_service.services.rules.queries import readiness
 
 blp = Blueprint("ops", __name__)
 
@@ -24,20 +23,7 @@ def healthz() -> Any:
 def readyz() -> Any:
     """Ready when the database answers and every published rule set is compiled and loaded."""
     app = services()
-    problems: dict[str, str] = {}
-    loaded: dict[str, int] = {}
-    try:
-        with app.uow() as uow:
-            uow.session.execute(text("SELECT 1"))
-            for row in newest_versions(uow.session):
-                try:
-                    loaded[row.name] = app.rulesets.current(uow.session, row.name).version
-                except Exception as exc:
-                    problems[row.name] = str(exc)
-            for name, (version, error) in app.rulesets.failures().items():
-                problems[name] = f"version {version} does not compile: {error}"
-    except Exception as exc:
-        problems["database"] = f"unreachable: {type(exc).__name__}"
+    loaded, problems = readiness(app.uow(), app.rulesets)
     body = {"status": "ok" if not problems else "unavailable", "rulesets": loaded,
             "problems": problems}
     return jsonify(body), 200 if not problems else 503

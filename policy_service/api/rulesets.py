@@ -8,7 +8,7 @@ from policy_service.api.auth import READ_POLICY, requires
 from policy_service.api.context import services
 from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import RuleSetSummaryOut, RuleSetVersionOut
-from policy_service.services.rules import registry
+from policy_service.services.rules import queries
 
 blp = Blueprint("rulesets", __name__, url_prefix="/v1/rulesets",
                 description="Rule sets: policy as data, versioned")
@@ -19,8 +19,7 @@ blp = Blueprint("rulesets", __name__, url_prefix="/v1/rulesets",
 @blp.response(200, RuleSetSummaryOut(many=True))
 def list_rulesets() -> Any:
     """Each rule set with its published version."""
-    with services().uow() as uow:
-        return [registry.version_view(row) for row in registry.newest_versions(uow.session)]
+    return queries.published_rulesets(services().uow())
 
 
 @blp.route("/<name>")
@@ -28,8 +27,7 @@ def list_rulesets() -> Any:
 @blp.response(200, RuleSetVersionOut)
 def published(name: str) -> Any:
     """The published document with version, checksum and who published and approved it."""
-    with services().uow() as uow:
-        return registry.version_view(registry.get_version(uow.session, name))
+    return queries.ruleset_version(services().uow(), name)
 
 
 @blp.route("/<name>/versions")
@@ -37,8 +35,7 @@ def published(name: str) -> Any:
 @blp.response(200, RuleSetVersionOut(many=True))
 def versions(name: str) -> Any:
     """Every version, oldest first."""
-    with services().uow() as uow:
-        return [registry.version_view(row) for row in registry.list_versions(uow.session, name)]
+    return queries.ruleset_versions(services().uow(), name)
 
 
 @blp.route("/<name>/versions/<int:version>")
@@ -46,5 +43,4 @@ def versions(name: str) -> Any:
 @blp.response(200, RuleSetVersionOut)
 def version(name: str, version: int) -> Any:
     """One version."""
-    with services().uow() as uow:
-        return registry.version_view(registry.get_version(uow.session, name, version))
+    return queries.ruleset_version(services().uow(), name, version)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 
 class ServiceError(Exception):
     """Base: a stable `code`, a human `message` and optional per-field details."""
@@ -50,3 +53,14 @@ class Unavailable(ServiceError):
     """A dependency (the database, a rule set) cannot serve right now."""
 
     code = "unavailable"
+
+
+# The database's own failures, classified here so the edges need not import SQLAlchemy.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when ``error`` means the database cannot be reached (503), not a bug (500)."""
+    if isinstance(error, OperationalError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
