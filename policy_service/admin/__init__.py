@@ -46,6 +46,6 @@ def init_admin(app: Flask, services: Services) -> Admin:
     decisions.add_views(admin, services, session)
     rules.add_views(admin, services, session)
     lookup.add_views(admin, services)
-    queue_views.add_views(admin, services, session)
+    queue_views.add_views(admin, services)
     invoice_views.add_views(admin, services, session)
     return admin

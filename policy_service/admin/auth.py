@@ -18,8 +18,9 @@ from wtforms.validators import DataRequired
 from policy_service.admin.i18n import LOCALES, _, lazy
 from policy_service.admin.web import csrf
 from policy_service.container import Services
-from policy_service.db.models import User
 from policy_service.services.access import throttle
+from policy_service.services.access.credentials import get_user
+from policy_service.services.access.credentials import set_locale as remember_locale
 
 ADMIN, RISK, AUDITOR, SALES = "admin", "risk_manager", "auditor", "sales"
 STAFF = (ADMIN, RISK, AUDITOR)  # everyone who reads the books
@@ -62,9 +63,8 @@ def init_login(app: Flask, services: Services) -> None:
 
     @manager.user_loader
     def _load(user_id: str) -> AdminUser | None:
-        with services.database.sessions() as session:
-            row = session.get(User, int(user_id)) if user_id.isdigit() else None
-            return AdminUser(row.id, row.username, row.role, row.locale) if row else None
+        row = get_user(services.uow(), int(user_id)) if user_id.isdigit() else None
+        return AdminUser(row.id, row.username, row.role, row.locale) if row else None
 
 
 class LoginForm(FlaskForm):
@@ -142,10 +142,6 @@ class AuthView(BaseView):
             return redirect(url_for("auth.login"))
         if code not in LOCALES:
             abort(400)
-        with self.services.uow() as uow:
-            row = uow.session.get(User, int(current_user.id))
-            if row is not None:
-                row.locale = code
-            uow.commit()
+        remember_locale(self.services.uow(), int(current_user.id), code)
         return redirect(_safe_next(request.form.get("next") or (request.referrer and
                                    urlsplit(request.referrer).path)))

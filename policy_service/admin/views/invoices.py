@@ -11,20 +11,16 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import Admin, expose
-from sqlalchemy import select
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _, lazy
-from policy_service.admin.views.queues import QueueView, note_or_flash, page_number, paged
+from policy_service.admin.views import queues
+from policy_service.admin.views.queues import QueueView, note_or_flash, page_number
 from policy_service.container import Services
-from policy_service.db.models import Customer, Invoice
-from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment, LegalCase
-from policy_service.domain.account_facts import unpaid_penalty
 from policy_service.domain.money import MoneyError, parse_amount
 from policy_service.services.errors import ServiceError
-from policy_service.services.receivables import adjustments
+from policy_service.services.receivables import adjustments, queries
 from policy_service.services.receivables.classes import receivable_classifier
-from policy_service.services.receivables.ledger import invoice_view
 
 
 def safe_back(fallback: str) -> str:
@@ -41,45 +37,23 @@ class InvoiceView(QueueView):
         page = page_number()
         today = self.today()
         customer_id = (request.args.get("customer_id") or "").strip()
-        query = (select(Invoice, Customer.name)
-                 .join(Customer, Customer.id == Invoice.customer_id)
-                 .where(Invoice.status == "open", Invoice.due_date < today)
-                 .order_by(Invoice.due_date, Invoice.id))
-        if customer_id:
-            query = query.where(Invoice.customer_id == customer_id)
         with self.services.database.sessions() as session:
-            rows, pages = paged(session, query, page)
             classify = receivable_classifier(self.services.rulesets, session)
-            invoices = [{**invoice_view(invoice, today, classify), "customer_name": name,
-                         "unpaid_penalty": unpaid_penalty(invoice)} for invoice, name in rows]
+            invoices, pages = queries.overdue_invoices(session, classify, today, customer_id,
+                                                       page, queues.page_size())
         return self.render("policy/invoices.html", invoices=invoices, customer_id=customer_id,
                            page=page, pages=pages)
 
     @expose("/<invoice_id>")
     def detail(self, invoice_id: str) -> Any:
         """One invoice: amounts, penalty, adjustments, dunning steps and any legal case."""
-        today = self.today()
         with self.services.database.sessions() as session:
-            invoice = session.get(Invoice, invoice_id)
-            if invoice is None:
-                abort(404)
-            customer = session.get(Customer, invoice.customer_id)
             classify = receivable_classifier(self.services.rulesets, session)
-            shown = {**invoice_view(invoice, today, classify),
-                     "unpaid_penalty": unpaid_penalty(invoice),
-                     "penalty_paid": invoice.penalty_paid,
-                     "principal_paid": invoice.principal_paid,
-                     "customer_name": customer.name if customer else "",
-                     "customer_status": customer.status if customer else ""}
-            adjusted = list(session.scalars(select(InvoiceAdjustment).where(
-                InvoiceAdjustment.invoice_id == invoice_id).order_by(InvoiceAdjustment.id)))
-            steps = list(session.scalars(select(DunningStep).where(
-                DunningStep.invoice_id == invoice_id).order_by(DunningStep.done_on,
-                                                               DunningStep.id)))
-            case = session.scalars(select(LegalCase).where(
-                LegalCase.invoice_id == invoice_id)).one_or_none()
-        return self.render("policy/invoice_detail.html", invoice=shown, adjustments=adjusted,
-                           steps=steps, case=case)
+            found = queries.invoice_detail(session, classify, invoice_id, self.today())
+        if found is None:
+            abort(404)
+        return self.render("policy/invoice_detail.html", invoice=found.invoice,
+                           adjustments=found.adjustments, steps=found.steps, case=found.case)
 
     @expose("/<invoice_id>/waive-penalty", methods=("POST",))
     def waive_penalty(self, invoice_id: str) -> Any:

@@ -6,14 +6,12 @@ from typing import Any
 
 from flask import request
 from flask_admin import Admin, expose
-from sqlalchemy import select
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _, lazy
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
-from policy_service.db.models import CreditCheck
-from policy_service.services.credit import decision_body
+from policy_service.services.credit import queries
 from policy_service.services.credit.customers import credit_status
 from policy_service.services.errors import NotFound
 
@@ -21,9 +19,7 @@ from policy_service.services.errors import NotFound
 def order_decision(services: Services, order_id: str) -> dict[str, Any] | None:
     """The decision on an order (by the order system's id), or None."""
     with services.database.sessions() as session:
-        check = session.scalars(select(CreditCheck).where(CreditCheck.order_id == order_id)
-                                ).one_or_none()
-        return decision_body.view(check) if check else None
+        return queries.order_decision(session, order_id)
 
 
 class LookupView(ProtectedView):

@@ -98,3 +98,18 @@ def set_password(uow: UnitOfWork, username: str, role: str, password: str) -> Us
         user.password_hash = generate_password_hash(password)
         uow.commit()
         return user
+
+
+def get_user(uow: UnitOfWork, user_id: int) -> User | None:
+    """A login by its id (Flask-Login's user loader), or None."""
+    with uow:
+        return uow.session.get(User, user_id)
+
+
+def set_locale(uow: UnitOfWork, user_id: int, locale: str) -> None:
+    """Remember a login's chosen language (nothing happens for an unknown id)."""
+    with uow:
+        row = uow.session.get(User, user_id)
+        if row is not None:
+            row.locale = locale
+        uow.commit()

@@ -129,6 +129,11 @@ def credit_status(uow: UnitOfWork, customer_id: str, today: date) -> dict[str, A
         }
 
 
+def status_reason(reason: str, actor: str) -> str:
+    """How every status change stores its reason: the reason given, then who gave it."""
+    return f"{reason.strip()} ({actor})"
+
+
 def set_status(uow: UnitOfWork, customer_id: str, status: str, reason: str, actor: str) -> Customer:
     """A risk manager blacklists or reinstates a customer, with a reason."""
     if status not in CUSTOMER_STATUSES:
@@ -139,7 +144,7 @@ def set_status(uow: UnitOfWork, customer_id: str, status: str, reason: str, acto
     with uow:
         customer = lock_customer(uow, customer_id)
         customer.status = status
-        customer.status_reason = f"{reason.strip()} ({actor})"
+        customer.status_reason = status_reason(reason, actor)
         record_changes(uow.session, customer, "customer", customer.id,
                        ("status", "status_reason"), actor)
         uow.commit()

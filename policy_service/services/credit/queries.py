@@ -6,11 +6,13 @@ Plain functions over a session, set-based: no use case, no commit.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice
+from policy_service.services.credit import decision_body
 
 ZERO = Decimal("0.00")
 
@@ -48,3 +50,10 @@ def exposure_against_limits(session: Session, top: int = 8
     over = sum(1 for _, exposure, limit in rows if exposure > limit)
     rows.sort(key=lambda row: row[1], reverse=True)
     return [row for row in rows[:top] if row[1] > 0], over
+
+
+def order_decision(session: Session, order_id: str) -> dict[str, Any] | None:
+    """The decision on an order (by the order system's id) as the API shows it, or None."""
+    check = session.scalars(select(CreditCheck).where(CreditCheck.order_id == order_id)
+                            ).one_or_none()
+    return decision_body.view(check) if check else None
