@@ -21,6 +21,7 @@ R = TypeVar("R")
 WRITE = ("order_system",)
 READ_CREDIT = ("order_system", "sales", "risk_manager", "auditor")
 READ_POLICY = ("risk_manager", "auditor")
+READ_CANDIDATES = ("sales", "risk_manager", "auditor")  # sales: own customers only
 DECIDE = ("risk_manager",)
 
 # A short in-process cache keeps the hot path to one hash lookup; a revoked key

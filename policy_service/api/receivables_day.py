@@ -1,4 +1,4 @@
-"""Dunning history, credit reviews, waivers and write-offs, and the aging report (v1)."""
+"""Dunning history, credit reviews, blacklist candidates, waivers, write-offs, aging (v1)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,18 @@ from typing import Any
 from flask import Response, request
 from marshmallow import Schema, fields
 
-from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requires
+from policy_service.api.auth import (
+    DECIDE,
+    READ_CANDIDATES,
+    READ_POLICY,
+    current_principal,
+    requires,
+)
 from policy_service.api.context import services
 from policy_service.api.fields import MoneyString, note_string
 from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import InvoiceOut, StrictSchema
-from policy_service.services.day import reviews
+from policy_service.services.day import candidates, reviews
 from policy_service.services.receivables import adjustments, aging_report
 
 blp = Blueprint("receivables_day", __name__, url_prefix="/v1",
@@ -81,6 +87,22 @@ class ReviewsOut(Schema):
     reviews = fields.List(fields.Nested(ReviewOut))
 
 
+class CandidatesQuery(StrictSchema):
+    status = fields.String(validate=validate.OneOf(tuple(candidates.STORED_STATUS)))
+
+
+class CandidateOut(Schema):
+    candidate_id = fields.Integer()
+    customer_id = fields.String()
+    flagged_on = fields.Date()
+    late_invoices = fields.Integer()
+    status = fields.String(metadata={"enum": list(candidates.STORED_STATUS)})
+
+
+class CandidatesOut(Schema):
+    blacklist_candidates = fields.List(fields.Nested(CandidateOut))
+
+
 @blp.route("/customers/<customer_id>/dunning")
 @requires(*READ_POLICY)
 @blp.response(200, DunningOut)
@@ -118,6 +140,17 @@ def approve_review(body: dict[str, Any], customer_id: str, review_id: int) -> An
 def reject_review(body: dict[str, Any], customer_id: str, review_id: int) -> Any:
     """Reject a pending review: the customer stays as it is."""
     return _decide(customer_id, review_id, body, False)
+
+
+@blp.route("/blacklist-candidates")
+@requires(*READ_CANDIDATES)
+@blp.arguments(CandidatesQuery(), location="query")
+@blp.response(200, CandidatesOut)
+def blacklist_candidates(query: dict[str, Any]) -> Any:
+    """Customers the daily run flagged as repeatedly late, newest first (sales: own customers)."""
+    principal = current_principal()
+    owner = principal.name if principal.role == "sales" else None
+    return candidates.list_candidates(services().uow(), query.get("status"), owner)
 
 
 @blp.route("/invoices/<invoice_id>/waive-penalty", methods=["POST"])
