@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from policy_service.admin import init_admin
+from policy_service.admin_tables import admin_tables
 from policy_service.api.wiring import API_CONFIG, init_api
 from policy_service.config import Settings
 from policy_service.container import Services
@@ -25,5 +26,5 @@ def create_app(
         app_services.bootstrap()
     app.extensions["policy_service"] = app_services
     init_api(app)
-    init_admin(app, app_services)
+    init_admin(app, app_services, admin_tables(app, app_services))
     return app

@@ -1,12 +1,15 @@
 """The admin UI at /admin: Flask-Admin screens over the services, behind Flask-Login.
 
-`init_admin(app, services)` is the one call the app factory makes. Code, templates and
+`init_admin(app, services, tables)` is the one call the app factory makes; ``tables``
+(``policy_service/admin_tables.py``) brings the session and model classes the model screens
+need, so this package imports neither SQLAlchemy nor the models. Code, templates and
 translations live in this package so they install with it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask
 from flask_admin import Admin
@@ -18,18 +21,20 @@ from policy_service.admin import auth, i18n, web
 from policy_service.admin.views import customers, dashboard, decisions, lookup, rules
 from policy_service.container import Services
 
+if TYPE_CHECKING:
+    from policy_service.admin_tables import AdminTables
+
 PACKAGE = Path(__file__).parent
 
 
-def init_admin(app: Flask, services: Services) -> Admin:
-    """Attach the admin UI, its login, CSRF, i18n and database session to `app`."""
+def init_admin(app: Flask, services: Services, tables: AdminTables) -> Admin:
+    """Attach the admin UI, its login, CSRF and i18n to `app`; model screens over `tables`."""
     app.secret_key = web.secret_key(services.settings.instance_path, services.settings.secret_key)
     # Flask defines these keys, so they are set, not defaulted.
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=services.settings.cookie_secure,
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
                       REMEMBER_COOKIE_SECURE=services.settings.cookie_secure)
-    session = web.scoped_admin_session(app, services)
     web.protect_forms(app)
     i18n.init_babel(app)
     auth.init_login(app, services)
@@ -42,10 +47,10 @@ def init_admin(app: Flask, services: Services) -> Admin:
         translations_path=str(PACKAGE / "translations"),
     )
     admin.add_view(auth.AuthView(services, name="auth", endpoint="auth", url="/admin/auth"))
-    customers.add_views(admin, services, session)
-    decisions.add_views(admin, services, session)
-    rules.add_views(admin, services, session)
+    customers.add_views(admin, services, tables)
+    decisions.add_views(admin, services, tables)
+    rules.add_views(admin, services)
     lookup.add_views(admin, services)
     queue_views.add_views(admin, services)
-    invoice_views.add_views(admin, services, session)
+    invoice_views.add_views(admin, services)
     return admin

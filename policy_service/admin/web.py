@@ -1,4 +1,4 @@
-"""Web plumbing for the admin: the secret key, CSRF protection and the scoped session."""
+"""Web plumbing for the admin: the secret key and CSRF protection."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy.orm import Session, scoped_session
-
-from policy_service.container import Services
 
 SECRET_FILE = "secret_key"
 csrf = CSRFProtect()
@@ -49,24 +46,3 @@ def protect_forms(app: Flask) -> None:
     """
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
-
-
-class AdminSession(scoped_session[Session]):
-    """A scoped session that also answers `.session`, as Flask-Admin 2 expects of its `db`."""
-
-    @property
-    def session(self) -> AdminSession:
-        """Itself: Flask-Admin reads `db.session` just before each query."""
-        return self
-
-
-def scoped_admin_session(app: Flask, services: Services) -> AdminSession:
-    """A thread-scoped session for Flask-Admin's model views, removed at app teardown."""
-    session = AdminSession(services.database.sessions)
-
-    @app.teardown_appcontext
-    def _remove_session(_error: BaseException | None) -> None:
-        session.remove()
-
-    app.extensions["policy_admin_session"] = session
-    return session

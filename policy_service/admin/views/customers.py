@@ -1,32 +1,75 @@
-"""Tiers and customers: risk managers edit, auditors read; every change lands in the history."""
+"""Tiers and customers: risk managers edit, auditors read; every change lands in the history.
+
+The screens are Flask-Admin model views over ``AdminTables``; saving an edit goes through
+services/credit/edits.py (``edit_customer``, ``edit_tier``), so the status-reason rule and
+the change history are the services' own.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from flask import flash
 from flask_admin import Admin
 from flask_login import current_user
-from sqlalchemy import inspect
 from wtforms import DecimalField, validators
-from wtforms.validators import ValidationError
 
 from policy_service.admin import auth
-from policy_service.admin.filters import between_days
-from policy_service.admin.i18n import _, lazy
+from policy_service.admin.i18n import lazy
 from policy_service.admin.views.base import ReadOnlyModelView, SecureModelView
 from policy_service.container import Services
-from policy_service.db.models import Customer, Tier
-from policy_service.db.models_admin import ChangeRecord
 from policy_service.domain.codes import CUSTOMER_STATUSES
-from policy_service.services.history import CUSTOMER_FIELDS, TIER_FIELDS, record_changes
+from policy_service.services.credit.edits import CustomerEdit, TierEdit, edit_customer, edit_tier
+from policy_service.services.errors import Invalid, ServiceError
+from policy_service.services.history import TIER_FIELDS
+
+if TYPE_CHECKING:
+    from policy_service.admin_tables import AdminTables
 
 EDITORS = (auth.ADMIN, auth.RISK)
 # What a risk manager edits here; name, currency and contacts come from the ERP sync.
 EDITABLE_CUSTOMER_FIELDS = ("tier", "credit_limit", "collateral_amount", "payment_term_days",
                             "status", "status_reason", "next_review_date", "owner")
+REASON_MESSAGES = {"required": lazy("A status change needs a reason."),
+                   "unchanged": lazy("A status change needs a new reason.")}
 
 
-class TierView(SecureModelView):
+def _flash(error: ServiceError) -> None:
+    problem = (error.fields.get("status_reason") or [None])[0]
+    message = REASON_MESSAGES.get(problem) if isinstance(error, Invalid) else None
+    flash(str(message) if message else error.message, "error")
+
+
+class ServiceEditedView(SecureModelView):
+    """A model screen whose edits are saved by a service, not by the session."""
+
+    def __init__(self, services: Services, model: Any, tables: AdminTables,
+                 **kwargs: Any) -> None:
+        self.services = services
+        super().__init__(model, tables.session, **kwargs)
+
+    def edit(self, form: Any, model: Any) -> Callable[[], object]:
+        """Read the form and the row's key; return the service call that saves them."""
+        raise NotImplementedError
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        """Save through the service; a refusal is flashed and the form shown again.
+
+        The screen's own transaction ends first (on SQLite it holds the writer lock the
+        service's unit of work needs).
+        """
+        save = self.edit(form, model)
+        self.session.rollback()
+        try:
+            save()
+        except ServiceError as exc:
+            _flash(exc)
+            return False
+        return True
+
+
+class TierView(ServiceEditedView):
     """Credit tiers (信用等级) and their defaults."""
 
     write_roles = EDITORS
@@ -37,14 +80,15 @@ class TierView(SecureModelView):
     form_args = {f: {"validators": [validators.NumberRange(min=0)]}  # noqa: RUF012
                  for f in ("payment_term_days", "review_interval_months", "grace_days")}
 
-    def on_model_change(self, form: Any, model: Tier, is_created: bool) -> None:
-        """Record every changed field."""
-        record_changes(self.session, model, "tier", model.code, TIER_FIELDS,
-                       current_user.username)
+    def edit(self, form: Any, model: Any) -> Callable[[], object]:
+        """edit_tier, recording every changed field."""
+        code, edit = model.code, TierEdit(**{f: form[f].data for f in TIER_FIELDS})
+        actor = current_user.username
+        return lambda: edit_tier(self.services.uow(), code, edit, actor)
 
 
-class CustomerView(SecureModelView):
-    """Customers: tier, limit, collateral, status (blacklist needs a reason), review date."""
+class CustomerView(ServiceEditedView):
+    """Customers: tier, limit, collateral, status (a change needs a reason), review date."""
 
     write_roles = EDITORS
     column_list = ("id", "name", "tier", "credit_limit", "collateral_amount", "currency",
@@ -65,16 +109,12 @@ class CustomerView(SecureModelView):
         "collateral_amount": {"validators": [validators.NumberRange(min=0)]},
     }
 
-    def on_model_change(self, form: Any, model: Customer, is_created: bool) -> None:
-        """A status change needs a reason; every changed field is recorded."""
-        status = inspect(model).attrs.status.history
-        if status.has_changes() and status.deleted and not (model.status_reason or "").strip():
-            raise ValidationError(_("A status change needs a reason."))
-        reason = inspect(model).attrs.status_reason.history
-        if status.has_changes() and status.deleted and not reason.has_changes():
-            raise ValidationError(_("A status change needs a new reason."))
-        record_changes(self.session, model, "customer", model.id, CUSTOMER_FIELDS,
-                       current_user.username)
+    def edit(self, form: Any, model: Any) -> Callable[[], object]:
+        """edit_customer: one status-reason rule, every changed field recorded."""
+        data = {f: form[f].data for f in EDITABLE_CUSTOMER_FIELDS}
+        data["tier"] = data["tier"].code if data["tier"] is not None else ""
+        customer_id, edit, actor = model.id, CustomerEdit(**data), current_user.username
+        return lambda: edit_customer(self.services.uow(), customer_id, edit, actor)
 
 
 class ChangeHistoryView(ReadOnlyModelView):
@@ -82,18 +122,23 @@ class ChangeHistoryView(ReadOnlyModelView):
 
     column_list = ("changed_at", "entity", "entity_id", "field", "old_value", "new_value",
                    "changed_by")
-    column_filters = ("entity", "entity_id", "field", "changed_by",
-                      *between_days(ChangeRecord.changed_at, lazy("Changed at")))
     column_default_sort = ("id", True)
     can_view_details = False
 
+    def __init__(self, tables: AdminTables, **kwargs: Any) -> None:
+        self.column_filters = ("entity", "entity_id", "field", "changed_by",
+                               *tables.between_days(tables.change_record, "changed_at",
+                                                    lazy("Changed at")))
+        super().__init__(tables.change_record, tables.session, **kwargs)
 
-def add_views(admin: Admin, services: Services, session: Any) -> None:
+
+def add_views(admin: Admin, services: Services, tables: AdminTables) -> None:
     """Register the tier, customer and history screens."""
     category = lazy("Customers")
-    admin.add_view(CustomerView(Customer, session, name=lazy("Customers"), category=category,
-                                endpoint="admin_customers", url="/admin/customers"))
-    admin.add_view(TierView(Tier, session, name=lazy("Tiers"), category=category,
-                            endpoint="tiers"))
-    admin.add_view(ChangeHistoryView(ChangeRecord, session, name=lazy("Change history"),
-                                     category=category, endpoint="changes"))
+    admin.add_view(CustomerView(services, tables.customer, tables, name=lazy("Customers"),
+                                category=category, endpoint="admin_customers",
+                                url="/admin/customers"))
+    admin.add_view(TierView(services, tables.tier, tables, name=lazy("Tiers"),
+                            category=category, endpoint="tiers"))
+    admin.add_view(ChangeHistoryView(tables, name=lazy("Change history"), category=category,
+                                     endpoint="changes"))

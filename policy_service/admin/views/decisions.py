@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import Admin, expose
@@ -10,19 +10,20 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from policy_service.admin import auth
-from policy_service.admin.filters import JsonListContains, between_days
 from policy_service.admin.i18n import _, lazy, pick
 from policy_service.admin.views.base import ReadOnlyModelView
 from policy_service.admin.web import csrf
 from policy_service.container import Services
-from policy_service.db.models import CreditCheck
 from policy_service.services.credit import holds
 from policy_service.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from policy_service.admin_tables import AdminTables
 
 DECIDERS = (auth.RISK,)
 
 
-def _reasons(_view: Any, _context: Any, model: CreditCheck, _name: str) -> Markup:
+def _reasons(_view: Any, _context: Any, model: Any, _name: str) -> Markup:
     return Markup("<br>").join(escape(f"{r.get('code')}: {pick(r.get('message'))}")
                                for r in model.reasons or [])
 
@@ -36,9 +37,6 @@ class DecisionView(ReadOnlyModelView):
                      "customer_id": lazy("Customer"), "amount": lazy("Amount"),
                      "outcome": lazy("Outcome"), "status": lazy("Status"),
                      "ruleset_version": lazy("Rule set version"), "reasons": lazy("Reasons")}
-    column_filters = ("customer_id", "order_id", "outcome", "status",
-                      JsonListContains(CreditCheck.matched_rules, lazy("Rule")),
-                      *between_days(CreditCheck.decided_at, lazy("Decided at")))
     column_searchable_list = ("order_id", "customer_id")
     column_default_sort = ("decided_at", True)
     column_formatters = {"reasons": _reasons}  # noqa: RUF012
@@ -50,8 +48,15 @@ class DecisionView(ReadOnlyModelView):
         m.matched_rules or [])}
     details_template = "policy/decision_details.html"
 
+    def __init__(self, tables: AdminTables, **kwargs: Any) -> None:
+        model = tables.credit_check
+        self.column_filters = ("customer_id", "order_id", "outcome", "status",
+                               tables.json_list_contains(model, "matched_rules", lazy("Rule")),
+                               *tables.between_days(model, "decided_at", lazy("Decided at")))
+        super().__init__(model, tables.session, **kwargs)
 
-def _decide_form(_view: Any, _context: Any, model: CreditCheck, _name: str) -> Markup:
+
+def _decide_form(_view: Any, _context: Any, model: Any, _name: str) -> Markup:
     if not auth.has_role(*DECIDERS):
         return Markup("")
     action = url_for("held.decide", decision_id=model.decision_id)
@@ -77,19 +82,18 @@ class HeldOrdersView(ReadOnlyModelView):
     can_export = False
     details_template = "policy/decision_details.html"
 
-    def __init__(self, services: Services, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, services: Services, tables: AdminTables, **kwargs: Any) -> None:
         self.services = services
-        super().__init__(*args, **kwargs)
+        self.tables = tables
+        super().__init__(tables.credit_check, tables.session, **kwargs)
 
     def get_query(self) -> Any:
         """Only open holds."""
-        return super().get_query().filter(CreditCheck.outcome == "hold",
-                                          CreditCheck.status == "open")
+        return self.tables.open_holds(super().get_query())
 
     def get_count_query(self) -> Any:
         """Only open holds."""
-        return super().get_count_query().filter(CreditCheck.outcome == "hold",
-                                                CreditCheck.status == "open")
+        return self.tables.open_holds(super().get_count_query())
 
     def _handle_view(self, name: str, **kwargs: Any) -> Any:
         if name == "decide":  # the one write here: role and CSRF checked in decide()
@@ -119,10 +123,10 @@ class HeldOrdersView(ReadOnlyModelView):
         return redirect(url_for("held.index_view"))
 
 
-def add_views(admin: Admin, services: Services, session: Any) -> None:
+def add_views(admin: Admin, services: Services, tables: AdminTables) -> None:
     """Register the decisions and held-orders screens."""
     category = lazy("Credit checks")
-    admin.add_view(HeldOrdersView(services, CreditCheck, session, name=lazy("Held orders"),
+    admin.add_view(HeldOrdersView(services, tables, name=lazy("Held orders"),
                                   category=category, endpoint="held"))
-    admin.add_view(DecisionView(CreditCheck, session, name=lazy("Decisions"), category=category,
+    admin.add_view(DecisionView(tables, name=lazy("Decisions"), category=category,
                                 endpoint="decisions"))

@@ -96,7 +96,7 @@ class InvoiceView(QueueView):
         return redirect(back)
 
 
-def add_views(admin: Admin, services: Services, _session: Any) -> None:
+def add_views(admin: Admin, services: Services) -> None:
     """Register the overdue-invoice queue with its detail pages."""
     admin.add_view(InvoiceView(services, name=lazy("Overdue invoices"),
                                category=lazy("Receivables"), endpoint="admin_invoices",

@@ -82,7 +82,7 @@ class RuleHistoryView(ProtectedView):
                            new=by_number[new], numbers=numbers, rows=rows)
 
 
-def add_views(admin: Admin, services: Services, _session: Any) -> None:
+def add_views(admin: Admin, services: Services) -> None:
     """Register the rule set history and the draft editor."""
     category = lazy("Rules")
     admin.add_view(editor.DraftEditorView(services, name=lazy("Rule set drafts"),

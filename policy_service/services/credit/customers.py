@@ -134,17 +134,28 @@ def status_reason(reason: str, actor: str) -> str:
     return f"{reason.strip()} ({actor})"
 
 
-def set_status(uow: UnitOfWork, customer_id: str, status: str, reason: str, actor: str) -> Customer:
-    """A risk manager blacklists or reinstates a customer, with a reason."""
+def check_status(status: str, reason: str) -> None:
+    """A status must be known and given with a reason."""
     if status not in CUSTOMER_STATUSES:
         raise Invalid(f"status must be one of {', '.join(CUSTOMER_STATUSES)}",
                       fields={"status": ["unknown status"]})
     if not reason.strip():
         raise Invalid("a reason is required", fields={"reason": ["required"]})
+
+
+def apply_status(customer: Customer, status: str, reason: str, actor: str) -> None:
+    """The one status rule: a known status, set with a reason stored as "reason (who)"."""
+    check_status(status, reason)
+    customer.status = status
+    customer.status_reason = status_reason(reason, actor)
+
+
+def set_status(uow: UnitOfWork, customer_id: str, status: str, reason: str, actor: str) -> Customer:
+    """A risk manager blacklists or reinstates a customer, with a reason."""
+    check_status(status, reason)
     with uow:
         customer = lock_customer(uow, customer_id)
-        customer.status = status
-        customer.status_reason = status_reason(reason, actor)
+        apply_status(customer, status, reason, actor)
         record_changes(uow.session, customer, "customer", customer.id,
                        ("status", "status_reason"), actor)
         uow.commit()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from policy_service.db.models import Customer
 from policy_service.db.models_admin import ChangeRecord
 from policy_service.db.models_receivables import BlacklistCandidate
-from policy_service.services.credit.customers import lock_customer, status_reason
+from policy_service.services.credit.customers import apply_status, lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.history import record_changes
 from policy_service.services.unit_of_work import UnitOfWork
@@ -44,8 +44,7 @@ def decide_candidate(uow: UnitOfWork, candidate_id: int, *, blacklist: bool, rea
             raise Conflict(f"candidate {candidate_id} ({candidate.customer_id}) is already "
                            f"{candidate.status}; it cannot be decided again")
         if blacklist:
-            customer.status = "blacklisted"
-            customer.status_reason = status_reason(reason, actor)
+            apply_status(customer, "blacklisted", reason, actor)
             record_changes(session, customer, "customer", customer.id,
                            ("status", "status_reason"), actor)
         decision = "blacklisted" if blacklist else "dismissed"
