@@ -1,4 +1,5 @@
-"""The layout guards itself: a pure core, services that never see the container, small modules."""
+"""The layout guards itself: a pure core, services that never see the container, edges
+without SQLAlchemy, every endpoint role-checked, small modules."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+
+from flask import Flask
+
+from policy_service.api.wiring import API_CONFIG, init_api
 
 PACKAGE = Path(__file__).resolve().parents[2] / "policy_service"
 OUTSIDE = ("flask", "sqlalchemy", "durable", "durable_rules_engine", "marshmallow")
@@ -44,3 +49,75 @@ def test_services_never_import_the_container() -> None:
                               for name in _imports(path)))
     assert offenders == []
 
+
+EDGES = ("api", "admin")
+STORAGE = ("sqlalchemy", "policy_service.db")
+
+
+def test_no_module_under_api_or_admin_imports_sqlalchemy_or_the_models() -> None:
+    offences = [f"{path.relative_to(PACKAGE)} imports {name}"
+                for edge in EDGES for path in sorted((PACKAGE / edge).rglob("*.py"))
+                for name in sorted(_imports(path))
+                if any(name == banned or name.startswith(banned + ".") for banned in STORAGE)]
+    assert offences == []
+
+
+# api.md's role table, one row per endpoint: who may call it (sales: own customers).
+ANY = ("order_system", "sales", "risk_manager", "auditor")
+READ = ("risk_manager", "auditor")
+RISK = ("risk_manager",)
+ERP = ("order_system",)
+ROLE_MATRIX = {
+    ("PUT", "/v1/customers/<customer_id>"): ERP,
+    ("GET", "/v1/customers/<customer_id>/credit"): ANY,
+    ("PUT", "/v1/customers/<customer_id>/status"): RISK,
+    ("POST", "/v1/invoices"): ERP,
+    ("GET", "/v1/invoices/<invoice_id>"): ANY,
+    ("POST", "/v1/payments"): ERP,
+    ("POST", "/v1/credit-checks"): ERP,
+    ("GET", "/v1/credit-checks/<decision_id>"): ANY,
+    ("POST", "/v1/credit-checks/<decision_id>/release"): RISK,
+    ("POST", "/v1/credit-checks/<decision_id>/reject"): RISK,
+    ("POST", "/v1/orders/<order_id>/cancel"): ERP,
+    ("GET", "/v1/rulesets"): READ,
+    ("GET", "/v1/rulesets/<name>"): READ,
+    ("GET", "/v1/rulesets/<name>/versions"): READ,
+    ("GET", "/v1/rulesets/<name>/versions/<int:version>"): READ,
+    ("POST", "/v1/rulesets/<name>/drafts"): RISK,
+    ("GET", "/v1/rulesets/<name>/drafts"): READ,
+    ("GET", "/v1/rulesets/<name>/drafts/<int:draft_id>"): READ,
+    ("PUT", "/v1/rulesets/<name>/drafts/<int:draft_id>"): RISK,
+    ("PATCH", "/v1/rulesets/<name>/drafts/<int:draft_id>"): RISK,
+    ("POST", "/v1/rulesets/<name>/drafts/<int:draft_id>/test"): RISK,
+    ("POST", "/v1/rulesets/<name>/drafts/<int:draft_id>/backtest"): RISK,
+    ("POST", "/v1/rulesets/<name>/drafts/<int:draft_id>/submit"): RISK,
+    ("POST", "/v1/rulesets/<name>/drafts/<int:draft_id>/approve"): RISK,
+    ("POST", "/v1/rulesets/<name>/drafts/<int:draft_id>/reject"): RISK,
+    ("POST", "/v1/rulesets/<name>/drafts/<int:draft_id>/rebase"): RISK,
+    ("POST", "/v1/rulesets/<name>/versions/<int:version>/rollback"): RISK,
+    ("GET", "/v1/rulesets/<name>/versions/<int:version>/diff/<int:other>"): READ,
+    ("GET", "/v1/rulesets/<name>/drafts/<int:draft_id>/diff"): READ,
+    ("GET", "/v1/customers/<customer_id>/dunning"): READ,
+    ("GET", "/v1/customers/<customer_id>/reviews"): READ,
+    ("POST", "/v1/customers/<customer_id>/reviews/<int:review_id>/approve"): RISK,
+    ("POST", "/v1/customers/<customer_id>/reviews/<int:review_id>/reject"): RISK,
+    ("GET", "/v1/blacklist-candidates"): ("sales", "risk_manager", "auditor"),
+    ("POST", "/v1/invoices/<invoice_id>/waive-penalty"): RISK,
+    ("POST", "/v1/invoices/<invoice_id>/write-off"): RISK,
+    ("GET", "/v1/reports/aging"): READ,
+}
+
+
+def test_every_v1_endpoint_admits_exactly_the_roles_of_the_role_table() -> None:
+    app = Flask(__name__)
+    app.config.update(API_CONFIG)
+    init_api(app)
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/v1"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            handler = getattr(getattr(view, "view_class", None), method.lower(), view)
+            found[(method, rule.rule)] = tuple(getattr(handler, "_roles", ()))
+    assert found == ROLE_MATRIX
