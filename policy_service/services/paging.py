@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 
-def paged(session: Session, query: Select[Any], page: int, size: int
+def paged(session: Session, query: Select[*tuple[Any, ...]], page: int, size: int
           ) -> tuple[list[Any], int]:
     """One page (1-based) of ``query``'s rows and the number of pages (at least 1)."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

@@ -154,7 +154,7 @@ def age(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
         rows.append({"customer_id": customer_id, "as_of": ctx.as_of,
                      "buckets": {k: str(v) for k, v in totals.buckets.items()},
                      "provision": totals.provision_total})
-    session.execute(insert(AgingSnapshot.__table__), rows)
+    session.execute(insert(AgingSnapshot), rows)
 
 
 def write_accruals(session: Session, rows: list[tuple[Any, ...]]) -> None:
