@@ -12,7 +12,7 @@ from policy_service.config import PROJECT_ROOT
 PACKAGE = PROJECT_ROOT / "policy_service"
 CATALOG = PACKAGE / "admin" / "translations" / "zh_Hans_CN" / "LC_MESSAGES"
 # Our markers (admin.i18n's `_` and `lazy`, i18n_codes' `N_`): `lazy_gettext` in
-# admin/filters.py is Flask-Admin's, with its own catalog.
+# policy_service/admin_tables.py is Flask-Admin's, with its own catalog.
 KEYWORDS = {"_": None, "lazy": None, "N_": None}
 
 
