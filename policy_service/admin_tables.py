@@ -16,14 +16,14 @@ from flask import Flask
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from sqlalchemy import String, cast
-from sqlalchemy.orm import scoped_session
+from sqlalchemy.orm import Session, scoped_session
 
 from policy_service.container import Services
 from policy_service.db.models import CreditCheck, Customer, Tier
 from policy_service.db.models_admin import ChangeRecord
 
 
-class AdminSession(scoped_session):  # type: ignore[type-arg]
+class AdminSession(scoped_session[Session]):
     """A scoped session that also answers `.session`, as Flask-Admin 2 expects of its `db`."""
 
     @property

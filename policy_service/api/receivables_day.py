@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response, request
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from policy_service.api.auth import (
     DECIDE,

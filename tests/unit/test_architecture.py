@@ -13,6 +13,7 @@ from flask import Flask
 from policy_service.api.wiring import API_CONFIG, init_api
 
 PACKAGE = Path(__file__).resolve().parents[2] / "policy_service"
+MAX_LINES = 300
 OUTSIDE = ("flask", "sqlalchemy", "durable", "durable_rules_engine", "marshmallow")
 
 
@@ -121,3 +122,9 @@ def test_every_v1_endpoint_admits_exactly_the_roles_of_the_role_table() -> None:
             handler = getattr(getattr(view, "view_class", None), method.lower(), view)
             found[(method, rule.rule)] = tuple(getattr(handler, "_roles", ()))
     assert found == ROLE_MATRIX
+
+
+def test_no_module_is_longer_than_300_lines() -> None:
+    long = {str(path.relative_to(PACKAGE)): count for path in PACKAGE.rglob("*.py")
+            if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
