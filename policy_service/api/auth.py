@@ -49,6 +49,7 @@ def requires(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             g.principal = principal
             return view(*args, **kwargs)
 
+        vars(wrapper)["_roles"] = roles  # who may call it, for the role-matrix test
         return wrapper
 
     return decorate

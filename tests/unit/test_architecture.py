@@ -106,6 +106,7 @@ ROLE_MATRIX = {
     ("POST", "/v1/invoices/<invoice_id>/waive-penalty"): RISK,
     ("POST", "/v1/invoices/<invoice_id>/write-off"): RISK,
     ("GET", "/v1/reports/aging"): READ,
+    ("GET", "/v1/clock"): ("order_system", "sales", "risk_manager", "auditor"),
 }
 
 
