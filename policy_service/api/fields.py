@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from policy_service.domain.bounds import MAX_ID_LENGTH, date_problem, id_problem
 from policy_service.domain.money import MoneyError, parse_amount, to_wire
 
 
@@ -41,9 +43,27 @@ class Currency(fields.String):
         return text
 
 
+def _valid_id(text: str) -> None:
+    problem = id_problem(text)
+    if problem:
+        raise ValidationError(problem)
+
+
 def id_string() -> fields.String:
-    """A required id of 1 to 64 characters (customer, invoice, payment, order)."""
-    return fields.String(required=True, validate=validate.Length(min=1, max=64))
+    """A required id of 1 to 64 printable characters (customer, invoice, payment, order)."""
+    return fields.String(required=True, validate=[validate.Length(min=1, max=MAX_ID_LENGTH),
+                                                  _valid_id])
+
+
+class BusinessDate(fields.Date):
+    """A YYYY-MM-DD date inside the supported window (1970-01-01 to 2199-12-31)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        day: date = super()._deserialize(value, attr, data, **kwargs)
+        problem = date_problem(day)
+        if problem:
+            raise ValidationError(problem)
+        return day
 
 
 def note_string(*, required: bool = True, allow_none: bool = False) -> fields.String:

@@ -12,10 +12,11 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
-MAX_ID = 64
+from policy_service.domain.bounds import MAX_ID_LENGTH, REFUSED_ID_CHARACTERS
+
+MAX_ID = MAX_ID_LENGTH
 MAX_INT = 2**31 - 1
-# Controls (C0, DEL, C1), zero-width and bidi-override characters, the byte-order mark.
-_REFUSED = "\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff"
+_REFUSED = REFUSED_ID_CHARACTERS
 
 
 class IdConverter(UnicodeConverter):

@@ -16,7 +16,7 @@ from policy_service.api.auth import (
     requires,
 )
 from policy_service.api.context import services
-from policy_service.api.fields import MoneyString, note_string
+from policy_service.api.fields import BusinessDate, MoneyString, note_string
 from policy_service.api.json_body import Blueprint
 from policy_service.api.schemas import InvoiceOut, StrictSchema
 from policy_service.services.day import candidates, reviews
@@ -36,7 +36,7 @@ class WaiveIn(StrictSchema):
 
 
 class AgingQuery(Schema):
-    as_of = fields.Date(load_default=None, metadata={"description": "YYYY-MM-DD; default today"})
+    as_of = BusinessDate(load_default=None, metadata={"description": "YYYY-MM-DD; default today"})
 
 
 class StepOut(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from policy_service.api.fields import Currency, MoneyString, id_string
+from policy_service.api.fields import BusinessDate, Currency, MoneyString, id_string
 from policy_service.domain.codes import CUSTOMER_STATUSES
 
 
@@ -82,8 +82,8 @@ class InvoiceIn(StrictSchema):
     customer_id = id_string()
     amount = MoneyString(required=True)
     currency = Currency(required=True)
-    issue_date = fields.Date(required=True)
-    due_date = fields.Date(allow_none=True)
+    issue_date = BusinessDate(required=True)
+    due_date = BusinessDate(allow_none=True)
     order_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=64))
 
 
@@ -109,7 +109,7 @@ class PaymentIn(StrictSchema):
     invoice_id = id_string()
     amount = MoneyString(required=True)
     currency = Currency(required=True)
-    paid_at = fields.Date(required=True)
+    paid_at = BusinessDate(required=True)
 
 
 class PaymentOut(Schema):

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from policy_service.db.models_clock import ClockSetting
+from policy_service.domain.bounds import EARLIEST_DATE, LATEST_DATE
 from policy_service.services.errors import Conflict
 from policy_service.services.unit_of_work import UnitOfWork
 
-EARLIEST, LATEST = date(1970, 1, 1), date(2199, 12, 31)
+EARLIEST, LATEST = EARLIEST_DATE, LATEST_DATE
 
 
 @dataclass(frozen=True)

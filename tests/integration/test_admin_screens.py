@@ -169,3 +169,18 @@ def test_the_login_follows_no_next_target_off_the_admin(app: Flask, users: dict[
         "username": users["auditor"], "password": PASSWORD, "csrf_token": csrf_token(page)})
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("credit_limit", "5000000000000.00", "credit_limit must not exceed 1000000000000.00"),
+    ("payment_term_days", "40000", "payment_term_days must be a whole number from 0 to 3650"),
+    ("next_review_date", "2300-01-01", "dates must lie from 1970-01-01 to 2199-12-31")])
+def test_the_admin_refuses_what_the_api_refuses_and_saves_nothing(
+        app: Flask, users: dict[str, str], api: Any, field: str, value: str,
+        message: str) -> None:
+    client = login(app, users["risk_manager"])
+    response = _edit_customer(client, **{field: value})
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    credit = api.call("GET", "/v1/customers/C-1/credit", "auditor").get_json()
+    assert credit["credit_limit"] == "1000.00"
+    assert credit["next_review_date"] != "2300-01-01"

@@ -196,3 +196,38 @@ def test_a_wrong_method_is_a_405_that_says_which_methods_are_allowed(api: Api) -
     assert response.status_code == 405
     assert sorted(response.headers["Allow"].split(", ")) == ["OPTIONS", "POST"]
     assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("issue_date", "1900-01-01"), ("issue_date", "9999-12-31"), ("due_date", "2200-01-01"),
+])
+def test_a_date_outside_1970_to_2199_is_refused_and_nothing_stored(api: Api, field: str,
+                                                                     value: str) -> None:
+    api.customer()
+    body = {"invoice_id": "I-OLD", "customer_id": "C-1", "amount": "10.00", "currency": "CNY",
+            "issue_date": "2026-01-01", field: value}
+    response = api.call("POST", "/v1/invoices", json=body)
+    assert response.status_code == 422 and field in response.get_json()["error"]["fields"]
+    assert api.call("GET", "/v1/invoices/I-OLD", "auditor").status_code == 404
+
+
+def test_a_due_date_the_term_pushes_past_2199_is_refused(api: Api) -> None:
+    api.customer()
+    response = api.call("POST", "/v1/invoices", json={
+        "invoice_id": "I-LATE", "customer_id": "C-1", "amount": "10.00", "currency": "CNY",
+        "issue_date": "2199-12-31"})
+    assert response.status_code == 422 and "due_date" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("as_of", ["1900-01-01", "9999-12-31"])
+def test_an_aging_date_outside_the_window_is_a_422(api: Api, as_of: str) -> None:
+    response = api.call("GET", f"/v1/reports/aging?as_of={as_of}", "auditor")
+    assert response.status_code == 422 and "as_of" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("order_id", ["SO-\u202e1", "SO-\u200b1", "SO-\x071", "x" * 65])
+def test_an_id_with_invisible_or_control_characters_is_a_422(api: Api, order_id: str) -> None:
+    api.customer()
+    response = api.check(order_id, "10.00")
+    assert response.status_code == 422 and "order_id" in response.get_json()["error"]["fields"]
+    _no_checks_recorded(api)

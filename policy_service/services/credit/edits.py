@@ -13,6 +13,13 @@ from datetime import date
 from decimal import Decimal
 
 from policy_service.db.models import Customer, Tier
+from policy_service.domain.bounds import (
+    MAX_REVIEW_MONTHS,
+    MAX_TERM_DAYS,
+    amount_problem,
+    count_problem,
+    date_problem,
+)
 from policy_service.services.credit.customers import apply_status, lock_customer, status_reason
 from policy_service.services.errors import Invalid, NotFound
 from policy_service.services.history import CUSTOMER_FIELDS, TIER_FIELDS, record_changes
@@ -44,16 +51,29 @@ class TierEdit:
     grace_days: int
 
 
-def _not_negative(**values: Decimal | int | None) -> None:
-    for name, value in values.items():
-        if value is not None and value < 0:
-            raise Invalid(f"{name} must not be negative", fields={name: ["negative"]})
+def _in_bounds(amounts: dict[str, Decimal], counts: dict[str, tuple[int | None, int, int]],
+               dates: dict[str, date] | None = None) -> None:
+    """The bounds of domain.bounds, the same the API's schemas enforce."""
+    problems: dict[str, list[str]] = {}
+    for name, value in amounts.items():
+        if (problem := amount_problem(value)) is not None:
+            problems[name] = [problem]
+    for name, (count, least, most) in counts.items():
+        if count is not None and (problem := count_problem(count, most, least)) is not None:
+            problems[name] = [problem]
+    for name, day in (dates or {}).items():
+        if (problem := date_problem(day)) is not None:
+            problems[name] = [problem]
+    if problems:
+        raise Invalid("; ".join(f"{name} {text[0]}" for name, text in problems.items()),
+                      fields=problems)
 
 
 def edit_customer(uow: UnitOfWork, customer_id: str, edit: CustomerEdit, actor: str) -> Customer:
     """Apply a risk manager's edit to a customer, recording every changed field."""
-    _not_negative(credit_limit=edit.credit_limit, collateral_amount=edit.collateral_amount,
-                  payment_term_days=edit.payment_term_days)
+    _in_bounds({"credit_limit": edit.credit_limit, "collateral_amount": edit.collateral_amount},
+               {"payment_term_days": (edit.payment_term_days, 0, MAX_TERM_DAYS)},
+               {"next_review_date": edit.next_review_date})
     with uow:
         session = uow.session
         tier = session.get(Tier, edit.tier)
@@ -85,9 +105,10 @@ def edit_customer(uow: UnitOfWork, customer_id: str, edit: CustomerEdit, actor: 
 
 def edit_tier(uow: UnitOfWork, code: str, edit: TierEdit, actor: str) -> Tier:
     """Change a tier's names and defaults, recording every changed field."""
-    _not_negative(payment_term_days=edit.payment_term_days,
-                  review_interval_months=edit.review_interval_months,
-                  grace_days=edit.grace_days)
+    _in_bounds({}, {"payment_term_days": (edit.payment_term_days, 0, MAX_TERM_DAYS),
+                    "review_interval_months": (edit.review_interval_months, 1,
+                                               MAX_REVIEW_MONTHS),
+                    "grace_days": (edit.grace_days, 0, MAX_TERM_DAYS)})
     with uow:
         tier = uow.session.get(Tier, code)
         if tier is None:

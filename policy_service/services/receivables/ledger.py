@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, CreditCheckEvent, Invoice, Payment
 from policy_service.domain.aging import Classifier
+from policy_service.domain.bounds import date_problem
 from policy_service.services.credit.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.fingerprint import fingerprint
@@ -64,6 +65,10 @@ def create_invoice(uow: UnitOfWork, data: InvoiceInput, actor: str) -> tuple[Inv
             if due < data.issue_date:
                 raise Invalid("due_date is before issue_date",
                               fields={"due_date": ["before issue_date"]})
+            problem = date_problem(due)
+            if problem:
+                raise Invalid(f"due_date {due.isoformat()}: {problem}",
+                              fields={"due_date": [problem]})
             invoice = Invoice(
                 id=data.invoice_id, customer_id=customer.id, order_id=data.order_id,
                 amount=data.amount, currency=data.currency, issue_date=data.issue_date,
