@@ -85,3 +85,15 @@ def combine(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any]) 
     conditions, prepayment = merge_conditions(rules)
     reasons = tuple(_reason(r, ruleset, facts) for r in rules)
     return Decision(outcome, reasons, conditions, prepayment)
+
+
+OUT_OF_RANGE = Reason(
+    rule="", code="AMOUNT_OUT_OF_RANGE",
+    message={"en": "The exposure or the order amount is beyond what the rules can evaluate; "
+                   "a risk manager decides this order.",
+             "zh": "敞口或订单金额超出规则可评估的范围，须由风控经理决定此订单。"})
+
+
+def out_of_range() -> Decision:
+    """A hold when the facts lie outside the vocabulary's bounds (nothing was evaluated)."""
+    return Decision("hold", (OUT_OF_RANGE,), (), Decimal(0))

@@ -231,3 +231,20 @@ def test_an_id_with_invisible_or_control_characters_is_a_422(api: Api, order_id:
     response = api.check(order_id, "10.00")
     assert response.status_code == 422 and "order_id" in response.get_json()["error"]["fields"]
     _no_checks_recorded(api)
+
+
+def test_exposure_past_the_money_bound_holds_the_order_with_a_clear_reason(api: Api) -> None:
+    api.customer(credit_limit="1000000000000.00")
+    for n in range(2):
+        assert api.call("POST", "/v1/invoices", json={
+            "invoice_id": f"I-{n}", "customer_id": "C-1", "amount": "1000000000000.00",
+            "currency": "CNY", "issue_date": "2026-01-01"}).status_code == 201
+    response = api.check("SO-BIG", "10.00")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["outcome"] == "hold"
+    assert [r["code"] for r in body["reasons"]] == ["AMOUNT_OUT_OF_RANGE"]
+    assert "risk manager" in body["reasons"][0]["message"]["en"]
+    released = api.call("POST", f"/v1/credit-checks/{body['decision_id']}/release",
+                        "risk_manager", json={"note": "checked with the CFO"})
+    assert released.status_code == 200

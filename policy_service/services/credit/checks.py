@@ -18,9 +18,10 @@ from policy_service.db.models import CreditCheck
 from policy_service.db.types import utcnow
 from policy_service.domain.codes import RESERVING_OUTCOMES
 from policy_service.domain.credit_facts import order_facts
-from policy_service.domain.decision import combine
+from policy_service.domain.decision import combine, out_of_range
 from policy_service.domain.money import quantize
 from policy_service.language.compiler import encode_facts
+from policy_service.language.vocabulary import FactsInvalid
 from policy_service.services.credit.check_rows import (
     insert_check,
     lock_customer_terms,
@@ -120,10 +121,16 @@ def _decide(
     facts = order_facts(customer, data, exposure, today)
     active = rulesets.serving(connection, RULESET, customer.newest_ruleset_version)
     ruleset = active.compiled.ruleset
-    engine_started = time.perf_counter()
-    matched = rulesets.engine.evaluate(RULESET, encode_facts(ruleset.vocabulary, facts))
-    metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
-    decision = combine(ruleset, matched, facts)
+    try:
+        encoded = encode_facts(ruleset.vocabulary, facts)
+    except FactsInvalid as exc:  # e.g. receivables summing past the money bound
+        log.warning("credit check %s held: facts out of range: %s", data.order_id, exc)
+        matched, decision = [], out_of_range()
+    else:
+        engine_started = time.perf_counter()
+        matched = rulesets.engine.evaluate(RULESET, encoded)
+        metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
+        decision = combine(ruleset, matched, facts)
     reserved = reservation(data.amount, decision.outcome, decision.prepayment_percent)
     now = utcnow()
     check = {
