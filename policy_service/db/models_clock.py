@@ -1,4 +1,5 @@
-"""The test clock: business dates set with `policy-service clock set` (append-only)."""
+"""Operations tables: the test clock (business dates set with `clock set`, append-only) and
+the readiness probe."""
 
 from __future__ import annotations
 
@@ -19,3 +20,11 @@ class ClockSetting(Base):
     today: Mapped[date]
     set_by: Mapped[str] = mapped_column(String(100))
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReadinessProbe(Base):
+    """Never holds a row: /readyz inserts one and rolls back, to prove writes work."""
+
+    __tablename__ = "readiness_probes"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    probed_at: Mapped[datetime] = mapped_column(default=utcnow)

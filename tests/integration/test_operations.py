@@ -176,3 +176,32 @@ def test_a_rule_set_newly_shipped_is_seeded_as_version_1_on_the_next_start_of_an
     assert ("escalation", 2, "rm") in versions
     assert len([v for v in versions if v[0] == "escalation"]) == 2
     after.database.dispose()
+
+
+def test_readyz_is_503_when_the_database_reads_but_refuses_writes(
+        services: Services, tmp_path: Path) -> None:
+    url = services.settings.database_url
+    if services.database.is_sqlite:
+        read_only = "sqlite:///file:" + url.removeprefix("sqlite:///") + "?mode=ro&uri=true"
+    else:
+        with services.database.engine.connect() as connection:
+            name = connection.exec_driver_sql("SELECT current_database()").scalar()
+            connection.exec_driver_sql(
+                f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+            connection.commit()
+        read_only = url
+    frozen = Services.build(Settings(database_url=read_only, instance_path=tmp_path,
+                                     rules_dir=RULES_DIR))
+    try:
+        with frozen.uow() as uow:  # reading still works
+            assert uow.session.execute(text("SELECT count(*) FROM tiers")).scalar() == 4
+        response = create_app(app_services=frozen, bootstrap=False).test_client().get("/readyz")
+    finally:
+        frozen.database.dispose()
+        if not services.database.is_sqlite:
+            with services.database.engine.connect() as connection:
+                connection.exec_driver_sql(
+                    f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+                connection.commit()
+    assert response.status_code == 503
+    assert "does not accept writes" in response.get_json()["problems"]["database"]

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
-
+from policy_service.db.models_clock import ReadinessProbe
 from policy_service.services.rules.registry import (
     RuleSetRegistry,
     get_version,
@@ -39,12 +38,18 @@ def ruleset_versions(uow: UnitOfWork, name: str) -> list[dict[str, Any]]:
 
 
 def readiness(uow: UnitOfWork, registry: RuleSetRegistry) -> tuple[dict[str, int], dict[str, str]]:
-    """Loaded versions and problems: the database answers, every published set compiles."""
+    """Loaded versions and problems: the database takes a write, every published set compiles."""
     problems: dict[str, str] = {}
     loaded: dict[str, int] = {}
     try:
+        with uow:  # a real write, rolled back: a database that reads but cannot write
+            uow.session.add(ReadinessProbe())  # (read-only, locked, standby) is not ready
+            uow.session.flush()  # leaving without commit rolls it back
+    except Exception as exc:
+        problems["database"] = f"does not accept writes: {type(exc).__name__}"
+        return loaded, problems
+    try:
         with uow:
-            uow.session.execute(text("SELECT 1"))
             for row in newest_versions(uow.session):
                 try:
                     loaded[row.name] = registry.current(uow.session, row.name).version
