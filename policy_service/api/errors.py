@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from decimal import InvalidOperation
 from typing import Any
 
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from policy_service.engine.errors import EngineError
 from policy_service.services import errors as service_errors
 
 log = logging.getLogger(__name__)
@@ -66,8 +68,24 @@ def register_error_handlers(app: Flask) -> None:
         if service_errors.database_unavailable(error):
             log.warning("database unavailable: %s", error)
             return error_body(503, "unavailable", "the database is unavailable; try again shortly")
+        refusal = service_errors.database_refusal(error)
+        if refusal is not None:
+            log.warning("database refused the request: %s", error)
+            return error_body(*refusal)
         log.exception("database error")
         return error_body(500, "internal", "internal error")
+
+    @app.errorhandler(EngineError)
+    def _engine_error(error: EngineError) -> ResponseReturnValue:
+        log.exception("rule engine error")
+        return error_body(503, error.code, "the rule engine could not decide; try again shortly")
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(InvalidOperation)
+    @app.errorhandler(RecursionError)
+    def _out_of_range(error: Exception) -> ResponseReturnValue:
+        log.warning("value out of range: %r", error)
+        return error_body(422, "out_of_range", "a value is out of the range the service handles")
 
     for database_error in service_errors.DATABASE_ERRORS:
         app.register_error_handler(database_error, _database_error)

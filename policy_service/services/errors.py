@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 
@@ -64,3 +64,16 @@ def database_unavailable(error: BaseException) -> bool:
     if isinstance(error, OperationalError | PoolTimeout):
         return True
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def database_refusal(error: BaseException) -> tuple[int, str, str] | None:
+    """(status, code, message) when the database refused a value or a change, else None.
+
+    A constraint the request ran into is a 409; a value the column cannot hold (numeric
+    overflow, text it cannot store) is a 422. Anything else is an outage or a bug.
+    """
+    if isinstance(error, IntegrityError):
+        return 409, "conflict", "the change conflicts with data already stored"
+    if isinstance(error, DataError):
+        return 422, "invalid", "a value does not fit what the database can store"
+    return None
