@@ -17,8 +17,10 @@ from policy_service.db.models_receivables import (
     PenaltyAccrual,
 )
 from policy_service.domain.dates import add_months
+from policy_service.services.day import reviews
 from policy_service.services.day.run import run_daily
 from policy_service.services.rules import registry
+from tests.conftest import Api
 from tests.integration.receivables_book import (
     customer,
     get_customer,
@@ -196,20 +198,35 @@ def test_late_invoices_that_fell_due_before_the_window_flag_no_one(services: Ser
     assert len(rows(services, BlacklistCandidate)) == 1
 
 
-def test_a_due_review_gets_indicators_and_a_pending_proposal_and_the_date_moves(
+def test_a_due_review_waits_for_a_decision_and_only_then_the_date_moves(
         services: Services) -> None:
     customer(services, tier="B", today=DUE - timedelta(days=200))
     review_date = get_customer(services).next_review_date
     invoice(services, "I-1", "1000.00", review_date - timedelta(days=60))
     pay(services, "P-1", "I-1", "1000.00", review_date - timedelta(days=61))
-    run_daily(services.uow(), services.rulesets, review_date)
-    run_daily(services.uow(), services.rulesets, review_date)
-    (review,) = rows(services, CreditReview)
+    for day in (review_date, review_date, review_date + timedelta(days=1),
+                review_date + timedelta(days=5)):
+        run_daily(services.uow(), services.rulesets, day)
+    (review,) = rows(services, CreditReview)  # no second proposal while one waits
     assert (review.status, review.action, review.review_date) == ("pending", "raise", review_date)
     assert review.indicators["on_time_rate"] == "1.0000"
-    with services.uow() as uow:
-        months = uow.session.get(Tier, "B").review_interval_months
+    assert get_customer(services).next_review_date == review_date  # overdue until decided
+    decided = reviews.decide(services.uow(), "C-1", review.id, approve=True, actor="risk",
+                             note="agreed")
+    with services.uow() as uow:  # the interval of the tier it has after the decision
+        months = uow.session.get(Tier, decided["proposal"]["tier"]).review_interval_months
     assert get_customer(services).next_review_date == add_months(review_date, months)
+
+
+def test_an_order_is_held_while_a_past_review_waits_for_its_decision(
+        services: Services, api: Api) -> None:
+    customer(services, tier="B", today=DUE - timedelta(days=200))
+    review_date = get_customer(services).next_review_date
+    run_daily(services.uow(), services.rulesets, review_date)
+    services.today = lambda: review_date + timedelta(days=3)
+    body = api.check("SO-WAIT", "10.00").get_json()
+    assert body["outcome"] == "hold"
+    assert [r["code"] for r in body["reasons"]] == ["CREDIT_REVIEW_OVERDUE"]
 
 
 def test_stop_supply_and_its_lifting_are_in_the_customers_change_history(services) -> None:

@@ -206,7 +206,7 @@ def process(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
         accrue_penalties(ctx, book, out)
         dun(ctx, book, out)
         flag_blacklist(ctx, book, out)
-        if book.customer.next_review_date <= ctx.as_of:
+        if book.customer.next_review_date <= ctx.as_of and not book.pending_review:
             review_customer(session, ctx.review, book.customer, histories(book), ctx.as_of,
                             ctx.matched)
             ctx.counts["reviews"] += 1

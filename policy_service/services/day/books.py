@@ -14,6 +14,7 @@ from policy_service.db.models import Customer, Invoice, Payment
 from policy_service.db.models_receivables import (
     AgingSnapshot,
     BlacklistCandidate,
+    CreditReview,
     DunningStep,
     LegalCase,
     PenaltyAccrual,
@@ -63,6 +64,7 @@ class Book:
     legal: set[str] = field(default_factory=set)
     flagged: bool = False
     aged: bool = False
+    pending_review: bool = False
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
@@ -119,6 +121,10 @@ def load_books(session: Session, ids: list[str], as_of: date,
     for (customer_id,) in session.execute(select(candidates.customer_id)
                                           .where(candidates.customer_id.in_(ids))):
         books[customer_id].flagged = True
+    reviews = CreditReview.__table__.c
+    for (customer_id,) in session.execute(select(reviews.customer_id).where(
+            reviews.customer_id.in_(ids), reviews.status == "pending")):
+        books[customer_id].pending_review = True
     aging = AgingSnapshot.__table__.c
     for (customer_id,) in session.execute(select(aging.customer_id).where(
             aging.customer_id.in_(ids), aging.as_of == as_of)):

@@ -28,31 +28,26 @@ Matcher = Callable[[ActiveRuleSet, dict[str, Any]], list[str]]
 
 @dataclass(frozen=True)
 class ReviewContext:
-    """The limit_review version in use, the tier ladder (best first) and review intervals."""
+    """The limit_review version in use and the tier ladder (best first)."""
 
     active: ActiveRuleSet
     ladder: tuple[str, ...]
-    intervals: dict[str, int]
 
 
 def review_context(session: Session, active: ActiveRuleSet) -> ReviewContext:
     """Read the tiers once per run."""
     tiers = list(session.scalars(select(Tier).order_by(Tier.rank)))
-    return ReviewContext(active, tuple(t.code for t in tiers),
-                         {t.code: t.review_interval_months for t in tiers})
-
-
-def next_review(review_date: date, months: int, as_of: date) -> date:
-    """The review date moved by the tier's interval (again, until it is after ``as_of``)."""
-    moved = add_months(review_date, months)
-    while moved <= as_of:
-        moved = add_months(moved, months)
-    return moved
+    return ReviewContext(active, tuple(t.code for t in tiers))
 
 
 def review_customer(session: Session, ctx: ReviewContext, customer: Customer,
                     invoices: list[InvoiceHistory], as_of: date, matched: Matcher) -> CreditReview:
-    """Compute the indicators, record a pending proposal, move the next review date."""
+    """Compute the indicators and record a pending proposal.
+
+    The customer's review date does not move: until a risk manager decides, the review
+    counts as overdue once its date has passed (``customer.review_overdue``), so new
+    orders are held, and no second review is proposed while this one waits.
+    """
     found = indicators(invoices, as_of, customer.credit_limit)
     facts = review_facts(customer, found)
     proposal = propose(ctx.active.compiled.ruleset, matched(ctx.active, facts), facts,
@@ -65,9 +60,7 @@ def review_customer(session: Session, ctx: ReviewContext, customer: Customer,
         current_limit=customer.credit_limit, current_tier=customer.tier_code,
         proposed_limit=proposal.credit_limit, proposed_tier=proposal.tier,
         ruleset_version=ctx.active.version, status="pending")
-    session.add(review)
-    months = ctx.intervals.get(customer.tier_code, 12)
-    customer.next_review_date = next_review(customer.next_review_date, months, as_of)
+    session.add(review)  # the review date stays: it moves when a risk manager decides
     return review
 
 
@@ -124,5 +117,8 @@ def decide(uow: UnitOfWork, customer_id: str, review_id: int, *, approve: bool, 
         else:
             review.status = "approved" if approve else "rejected"
         review.decided_by, review.decided_at, review.note = actor, utcnow(), note
+        tier = session.get(Tier, customer.tier_code)
+        months = tier.review_interval_months if tier is not None else 12
+        customer.next_review_date = add_months(review.review_date, months)
         uow.commit()
         return review_view(review)
