@@ -82,9 +82,12 @@ def indicators(invoices: Iterable[InvoiceHistory], as_of: date, credit_limit: De
     rate = _rate(on_time / total) if total else Decimal("1.0000")
     overdue = [i for i in invoices if i.status == "open" and i.due_date < as_of]
     start = as_of - timedelta(days=WINDOW_DAYS - 1)
-    area = sum((i.amount * _open_days(i.issue_date, start, as_of)
-                - sum((part * _open_days(paid_at, start, as_of) for paid_at, part in i.payments),
-                      ZERO) for i in invoices), ZERO)
+    # Open principal summed over the days of the window; a payment value-dated before its
+    # invoice was issued pays from the issue date on, so no day's balance goes negative.
+    area = sum((max(i.amount * _open_days(i.issue_date, start, as_of)
+                    - sum((part * _open_days(max(paid_at, i.issue_date), start, as_of)
+                           for paid_at, part in i.payments), ZERO), ZERO)
+                for i in invoices), ZERO)
     utilization = _rate(area / WINDOW_DAYS / credit_limit) if credit_limit > 0 else Decimal(0)
     return Indicators(
         on_time_rate=rate,

@@ -44,6 +44,17 @@ def test_utilization_is_average_open_principal_over_the_year_divided_by_the_limi
     assert indicators([open_all_year], AS_OF, D("1000.00")).utilization == D("0.5000")
 
 
+def test_a_payment_dated_before_its_invoice_never_makes_utilization_negative() -> None:
+    issued = AS_OF - timedelta(days=100)
+    prepaid = InvoiceHistory(D("1000.00"), issued, issued + timedelta(days=30), "paid",
+                             D("0.00"), ((issued - timedelta(days=3), D("1000.00")),))
+    assert indicators([prepaid], AS_OF, D("1000.00")).utilization == D("0.0000")
+    half = InvoiceHistory(D("730.00"), issued, issued + timedelta(days=30), "open",
+                          D("365.00"), ((issued - timedelta(days=3), D("365.00")),))
+    # 365.00 open for the invoice's 101 days of the window: 365 * 101 / 365 / 1000
+    assert indicators([half], AS_OF, D("1000.00")).utilization == D("0.1010")
+
+
 def test_late_counts_use_the_day_the_principal_was_fully_paid() -> None:
     invoice = inv("100.00", 100, [(5, "40.00"), (31, "60.00")])
     assert days_late(invoice, AS_OF) == 31
