@@ -15,6 +15,7 @@ from policy_service.language.ast import (
 )
 from policy_service.language.errors import RuleError, located_error
 from policy_service.language.lexer import ParseError
+from policy_service.language.limits import MAX_EXPRESSION_CHARS
 from policy_service.language.parser import parse_condition, parse_expression
 from policy_service.language.typer import ExprType, TypeChecker
 from policy_service.language.vocabulary import Vocabulary
@@ -27,6 +28,28 @@ def type_of(node: Expr, vocab: Vocabulary) -> ExprType:
     checker = TypeChecker(vocab)
     info = checker.check(node)
     return ExprType.ERROR if checker.issues else info.type
+
+
+_TOO_LARGE = "numbers too large to compare exactly; use smaller factors"
+_TOO_LARGE_TO_SHOW = "numbers too large to show exactly; use smaller factors"
+
+
+def _within_range(where: Node, sides: tuple[Expr, ...], vocab: Vocabulary,
+                  checker: TypeChecker, message: str) -> bool:
+    """Each side, and their difference when two, stays in engine integers for every valid
+    fact; else an issue at ``where``."""
+    try:
+        magnitudes = [linear.side_magnitude(side, vocab) for side in sides]
+        if len(sides) == 2:
+            poly = linear.integer_difference(sides[0], sides[1], vocab)
+            magnitudes.append(linear.magnitude(poly, vocab))
+    except linear.TooComplex as exc:
+        checker.fail(where, f"{exc}; simplify it", "fewer products of sums")
+        return False
+    if max(magnitudes) > linear.INT64_MAX:
+        checker.fail(where, message, "smaller coefficients")
+        return False
+    return True
 
 
 def _magnitudes(node: Expr, vocab: Vocabulary, checker: TypeChecker) -> None:
@@ -43,22 +66,27 @@ def _magnitudes(node: Expr, vocab: Vocabulary, checker: TypeChecker) -> None:
         elif isinstance(current, Membership):
             pairs += [(current, current.operand, item) for item in current.items]
     for where, left, right in pairs:
-        if not checker.check(left).type.numeric:
-            continue
-        poly = linear.integer_difference(left, right, vocab)
-        if linear.magnitude(poly, vocab) > linear.INT64_MAX:
-            checker.fail(where, "numbers too large to compare exactly; use smaller factors",
-                         "smaller coefficients")
+        if checker.check(left).type.numeric:
+            _within_range(where, (left, right), vocab, checker, _TOO_LARGE)
 
 
 def _errors(checker: TypeChecker, rule: str, field: str, base: tuple[int, int]) -> list[RuleError]:
     return [located_error(rule, field, issue, base) for issue in checker.issues]
 
 
+def _too_long(source: str) -> ParseError | None:
+    if len(source) <= MAX_EXPRESSION_CHARS:
+        return None
+    return ParseError(f"an expression may have at most {MAX_EXPRESSION_CHARS} characters, "
+                      f"this one has {len(source)}", 1, 1, "a shorter expression")
+
+
 def check_condition(source: str, vocab: Vocabulary, *, rule: str,
                     field: str = "when") -> tuple[Condition | None, list[RuleError]]:
     """Parse and type-check a ``when``: it must be a condition (or ``otherwise``)."""
     try:
+        if long := _too_long(source):
+            raise long
         node = parse_condition(source)
     except ParseError as exc:
         return None, [located_error(rule, field, exc)]
@@ -79,10 +107,14 @@ def check_placeholder(source: str, vocab: Vocabulary, *, rule: str, field: str,
                       line: int = 1, column: int = 1) -> tuple[Expr | None, list[RuleError]]:
     """Parse and type-check a ``{expr}`` of a message template found at ``line``/``column``."""
     try:
+        if long := _too_long(source):
+            raise long
         node = parse_expression(source)
     except ParseError as exc:
         return None, [located_error(rule, field, exc, (line, column))]
     checker = TypeChecker(vocab)
-    checker.check(node)
+    info = checker.check(node)
+    if not checker.issues and info.type.numeric:
+        _within_range(node, (node,), vocab, checker, _TOO_LARGE_TO_SHOW)
     errors = _errors(checker, rule, field, (line, column))
     return (None if errors else node), errors

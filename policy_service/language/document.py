@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,10 +17,11 @@ from policy_service.language.engine_rule import in_rule_order
 from policy_service.language.errors import RuleError, located_error
 from policy_service.language.errors import rule_error as _err
 from policy_service.language.kinds import KINDS, RuleSetKind, unknown_keys
+from policy_service.language.limits import MAX_MESSAGE_CHARS
+from policy_service.language.sizes import RULE_NAME, size_errors
 from policy_service.language.templates import Placeholder, TemplateError, parse_template
 from policy_service.language.vocabulary import Vocabulary
 
-RULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_PRIORITY = 1_000_000
 DOCUMENT_KEYS = ("name", "description", "rules")
 RULE_KEYS = ("name", "description", "priority", "when", "then")
@@ -106,6 +106,9 @@ def checksum(document: Mapping[str, Any]) -> str:
 
 
 def _template_errors(rule: str, field: str, text: str, vocab: Vocabulary) -> list[RuleError]:
+    if len(text) > MAX_MESSAGE_CHARS:
+        return [_err(rule, field, f"a message may have at most {MAX_MESSAGE_CHARS} "
+                     f"characters, this one has {len(text)}", "a shorter message")]
     try:
         segments = parse_template(text)
     except TemplateError as exc:
@@ -196,6 +199,8 @@ def load_ruleset(document: Any, kind: str | None = None) -> RuleSet:
     """Validate a rule set document (of ``kind``, default its own name) into a RuleSet."""
     if not isinstance(document, Mapping):
         raise RuleSetInvalid([_err("", "", "a rule set must be a JSON object", "{...}")])
+    if too_big := size_errors(document):
+        raise RuleSetInvalid(too_big)
     errors: list[RuleError] = []
     rule_kind = _header(document, kind, errors)
     raw_rules = document.get("rules")

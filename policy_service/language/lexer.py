@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from policy_service.language.errors import Located
+from policy_service.language.limits import MAX_DECIMALS, MAX_DIGITS
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "otherwise"})
 OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".")
@@ -38,6 +39,11 @@ class Token:
         if self.kind == "STRING":
             return f'the string "{self.text}"'
         return f"'{self.text}'"
+
+
+def _is_digit(ch: str) -> bool:
+    """ASCII 0-9 only: ``str.isdigit`` also accepts ``²``, ``①`` and other scripts' digits."""
+    return "0" <= ch <= "9" and len(ch) == 1
 
 
 def _is_name_start(ch: str) -> bool:
@@ -99,16 +105,27 @@ def _string(sc: _Scanner, line: int, column: int) -> Token:
 
 
 def _number(sc: _Scanner, line: int, column: int) -> Token:
-    text = sc.take_while(str.isdigit)
-    if sc.peek() == "." and sc.peek(1).isdigit():
+    text = sc.take_while(_is_digit)
+    fraction = ""
+    if sc.peek() == "." and _is_digit(sc.peek(1)):
         sc.advance()
-        text += "." + sc.take_while(str.isdigit)
+        fraction = sc.take_while(_is_digit)
+        text += "." + fraction
     elif sc.peek() == "." and not _is_name_start(sc.peek(1)):
         raise ParseError("a decimal point must be followed by digits", sc.line, sc.column,
                          expected="digits")
     if _is_name_char(sc.peek()):
         raise ParseError(f"unexpected '{sc.peek()}' in a number", sc.line, sc.column,
                          expected="a digit or an operator")
+    significant = len((text.replace(".", "")).lstrip("0"))
+    if significant > MAX_DIGITS:
+        raise ParseError(f"a number may have at most {MAX_DIGITS} significant digits, this one "
+                         f"has {significant}", line, column,
+                         expected=f"a number of at most {MAX_DIGITS} digits")
+    if len(fraction) > MAX_DECIMALS:
+        raise ParseError(f"a number may have at most {MAX_DECIMALS} decimals, this one has "
+                         f"{len(fraction)}", line, column,
+                         expected=f"at most {MAX_DECIMALS} decimals")
     return Token("NUMBER", text, line, column)
 
 
@@ -124,7 +141,7 @@ def tokenize(source: str) -> list[Token]:
             return tokens
         if ch == '"':
             tokens.append(_string(sc, line, column))
-        elif ch.isdigit():
+        elif _is_digit(ch):
             tokens.append(_number(sc, line, column))
         elif _is_name_start(ch):
             word = sc.take_while(_is_name_char)

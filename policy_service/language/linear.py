@@ -13,10 +13,16 @@ Monomial = tuple[str, ...]
 Poly = dict[Monomial, Fraction]
 IntPoly = dict[Monomial, int]
 INT64_MAX = 2**63 - 1
+MAX_MONOMIALS = 512
+"""Distinct terms one expanded expression may have (products of sums multiply them)."""
 
 
 class NotPolynomial(ValueError):
     """An expression that is not a polynomial over fields (division by a non-constant)."""
+
+
+class TooComplex(NotPolynomial):
+    """An expression whose expanded form would have more than MAX_MONOMIALS terms."""
 
 
 def _add(a: Poly, b: Poly, sign: int = 1) -> Poly:
@@ -27,6 +33,8 @@ def _add(a: Poly, b: Poly, sign: int = 1) -> Poly:
 
 
 def _mul(a: Poly, b: Poly) -> Poly:
+    if len(a) * len(b) > MAX_MONOMIALS:
+        raise TooComplex(f"the expanded expression would have more than {MAX_MONOMIALS} terms")
     out: Poly = {}
     for ma, ca in a.items():
         for mb, cb in b.items():
@@ -65,23 +73,36 @@ def constant_of(poly: Poly) -> Fraction | None:
     return poly.get((), Fraction(0))
 
 
+def _engine_integers(poly: Poly, vocab: Vocabulary) -> IntPoly:
+    """``poly`` over engine integers (money in cents), scaled to integer coefficients."""
+    engine: Poly = {}
+    for mono, coef in poly.items():
+        scale = math.prod(vocab[name].engine_scale for name in mono)
+        engine[mono] = coef / scale
+    if not engine:
+        return {}
+    lcm = math.lcm(*(c.denominator for c in engine.values()))
+    return {m: int(c * lcm) for m, c in sorted(engine.items())}
+
+
+def side_magnitude(node: Expr, vocab: Vocabulary) -> int:
+    """Largest absolute value one side of a comparison (or a placeholder) may reach on valid
+    facts, in engine integers and with constant factors kept (they cancel only in a
+    difference): a bound on what evaluating, tracing and rendering it meets."""
+    return magnitude(_engine_integers(to_poly(node), vocab), vocab)
+
+
 def integer_difference(left: Expr, right: Expr, vocab: Vocabulary) -> IntPoly:
     """``left - right`` over engine integers, scaled to integer coefficients with gcd 1.
 
     The sign of ``left - right`` is preserved (only positive factors are applied), so
     ``left op right`` holds exactly when ``integer_difference(...) op 0`` does.
     """
-    diff = _add(to_poly(left), to_poly(right), -1)
-    engine: Poly = {}
-    for mono, coef in diff.items():
-        scale = math.prod(vocab[name].engine_scale for name in mono)
-        engine[mono] = coef / scale
-    if not engine:
+    ints = _engine_integers(_add(to_poly(left), to_poly(right), -1), vocab)
+    if not ints:
         return {}
-    lcm = math.lcm(*(c.denominator for c in engine.values()))
-    ints = {m: int(c * lcm) for m, c in engine.items()}
     gcd = math.gcd(*ints.values())
-    return {m: c // gcd for m, c in sorted(ints.items())}
+    return {m: c // gcd for m, c in ints.items()}
 
 
 def magnitude(poly: IntPoly, vocab: Vocabulary) -> int:

@@ -22,6 +22,7 @@ from policy_service.language.ast import (
     StringLit,
 )
 from policy_service.language.lexer import ParseError, Token, tokenize
+from policy_service.language.limits import MAX_DEPTH, MAX_LIST_ITEMS, MAX_TERMS
 
 COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _PYTHONISMS = {"True": "true", "False": "false", "None": None, "null": None, "AND": "and",
@@ -32,6 +33,8 @@ class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = tokenize(source)
         self.index = 0
+        self.depth = 0
+        self.terms = 0
 
     @property
     def tok(self) -> Token:
@@ -53,6 +56,23 @@ class _Parser:
             return self.next_token()
         raise self.error(f"expected '{op}' {context}, found {self.tok.describe()}", expected=op)
 
+    def operator(self, token: Token) -> None:
+        """Count one operator; past MAX_TERMS the expression is refused at ``token``."""
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise self.error(f"an expression may have at most {MAX_TERMS} operators; split "
+                             "the rule", token, expected="a shorter expression")
+
+    def nested(self, token: Token, power: int) -> Expr:
+        """The operand of ``(``, ``not`` or unary ``-`` at ``token``, at most MAX_DEPTH deep."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"an expression may nest at most {MAX_DEPTH} levels of "
+                             "parentheses, not and -", token, expected="a flatter expression")
+        inner = self.expression(power)
+        self.depth -= 1
+        return inner
+
     def infix_power(self) -> int | None:
         tok = self.tok
         if tok.kind == "KEYWORD" and tok.text in ("and", "or"):
@@ -70,6 +90,7 @@ class _Parser:
         compared = False
         while (power := self.infix_power()) is not None and power > min_power:
             op = self.next_token()
+            self.operator(op)
             if power == PRECEDENCE["cmp"]:
                 if compared:
                     raise self.error("comparisons cannot be chained; join them with 'and'", op,
@@ -97,6 +118,9 @@ class _Parser:
         self.expect_op("[", "to start the list of values")
         items: list[Literal] = []
         while True:
+            if len(items) == MAX_LIST_ITEMS:
+                raise self.error(f"a list may hold at most {MAX_LIST_ITEMS} values",
+                                 expected="a shorter list")
             items.append(self.literal())
             if self.tok.kind == "OP" and self.tok.text == ",":
                 self.next_token()
@@ -130,13 +154,15 @@ class _Parser:
             if tok.text in ("true", "false"):
                 return BoolLit(tok.line, tok.column, tok.text == "true")
             if tok.text == "not":
-                return Not(tok.line, tok.column, self.expression(PRECEDENCE["not"] - 1))
+                self.operator(tok)
+                return Not(tok.line, tok.column, self.nested(tok, PRECEDENCE["not"] - 1))
             if tok.text == "otherwise":
                 raise self.error("'otherwise' must be the whole condition", tok)
         if tok.kind == "OP" and tok.text == "-":
-            return Negate(tok.line, tok.column, self.expression(PRECEDENCE["neg"] - 1))
+            self.operator(tok)
+            return Negate(tok.line, tok.column, self.nested(tok, PRECEDENCE["neg"] - 1))
         if tok.kind == "OP" and tok.text == "(":
-            inner = self.expression()
+            inner = self.nested(tok, 0)
             self.expect_op(")", "to close the parenthesis")
             return inner
         raise self.error(f"expected a value, found {tok.describe()}", tok,
