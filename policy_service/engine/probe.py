@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+from policy_service.engine.adapter import DurableRulesEngine
 from policy_service.engine.errors import EngineLoadError
 from policy_service.language.engine_rule import EngineRule
 from policy_service.language.limits import PROBE_SECONDS
@@ -22,6 +23,15 @@ from policy_service.language.limits import PROBE_SECONDS
 PROBE_MEMORY_BYTES = 1024 * 1024 * 1024
 """Address space the probing child may use."""
 _REFUSED = 3
+
+
+class RuleRefused(EngineLoadError):
+    """The engine refused one rule of the set (``rule`` names it), alone as in the set."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(f"rule {rule!r}: {message}")
+        self.rule = rule
+        self.reason = message
 
 
 class ProbeTimeout(EngineLoadError):
@@ -45,7 +55,10 @@ def probe(rules: Sequence[EngineRule], timeout: float = PROBE_SECONDS) -> None:
     if done.returncode == 0:
         return
     if done.returncode == _REFUSED:
-        raise EngineLoadError(done.stdout.strip() or "the engine refused the rule set")
+        refused = json.loads(done.stdout)
+        if refused.get("rule"):
+            raise RuleRefused(refused["rule"], refused["message"])
+        raise EngineLoadError(refused["message"])
     raise EngineLoadError(f"the engine failed loading the rule set (exit {done.returncode}): "
                           f"{done.stderr.strip()[-300:]}")
 
@@ -61,18 +74,27 @@ def _limit_memory() -> None:
 def main() -> int:
     """The child: read the rules from stdin, load and unload them, say what happened."""
     _limit_memory()
-    from policy_service.engine.adapter import DurableRulesEngine
-
     rules = [EngineRule(r["name"], r["priority"], r["condition"])
              for r in json.load(sys.stdin)]
     engine = DurableRulesEngine()
     try:
         engine.load("probe", rules)
-        engine.unload("probe")
     except EngineLoadError as exc:
-        print(exc)
+        print(json.dumps(_culprit(engine, rules) or {"rule": None, "message": str(exc)}))
         return _REFUSED
+    engine.unload("probe")
     return 0
+
+
+def _culprit(engine: DurableRulesEngine, rules: list[EngineRule]) -> dict[str, str] | None:
+    """The first rule the engine refuses on its own, to say which rule to simplify."""
+    for number, rule in enumerate(rules):
+        try:
+            engine.load(f"rule{number}", [rule])
+        except EngineLoadError as exc:
+            return {"rule": rule.name, "message": str(exc)}
+        engine.unload(f"rule{number}")
+    return None
 
 
 if __name__ == "__main__":

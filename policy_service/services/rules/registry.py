@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import RuleSetVersion
 from policy_service.engine import EngineLoadError, RuleEngine
-from policy_service.engine.probe import probe
+from policy_service.engine.probe import RuleRefused, probe
 from policy_service.language.compiler import CompiledRuleSet
 from policy_service.language.document import RuleSetInvalid
+from policy_service.language.errors import FIELD_START, RuleError
 from policy_service.language.versions import compiled_version
 from policy_service.services.errors import Invalid, NotFound, Unavailable
 from policy_service.services.unit_of_work import UnitOfWork
@@ -122,6 +123,12 @@ def compile_document(registry: RuleSetRegistry, document: Any) -> CompiledRuleSe
         registry.probe(compiled)
     except RuleSetInvalid as exc:
         raise Invalid(str(exc), fields={"rules": [e.to_dict() for e in exc.errors]}) from exc
+    except RuleRefused as exc:
+        where = RuleError(exc.rule, "when", *FIELD_START,
+                          f"the engine cannot load this condition ({exc.reason}); simplify it",
+                          "a simpler condition")
+        raise Invalid(f"the engine refused the rule set: {exc}",
+                      fields={"rules": [where.to_dict()]}) from exc
     except EngineLoadError as exc:
         raise Invalid(f"the engine refused the rule set: {exc}") from exc
     return compiled
