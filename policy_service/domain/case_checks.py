@@ -27,7 +27,7 @@ from policy_service.domain.decision import combine
 from policy_service.domain.review import InvoiceHistory
 from policy_service.language.cases import Case
 from policy_service.language.document import RuleSet
-from policy_service.language.reference import matching_rules, render_template
+from policy_service.language.reference import explain_rules, matching_rules, render_template
 
 DUE = date(2026, 3, 1)
 """The due date of the synthetic invoices of penalty and blacklist cases."""
@@ -70,8 +70,14 @@ def _messages(ruleset: RuleSet, rule: str, facts: Mapping[str, Any]) -> list[dic
 
 
 def decide_credit(ruleset: RuleSet, facts: Mapping[str, Any]) -> dict[str, Any]:
-    """A credit_approval set's result: outcome, codes, rules, conditions, messages."""
-    decision = combine(ruleset, matching_rules(ruleset, facts), facts)
+    """A credit_approval set's result: outcome, codes, rules, conditions, messages.
+
+    Messages are rendered by ``combine`` and the explanation traced by ``explain_rules``,
+    exactly as a credit check does, so a rule that would fail a decision fails here first.
+    """
+    matched = matching_rules(ruleset, facts)
+    decision = combine(ruleset, matched, facts)
+    explain_rules(ruleset, facts, matched)  # what the decision stores; fails as it would
     return {
         "outcome": decision.outcome,
         "codes": [r.code for r in decision.reasons],

@@ -5,11 +5,13 @@ ours: a shape it chokes on could hang or crash the calling worker while it holds
 engine lock. So the probe runs ``python -m policy_service.engine.probe`` with the rules as
 JSON on stdin, under a memory limit, and is killed after ``PROBE_SECONDS``; the worker only
 waits. A refusal, a crash or the deadline is an ``EngineLoadError`` with a clear message.
-Starting the child costs about 0.1 s, paid only when a draft is saved, tested or approved.
+Starting the child costs about 0.1 s, paid once per process for each distinct rule set
+(a rule set that loaded once loads again: the outcome is kept in a small bounded cache).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -17,12 +19,15 @@ from collections.abc import Sequence
 
 from policy_service.engine.adapter import DurableRulesEngine
 from policy_service.engine.errors import EngineLoadError
+from policy_service.language.cache import BoundedCache
 from policy_service.language.engine_rule import EngineRule
 from policy_service.language.limits import PROBE_SECONDS
 
 PROBE_MEMORY_BYTES = 1024 * 1024 * 1024
 """Address space the probing child may use."""
 _REFUSED = 3
+PROBED: BoundedCache[str, bool] = BoundedCache(256)
+"""sha256 of the rules' JSON -> True, for every rule set that loaded in a child."""
 
 
 class RuleRefused(EngineLoadError):
@@ -45,6 +50,11 @@ def probe(rules: Sequence[EngineRule], timeout: float = PROBE_SECONDS) -> None:
     within ``timeout`` seconds."""
     payload = json.dumps([{"name": r.name, "priority": r.priority, "condition": r.condition}
                           for r in rules])
+    PROBED.get(hashlib.sha256(payload.encode()).hexdigest(),
+               lambda: _probe_in_child(payload, timeout))
+
+
+def _probe_in_child(payload: str, timeout: float) -> bool:
     try:
         done = subprocess.run([sys.executable, "-m", "policy_service.engine.probe"],
                               input=payload, capture_output=True, text=True, timeout=timeout,
@@ -53,7 +63,7 @@ def probe(rules: Sequence[EngineRule], timeout: float = PROBE_SECONDS) -> None:
         raise ProbeTimeout(f"the engine took longer than {timeout:g} s to load the rule set; "
                            "simplify its conditions") from exc
     if done.returncode == 0:
-        return
+        return True
     if done.returncode == _REFUSED:
         refused = json.loads(done.stdout)
         if refused.get("rule"):

@@ -123,8 +123,11 @@ def recorded_inputs(session: Session, name: str, limit: int) -> list[Row[Any]]:
 
 
 def replay(rows: Sequence[Row[Any]], draft: RuleSet, published: RuleSet) -> dict[str, Any]:
-    """Each recorded input through both sets: how many change, by outcome, with examples."""
-    draft, published = _without_messages(draft), _without_messages(published)
+    """Each recorded input through both sets: how many change, by outcome, with examples.
+
+    The draft's messages and explanations are rendered as a decision would (a draft that
+    fails on a recorded input fails its backtest); the published side only gives codes."""
+    published = _without_messages(published)
     by_outcome: Counter[str] = Counter()
     examples: list[dict[str, Any]] = []
     replayed = skipped = 0
@@ -134,7 +137,12 @@ def replay(rows: Sequence[Row[Any]], draft: RuleSet, published: RuleSet) -> dict
         except FactsInvalid:
             skipped += 1
             continue
-        before, after = decide(published, facts), decide(draft, facts)
+        before = decide(published, facts)
+        try:
+            after = decide(draft, facts)
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            raise Invalid(f"the draft fails on recorded decision {row.decision_id} as a credit "
+                          f"check would: {exc}") from exc
         replayed += 1
         if _summary(before) == _summary(after):
             continue
@@ -156,7 +164,7 @@ def replay(rows: Sequence[Row[Any]], draft: RuleSet, published: RuleSet) -> dict
 
 
 def _without_messages(ruleset: RuleSet) -> RuleSet:
-    """The same rules with no message templates: a replay compares codes, so skip rendering."""
+    """The same rules with no message templates: the serving side is compared by codes."""
     return replace(ruleset, rules=tuple(
         replace(rule, then={**rule.then, "message": {}}) if "message" in rule.then else rule
         for rule in ruleset.rules))

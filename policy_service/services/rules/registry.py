@@ -25,6 +25,7 @@ from policy_service.engine.probe import RuleRefused, probe
 from policy_service.language.compiler import CompiledRuleSet
 from policy_service.language.document import RuleSetInvalid
 from policy_service.language.errors import FIELD_START, RuleError
+from policy_service.language.extremes import edge_errors
 from policy_service.language.versions import compiled_version
 from policy_service.services.errors import Invalid, NotFound, Unavailable
 from policy_service.services.unit_of_work import UnitOfWork
@@ -120,6 +121,8 @@ def compile_document(registry: RuleSetRegistry, document: Any) -> CompiledRuleSe
     """Validate and compile a document and prove the engine accepts it, or raise Invalid."""
     try:
         compiled = compiled_version(document)
+        if edges := edge_errors(compiled.ruleset):
+            raise RuleSetInvalid(edges)
         registry.probe(compiled)
     except RuleSetInvalid as exc:
         raise Invalid(str(exc), fields={"rules": [e.to_dict() for e in exc.errors]}) from exc
