@@ -122,13 +122,26 @@ def _prec(node: Condition) -> int:
     return 100
 
 
-def _wrap(node: Expr, minimum: int) -> str:
-    text = to_source(node)
+def _wrap(node: Expr, minimum: int, memo: dict[int, str] | None) -> str:
+    text = to_source(node, memo)
     return f"({text})" if _prec(node) < minimum else text
 
 
-def to_source(node: Condition) -> str:
-    """Print a node back as rule-language text, with only the parentheses it needs."""
+def to_source(node: Condition, memo: dict[int, str] | None = None) -> str:
+    """Print a node back as rule-language text, with only the parentheses it needs.
+
+    ``memo`` (id of node -> text) lets a caller that prints every sub-condition of one
+    tree, as an explanation does, print each node once instead of once per ancestor.
+    """
+    if memo is None:
+        return _source(node, None)
+    text = memo.get(id(node))
+    if text is None:
+        text = memo[id(node)] = _source(node, memo)
+    return text
+
+
+def _source(node: Condition, memo: dict[int, str] | None) -> str:
     if isinstance(node, Otherwise):
         return "otherwise"
     if isinstance(node, NumberLit):
@@ -140,15 +153,15 @@ def to_source(node: Condition) -> str:
     if isinstance(node, Name):
         return node.name
     if isinstance(node, Negate):
-        return "-" + _wrap(node.operand, PRECEDENCE["neg"])
+        return "-" + _wrap(node.operand, PRECEDENCE["neg"], memo)
     if isinstance(node, Not):
-        return "not " + _wrap(node.operand, PRECEDENCE["not"])
+        return "not " + _wrap(node.operand, PRECEDENCE["not"], memo)
     if isinstance(node, Membership):
-        items = ", ".join(to_source(item) for item in node.items)
+        items = ", ".join(to_source(item, memo) for item in node.items)
         keyword = "not in" if node.negated else "in"
-        return f"{_wrap(node.operand, PRECEDENCE['cmp'] + 1)} {keyword} [{items}]"
+        return f"{_wrap(node.operand, PRECEDENCE['cmp'] + 1, memo)} {keyword} [{items}]"
     if isinstance(node, Compare):
         level = PRECEDENCE["cmp"] + 1
-        return f"{_wrap(node.left, level)} {node.op} {_wrap(node.right, level)}"
+        return f"{_wrap(node.left, level, memo)} {node.op} {_wrap(node.right, level, memo)}"
     level = _prec(node)
-    return f"{_wrap(node.left, level)} {node.op} {_wrap(node.right, level + 1)}"
+    return f"{_wrap(node.left, level, memo)} {node.op} {_wrap(node.right, level + 1, memo)}"

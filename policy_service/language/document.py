@@ -18,7 +18,7 @@ from policy_service.language.errors import RuleError, located_error
 from policy_service.language.errors import rule_error as _err
 from policy_service.language.kinds import KINDS, RuleSetKind, unknown_keys
 from policy_service.language.limits import MAX_MESSAGE_CHARS
-from policy_service.language.sizes import RULE_NAME, size_errors
+from policy_service.language.sizes import RULE_NAME, engine_size_errors, size_errors
 from policy_service.language.templates import Placeholder, TemplateError, parse_template
 from policy_service.language.vocabulary import Vocabulary
 
@@ -227,6 +227,7 @@ def load_ruleset(document: Any, kind: str | None = None) -> RuleSet:
                 rules.append(rule)
     if rule_kind is not None:
         errors += _otherwise_errors(rule_kind, otherwise)
+    errors += engine_size_errors([(rule.name, rule.when) for rule in rules])
     if errors or rule_kind is None:
         raise RuleSetInvalid(errors)
     return RuleSet(str(document["name"]), str(document.get("description", "")), rule_kind.name,

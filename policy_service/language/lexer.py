@@ -67,20 +67,21 @@ class _Scanner:
 
     def advance(self, count: int = 1) -> str:
         text = self.src[self.pos:self.pos + count]
-        for ch in text:
-            if ch == "\n":
-                self.line += 1
-                self.column = 1
-            else:
-                self.column += 1
-        self.pos += count
+        newlines = text.count("\n")
+        if newlines:
+            self.line += newlines
+            self.column = len(text) - text.rfind("\n")
+        else:
+            self.column += len(text)
+        self.pos += len(text)
         return text
 
     def take_while(self, pred: Callable[[str], bool]) -> str:
-        start = self.pos
-        while self.peek() and pred(self.peek()):
-            self.advance()
-        return self.src[start:self.pos]
+        start = end = self.pos
+        src = self.src
+        while end < len(src) and pred(src[end]):
+            end += 1
+        return self.advance(end - start)
 
 
 def _string(sc: _Scanner, line: int, column: int) -> Token:

@@ -27,7 +27,8 @@ MAX_RULES = 200
 """Rules in one rule set."""
 MAX_DOCUMENT_BYTES = 256 * 1024
 """The whole document as compact UTF-8 JSON."""
-MAX_DISJUNCTS = 256
-"""Alternatives of one compiled condition once the engine spreads ``or`` over ``and``."""
+MAX_TESTS = 5_000
+"""Tests in all the conditions of one rule set: a comparison or a yes/no field counts one,
+an ``in`` list one per value. durable-rules refuses a rule set of about 12,000 (error 107)."""
 PROBE_SECONDS = 5.0
 """Time a draft's compile-and-probe in the engine may take before it is refused."""

@@ -196,7 +196,10 @@ class _Parser:
 
 def parse_expression(source: str) -> Expr:
     """Parse one expression; raise ParseError at the first syntax error."""
-    parser = _Parser(source)
+    return _parse(_Parser(source))
+
+
+def _parse(parser: _Parser) -> Expr:
     if parser.tok.kind == "END":
         raise parser.error("the expression is empty", expected="an expression")
     node = parser.expression()
@@ -213,7 +216,8 @@ def parse_expression(source: str) -> Expr:
 
 def parse_condition(source: str) -> Condition:
     """Parse a rule's ``when``: an expression, or the single word ``otherwise``."""
-    tokens = tokenize(source)
+    parser = _Parser(source)
+    tokens = parser.tokens
     if len(tokens) == 2 and tokens[0].kind == "KEYWORD" and tokens[0].text == "otherwise":
         return Otherwise(tokens[0].line, tokens[0].column)
-    return parse_expression(source)
+    return _parse(parser)

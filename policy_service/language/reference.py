@@ -54,6 +54,19 @@ class RuleTrace:
     conditions: tuple[ConditionTrace, ...]
 
 
+MAX_TRACE_CHARS = 200
+"""Characters of one traced expression or list in an explanation (a decision stores them)."""
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_TRACE_CHARS else text[:MAX_TRACE_CHARS - 1] + "…"
+
+
+def shown(node: Expr, memo: dict[int, str] | None = None) -> str:
+    """A sub-condition as an explanation shows it: its source, cut at MAX_TRACE_CHARS."""
+    return _cut(to_source(node, memo))
+
+
 def to_decimal(value: Fraction) -> Decimal:
     """A Fraction as a Decimal: exact when it terminates, else to 28 significant digits."""
     with localcontext() as ctx:
@@ -88,6 +101,7 @@ class _Evaluator:
         self.vocab = vocab
         self.facts = facts
         self.trace = trace
+        self.sources: dict[int, str] = {}
 
     def side(self, node: Expr, value: Value) -> str:
         return format_value(value, type_of(node, self.vocab))
@@ -138,7 +152,7 @@ class _Evaluator:
             held = (value in items) != node.negated
             if self.trace is None:
                 return held
-            listed = "[" + ", ".join(to_source(i) for i in node.items) + "]"
+            listed = _cut("[" + ", ".join(to_source(i, self.sources) for i in node.items) + "]")
             return self._insert(position, node, self.side(node.operand, value), listed, held)
         left, right = self.value(node.left), self.value(node.right)
         held = _COMPARE[node.op](left, right)
@@ -150,7 +164,8 @@ class _Evaluator:
     def _insert(self, position: int, node: Expr, left: str, right: str | None,
                 held: bool) -> bool:
         if self.trace is not None:
-            self.trace.insert(position, ConditionTrace(to_source(node), left, right, held))
+            trace = ConditionTrace(shown(node, self.sources), left, right, held)
+            self.trace.insert(position, trace)
         return held
 
     def boolean(self, node: Expr) -> bool:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from policy_service.language.ast import BoolLit, Compare, Condition, Logical, Membership, Name, Not
 from policy_service.language.errors import RuleError
 from policy_service.language.errors import rule_error as _err
 from policy_service.language.limits import (
@@ -15,6 +16,7 @@ from policy_service.language.limits import (
     MAX_EXPRESSION_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_RULES,
+    MAX_TESTS,
 )
 
 RULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -59,3 +61,33 @@ def _oversized_fields(rules: list[Any]) -> list[RuleError]:
                                   f"{MAX_MESSAGE_CHARS} characters, this one has {len(text)}",
                                   "a shorter message"))
     return found
+
+
+def engine_tests(node: Condition) -> int:
+    """The tests the engine gets for one condition (see MAX_TESTS), counted without
+    recursion."""
+    count = 0
+    stack: list[Condition] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Logical):
+            stack += [current.left, current.right]
+        elif isinstance(current, Not):
+            stack.append(current.operand)
+        elif isinstance(current, Membership):
+            count += len(current.items)
+        elif isinstance(current, Compare | Name | BoolLit):
+            count += 1
+    return count
+
+
+def engine_size_errors(whens: list[tuple[str, Condition]]) -> list[RuleError]:
+    """An error at the rule whose condition takes the rule set past MAX_TESTS tests."""
+    total = 0
+    for rule, node in whens:
+        total += engine_tests(node)
+        if total > MAX_TESTS:
+            return [_err(rule, "when", f"the rule set's conditions may hold at most {MAX_TESTS}"
+                         f" tests (comparisons, yes/no fields and list values); with this rule"
+                         f" they hold {total}", "fewer or shorter conditions")]
+    return []
