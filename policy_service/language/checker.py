@@ -13,7 +13,7 @@ from policy_service.language.ast import (
     Not,
     Otherwise,
 )
-from policy_service.language.errors import RuleError, located_error
+from policy_service.language.errors import RuleError, located_error, position_of
 from policy_service.language.lexer import ParseError
 from policy_service.language.limits import MAX_EXPRESSION_CHARS
 from policy_service.language.parser import parse_condition, parse_expression
@@ -77,8 +77,9 @@ def _errors(checker: TypeChecker, rule: str, field: str, base: tuple[int, int]) 
 def _too_long(source: str) -> ParseError | None:
     if len(source) <= MAX_EXPRESSION_CHARS:
         return None
+    line, column = position_of(source, MAX_EXPRESSION_CHARS)
     return ParseError(f"an expression may have at most {MAX_EXPRESSION_CHARS} characters, "
-                      f"this one has {len(source)}", 1, 1, "a shorter expression")
+                      f"this one has {len(source)}", line, column, "a shorter expression")
 
 
 def check_condition(source: str, vocab: Vocabulary, *, rule: str,

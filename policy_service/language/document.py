@@ -14,7 +14,7 @@ from typing import Any
 from policy_service.language.ast import Condition, Otherwise
 from policy_service.language.checker import check_condition, check_placeholder
 from policy_service.language.engine_rule import in_rule_order
-from policy_service.language.errors import RuleError, located_error
+from policy_service.language.errors import RuleError, located_error, too_long
 from policy_service.language.errors import rule_error as _err
 from policy_service.language.kinds import KINDS, RuleSetKind, unknown_keys
 from policy_service.language.limits import MAX_MESSAGE_CHARS
@@ -107,8 +107,7 @@ def checksum(document: Mapping[str, Any]) -> str:
 
 def _template_errors(rule: str, field: str, text: str, vocab: Vocabulary) -> list[RuleError]:
     if len(text) > MAX_MESSAGE_CHARS:
-        return [_err(rule, field, f"a message may have at most {MAX_MESSAGE_CHARS} "
-                     f"characters, this one has {len(text)}", "a shorter message")]
+        return [too_long(rule, field, text, MAX_MESSAGE_CHARS, "a message")]
     try:
         segments = parse_template(text)
     except TemplateError as exc:

@@ -63,3 +63,17 @@ def located_error(rule: str, field: str, problem: Located,
     """A problem found in a text that starts at ``base`` (line, column) of the field."""
     return RuleError(rule, field, *shift(problem.line, problem.column, base), problem.message,
                      problem.expected)
+
+
+def position_of(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line/column of ``text[index]`` (e.g. the first character past a limit)."""
+    before = text[:index]
+    newlines = before.count("\n")
+    return 1 + newlines, index - before.rfind("\n") if newlines else index + 1
+
+
+def too_long(rule: str, field: str, text: str, limit: int, what: str) -> RuleError:
+    """``text`` is longer than ``limit`` characters: an error at the first one past it."""
+    return RuleError(rule, field, *position_of(text, limit),
+                     f"{what} may have at most {limit} characters, this one has {len(text)}",
+                     f"a shorter {what.split()[-1]}")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from policy_service.language.ast import BoolLit, Compare, Condition, Logical, Membership, Name, Not
-from policy_service.language.errors import RuleError
+from policy_service.language.errors import RuleError, too_long
 from policy_service.language.errors import rule_error as _err
 from policy_service.language.limits import (
     MAX_DOCUMENT_BYTES,
@@ -51,15 +51,12 @@ def _oversized_fields(rules: list[Any]) -> list[RuleError]:
         label = name if isinstance(name, str) and RULE_NAME.match(name) else f"rules[{index}]"
         when, then = raw.get("when"), raw.get("then")
         if isinstance(when, str) and len(when) > MAX_EXPRESSION_CHARS:
-            found.append(_err(label, "when", f"an expression may have at most "
-                              f"{MAX_EXPRESSION_CHARS} characters, this one has {len(when)}",
-                              "a shorter expression"))
+            found.append(too_long(label, "when", when, MAX_EXPRESSION_CHARS, "an expression"))
         message = then.get("message") if isinstance(then, Mapping) else None
         for lang, text in message.items() if isinstance(message, Mapping) else ():
             if isinstance(text, str) and len(text) > MAX_MESSAGE_CHARS:
-                found.append(_err(label, f"then.message.{lang}", f"a message may have at most "
-                                  f"{MAX_MESSAGE_CHARS} characters, this one has {len(text)}",
-                                  "a shorter message"))
+                found.append(too_long(label, f"then.message.{lang}", text, MAX_MESSAGE_CHARS,
+                                      "a message"))
     return found
 
 

@@ -120,13 +120,14 @@ def test_a_too_long_expression_or_placeholder_is_refused_before_it_is_parsed() -
     assert "characters" in when_error(long).message
     _, errors = check_placeholder(long, VOCAB, rule="r", field="then.message.en", line=2,
                                   column=5)
-    assert errors and (errors[0].line, errors[0].column) == (2, 5)
+    assert errors and (errors[0].line, errors[0].column) == (2, 5 + limits.MAX_EXPRESSION_CHARS)
 
 
 def test_a_message_past_one_thousand_characters_is_refused_at_its_field() -> None:
     assert load_ruleset(document(message="x" * limits.MAX_MESSAGE_CHARS))
     errors = refused(document(message="x" * (limits.MAX_MESSAGE_CHARS + 1)))
-    assert [(e.rule, e.field) for e in errors] == [("probe", "then.message.zh")]
+    assert [(e.rule, e.field, e.line, e.column) for e in errors] == [
+        ("probe", "then.message.zh", 1, limits.MAX_MESSAGE_CHARS + 1)]
 
 
 def test_a_one_megabyte_message_is_refused_by_size_and_located_at_its_field() -> None:
