@@ -116,10 +116,15 @@ class BlacklistCandidate(Base):
 
     __tablename__ = "blacklist_candidates"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), unique=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     flagged_on: Mapped[date]
     late_invoices: Mapped[int]
     status: Mapped[str] = mapped_column(String(20), default="pending")
+    evidence: Mapped[list[str]] = mapped_column(JSONType, default=list)  # late invoice ids
+
+    # One flag per customer and day; a dismissed one may be followed by a new one.
+    __table_args__ = (UniqueConstraint("customer_id", "flagged_on",
+                                       name="uq_blacklist_candidates_customer_day"),)
 
 
 class InvoiceAdjustment(Base):

@@ -39,6 +39,7 @@ class Flag:
 
     rule: str
     late_invoices: int
+    evidence: tuple[str, ...] = ()  # the late invoices that counted
 
 
 def watches(ruleset: RuleSet) -> tuple[Watch, ...]:
@@ -53,18 +54,21 @@ def longest_window(ruleset: RuleSet) -> int:
 
 
 def flag(ruleset: RuleSet, invoices: Sequence[InvoiceHistory], currency: str,
-         customer: Mapping[str, Any], as_of: date, matched: Matcher) -> Flag | None:
+         customer: Mapping[str, Any], as_of: date, matched: Matcher,
+         dismissed: frozenset[str] = frozenset()) -> Flag | None:
     """The first watch whose count is reached, with the count; None if none is.
 
     ``currency`` is the customer's (its invoices are all in it); ``customer`` is the
     tier/status group of the facts. Only invoices due within the longest window are
-    evaluated.
+    evaluated. ``dismissed`` is the evidence of candidates a risk manager dismissed: a
+    watch flags again only when a late invoice outside it helps reach the count.
     """
     rules = watches(ruleset)
     if not rules:
         return None
     longest = max(w.window_days for w in rules)
     counts = dict.fromkeys((w.rule for w in rules), 0)
+    evidence: dict[str, list[str]] = {w.rule: [] for w in rules}
     for invoice in invoices:
         if not as_of - timedelta(days=longest) < invoice.due_date <= as_of:
             continue
@@ -72,7 +76,9 @@ def flag(ruleset: RuleSet, invoices: Sequence[InvoiceHistory], currency: str,
         for watch in rules:
             if watch.rule in names and watch.covers(invoice.due_date, as_of):
                 counts[watch.rule] += 1
+                evidence[watch.rule].append(invoice.invoice_id)
     for watch in rules:
-        if counts[watch.rule] >= watch.min_invoices:
-            return Flag(watch.rule, counts[watch.rule])
+        if (counts[watch.rule] >= watch.min_invoices
+                and not set(evidence[watch.rule]) <= dismissed):
+            return Flag(watch.rule, counts[watch.rule], tuple(evidence[watch.rule]))
     return None

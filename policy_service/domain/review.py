@@ -28,6 +28,7 @@ class InvoiceHistory:
     status: str
     outstanding: Decimal
     payments: tuple[tuple[date, Decimal], ...] = ()
+    invoice_id: str = ""
 
 
 @dataclass(frozen=True)

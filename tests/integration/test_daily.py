@@ -17,7 +17,7 @@ from policy_service.db.models_receivables import (
     PenaltyAccrual,
 )
 from policy_service.domain.dates import add_months
-from policy_service.services.day import reviews
+from policy_service.services.day import candidates, reviews
 from policy_service.services.day.run import run_daily
 from policy_service.services.rules import registry
 from tests.conftest import Api
@@ -177,6 +177,28 @@ def test_enough_invoices_paid_too_late_in_the_window_flag_a_blacklist_candidate(
               DUE + timedelta(days=30 * watch.min_invoices + late_days))
     assert [(c.customer_id, c.late_invoices) for c in rows(services, BlacklistCandidate)] == [
         ("C-1", watch.min_invoices)]
+
+
+def test_a_dismissed_candidate_is_flagged_again_only_on_new_evidence(
+        services: Services) -> None:
+    late_days, watch = shipped_watch()
+    customer(services)
+    _late_book(services, watch.min_invoices, late_days + 1)
+    day = DUE + timedelta(days=30 * watch.min_invoices + late_days)
+    run_daily(services.uow(), services.rulesets, day)
+    (first,) = rows(services, BlacklistCandidate)
+    assert sorted(first.evidence) == [f"I-{n}" for n in range(watch.min_invoices)]
+    candidates.decide_candidate(services.uow(), first.id, blacklist=False,
+                                reason="paid in the end; disputes settled", actor="risk")
+    run_daily(services.uow(), services.rulesets, day + timedelta(days=1))
+    assert len(rows(services, BlacklistCandidate)) == 1  # the same evidence, dismissed
+    due = day - timedelta(days=late_days + 5)
+    invoice(services, "I-NEW", "100.00", due)
+    pay(services, "P-NEW", "I-NEW", "100.00", due + timedelta(days=late_days + 1))
+    run_daily(services.uow(), services.rulesets, day + timedelta(days=2))
+    flags = rows(services, BlacklistCandidate)
+    assert [c.status for c in flags] == ["dismissed", "pending"]
+    assert "I-NEW" in flags[1].evidence and flags[1].late_invoices > watch.min_invoices - 1
 
 
 def test_invoices_paid_exactly_at_the_late_threshold_flag_no_one(services: Services) -> None:

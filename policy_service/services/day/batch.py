@@ -121,19 +121,25 @@ def dun(ctx: RunContext, book: Book, out: Writes) -> None:
 def histories(book: Book) -> list[InvoiceHistory]:
     """The book's invoices as the review and blacklist arithmetic sees them."""
     return [InvoiceHistory(i.amount, i.issue_date, i.due_date, i.status, i.outstanding,
-                           tuple(book.payments[i.id])) for i in book.invoices]
+                           tuple(book.payments[i.id]), i.id) for i in book.invoices]
 
 
 def flag_blacklist(ctx: RunContext, book: Book, out: Writes) -> None:
-    """Flag a customer whose late invoices reach a blacklist_watch rule's count (once)."""
+    """Flag a customer whose late invoices reach a blacklist_watch rule's count.
+
+    Once while a flag waits or after a blacklisting; after a dismissal only when a late
+    invoice that was not part of the dismissed evidence helps reach the count again.
+    """
     if book.flagged or book.customer.status == "blacklisted":
         return
     customer = customer_group(book.customer)
     found = blacklist.flag(ctx.watch.compiled.ruleset, histories(book), book.customer.currency,
-                           customer, ctx.as_of, lambda facts: ctx.matched(ctx.watch, facts))
+                           customer, ctx.as_of, lambda facts: ctx.matched(ctx.watch, facts),
+                           book.dismissed)
     if found is not None:
         out.candidates.append({"customer_id": book.customer.id, "flagged_on": ctx.as_of,
-                               "late_invoices": found.late_invoices, "status": "pending"})
+                               "late_invoices": found.late_invoices, "status": "pending",
+                               "evidence": list(found.evidence)})
         book.flagged = True
         ctx.counts["blacklist_candidates"] += 1
 

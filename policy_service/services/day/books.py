@@ -62,7 +62,8 @@ class Book:
     last_accrued: dict[str, date] = field(default_factory=dict)
     done: dict[str, set[str]] = field(default_factory=dict)
     legal: set[str] = field(default_factory=set)
-    flagged: bool = False
+    flagged: bool = False  # a candidate waits or the customer was blacklisted on one
+    dismissed: frozenset[str] = frozenset()  # evidence of dismissed candidates
     aged: bool = False
     pending_review: bool = False
 
@@ -118,9 +119,14 @@ def load_books(session: Session, ids: list[str], as_of: date,
                 select(legal.invoice_id).where(legal.invoice_id.in_(chunk))):
             owner[invoice_id].legal.add(invoice_id)
     candidates = BlacklistCandidate.__table__.c
-    for (customer_id,) in session.execute(select(candidates.customer_id)
-                                          .where(candidates.customer_id.in_(ids))):
-        books[customer_id].flagged = True
+    for customer_id, status, evidence in session.execute(
+            select(candidates.customer_id, candidates.status, candidates.evidence)
+            .where(candidates.customer_id.in_(ids))):
+        book = books[customer_id]
+        if status == "dismissed":
+            book.dismissed = book.dismissed | frozenset(evidence or ())
+        else:
+            book.flagged = True
     reviews = CreditReview.__table__.c
     for (customer_id,) in session.execute(select(reviews.customer_id).where(
             reviews.customer_id.in_(ids), reviews.status == "pending")):
