@@ -95,3 +95,28 @@ def test_the_credit_view_shows_exposure_overdue_and_aging(api: Api) -> None:
     assert (invoice["days_past_due"], invoice["class"]) == (45, shipped_class(45).name)
     invoice = api.call("GET", "/v1/invoices/INV-1").get_json()
     assert (invoice["days_past_due"], invoice["class"]) == (0, shipped_class(0).name)
+
+
+def test_a_fully_prepaid_order_reserves_nothing_and_is_invoiced_like_any_other(api: Api) -> None:
+    api.customer(tier="D")
+    decided = api.check("SO-PRE", "800.00").get_json()
+    assert decided["outcome"] == "approved_with_conditions"
+    assert decided["conditions"] == [{"type": "prepayment", "percent": "100"}]
+    assert api.call("GET", "/v1/customers/C-1/credit").get_json()["exposure"][
+        "reserved_orders"] == "0.00"
+    assert api.call("POST", "/v1/invoices", json={
+        "invoice_id": "I-PRE", "customer_id": "C-1", "amount": "800.00", "currency": "CNY",
+        "issue_date": "2026-01-01", "order_id": "SO-PRE"}).status_code == 201
+    after = api.call("GET", f"/v1/credit-checks/{decided['decision_id']}").get_json()
+    assert after["status"] == "invoiced"
+
+
+def test_a_held_order_is_not_marked_invoiced_by_an_invoice(api: Api) -> None:
+    api.customer(credit_limit="100.00")
+    held = api.check("SO-HELD", "800.00").get_json()
+    assert held["outcome"] == "hold"
+    api.call("POST", "/v1/invoices", json={
+        "invoice_id": "I-H", "customer_id": "C-1", "amount": "800.00", "currency": "CNY",
+        "issue_date": "2026-01-01", "order_id": "SO-HELD"})
+    assert api.call("GET", f"/v1/credit-checks/{held['decision_id']}").get_json()[
+        "status"] == "open"

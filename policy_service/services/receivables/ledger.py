@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from policy_service.db.models import CreditCheck, CreditCheckEvent, Invoice, Payment
 from policy_service.domain.aging import Classifier
 from policy_service.domain.bounds import date_problem
+from policy_service.domain.codes import RESERVING_OUTCOMES
 from policy_service.services.credit.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.fingerprint import fingerprint
@@ -99,8 +100,11 @@ def _consume_reservation(
     ).one_or_none()
     if check is None or check.customer_id != customer_id:
         return ZERO
-    if check.status not in ("open", "released") or check.reserved_amount <= 0:
+    if check.status not in ("open", "released"):
         return ZERO
+    if check.reserved_amount <= 0 and check.outcome not in RESERVING_OUTCOMES:
+        return ZERO  # a hold or a decline reserved nothing and is not shipped on credit
+    # A fully prepaid order reserved nothing, but its invoice still ends its life.
     consumed = min(check.reserved_amount, amount)
     check.reserved_amount -= consumed
     if check.reserved_amount == 0:
