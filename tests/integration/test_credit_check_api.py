@@ -194,3 +194,13 @@ def test_every_change_to_a_customer_is_recorded_with_who_and_old_and_new(api: Ap
     assert ("credit_limit", "1000.00", "2500.00", "order_system-key") in changes
     assert ("tier", "B", "A", "order_system-key") in changes
     assert ("status", "active", "blacklisted", "risk_manager-key") in changes
+
+
+def test_an_order_asking_for_a_longer_term_than_the_customers_is_held(api: Api) -> None:
+    api.customer(payment_term_days=30)
+    longer = api.check("SO-90", "100.00", requested_term_days=90).get_json()
+    assert (longer["outcome"], [r["code"] for r in longer["reasons"]]) == (
+        "hold", ["TERM_EXCEEDS_POLICY"])
+    assert "90-day term" in longer["reasons"][0]["message"]["en"]
+    same = api.check("SO-30", "100.00", requested_term_days=30).get_json()
+    assert same["outcome"] == "approved"
