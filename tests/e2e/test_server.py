@@ -15,10 +15,12 @@ from tests.conftest import RULES_DIR
 from tests.e2e.conftest import CLI, Server
 
 
-def _put_customer(server: Server, headers: dict[str, str], customer_id: str, limit: str) -> None:
+def _put_customer(server: Server, headers: dict[str, str], customer_id: str, limit: str,
+                  term_days: int | None = None) -> None:
     response = requests.put(f"{server.base_url}/v1/customers/{customer_id}", headers=headers,
                             json={"name": "Acme", "tier": "B", "credit_limit": limit,
-                                  "currency": "CNY"}, timeout=10)
+                                  "currency": "CNY", "payment_term_days": term_days},
+                            timeout=10)
     assert response.status_code in (200, 201), response.text
 
 
@@ -51,7 +53,8 @@ def test_a_published_version_is_used_by_every_worker_without_a_restart(
     server: Server, tmp_path: Path
 ) -> None:
     headers = server.key("order_system")
-    _put_customer(server, headers, "C-SWAP", "1000000.00")
+    # a 180-day customer: the shipped term_exceeds rule leaves its 150-day orders alone
+    _put_customer(server, headers, "C-SWAP", "1000000.00", term_days=180)
     before = requests.post(f"{server.base_url}/v1/credit-checks", headers=headers, json={
         "order_id": "SWAP-0", "customer_id": "C-SWAP", "amount": "1.00", "currency": "CNY"},
         timeout=10).json()
