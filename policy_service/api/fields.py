@@ -8,8 +8,16 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from policy_service.domain.bounds import MAX_ID_LENGTH, date_problem, id_problem
+from policy_service.domain.bounds import (
+    MAX_ID_LENGTH,
+    REFUSED_ID_CHARACTERS,
+    date_problem,
+    id_problem,
+)
 from policy_service.domain.money import MoneyError, parse_amount, to_wire
+
+# The document's pattern for an id (id_problem's rule, as an ECMA/Python regex).
+ID_PATTERN = f"^[^{REFUSED_ID_CHARACTERS}]{{1,{MAX_ID_LENGTH}}}$"
 
 
 class MoneyString(fields.Field):
@@ -52,7 +60,8 @@ def _valid_id(text: str) -> None:
 def id_string() -> fields.String:
     """A required id of 1 to 64 printable characters (customer, invoice, payment, order)."""
     return fields.String(required=True, validate=[validate.Length(min=1, max=MAX_ID_LENGTH),
-                                                  _valid_id])
+                                                  _valid_id],
+                         metadata={"pattern": ID_PATTERN})
 
 
 class BusinessDate(fields.Date):

@@ -13,6 +13,7 @@ from policy_service.api import (
     credit_checks,
     customers,
     json_body,
+    openapi,
     ops,
     paths,
     receivables,
@@ -35,7 +36,10 @@ API_CONFIG = {
 
 
 class ContractApi(Api):
-    """flask-smorest's Api with errors in the contract's body."""
+    """flask-smorest's Api with errors in the contract's body (documented by openapi.py)."""
+
+    ERROR_SCHEMA = openapi.ErrorOut
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         """Every HTTP error, including request validation, as {"error": {...}}."""
@@ -48,8 +52,10 @@ def init_api(app: Flask) -> ContractApi:
     api = ContractApi(app, spec_kwargs={
         "info": {"description": "Credit policy service: may we ship this order on credit?"},
     })
-    api.register_field(MoneyString, "string", "decimal")
+    api.register_field(MoneyString, "string", None)
     api.register_field(Currency, "string", None)
+    api.ma_plugin.converter.add_attribute_function(openapi.field_bounds)
+    api.register_converter(paths.IdConverter, openapi.path_id)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "API key"}
     )
@@ -58,5 +64,7 @@ def init_api(app: Flask) -> ContractApi:
                       rule_lifecycle.blp, receivables_day.blp, clock.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
+    openapi.document_operations(api.spec, app)
+    openapi.document_errors(api.spec)
     register_error_handlers(app)
     return api
