@@ -10,11 +10,12 @@ over 1 MB is 413 (Flask's MAX_CONTENT_LENGTH, set by the app factory).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import flask
 import flask_smorest
 from flask_smorest import abort
+from marshmallow import RAISE
 from webargs import core
 from webargs.flaskparser import FlaskParser
 
@@ -88,7 +89,11 @@ def loads(data: bytes) -> Any:
 
 
 class StrictJsonParser(FlaskParser):
-    """webargs' Flask parser reading bodies with `loads`."""
+    """webargs' Flask parser reading bodies with `loads`; an unknown query parameter is 422."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE, "querystring": RAISE}
 
     def _raw_load_json(self, req: flask.Request) -> Any:
         data = req.get_data(cache=True)

@@ -119,8 +119,10 @@ def document_operations(spec: APISpec, app: Flask) -> None:
               "properties": {"status": {"type": "string", "enum": ["ok"]}}}
     ready = {"type": "object", "required": ["status", "rulesets", "problems"], "properties": {
         "status": {"type": "string", "enum": ["ok", "unavailable"]},
-        "rulesets": {"type": "array", "items": {}},
-        "problems": {"type": "array", "items": {}}}}
+        "rulesets": {"type": "object", "additionalProperties": {"type": "integer"},
+                     "description": "rule set -> loaded version"},
+        "problems": {"type": "object", "additionalProperties": {},
+                     "description": "rule set -> what keeps it from loading"}}}
 
     rules = {rule.rule: rule for rule in app.url_map.iter_rules()}
 

@@ -18,6 +18,7 @@ import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
@@ -41,7 +42,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 # A schema-valid request may still be refused for a business reason: an unknown tier or
 # customer (404), a currency other than the customer's, an amount over the limit (422), an
 # id reused with other data (409). Never a server error (5xx are not expected here).
+# NUL is refused with 400 in every string (json_body, paths); the document's patterns say so,
+# but free-form rule documents cannot, so NUL is not generated.
 CONFIG = SchemathesisConfig.from_str("""
+[generation]
+allow-x00 = false
+
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
 """)
@@ -65,6 +71,8 @@ def test_the_app_answers_as_its_document_says(app: Flask, keys: dict[str, dict[s
 
         try:
             fuzz()
+        except Unsatisfiable:  # nothing to make invalid (no parameters, no body)
+            assert mode is GenerationMode.NEGATIVE
         except (Exception, BaseExceptionGroup) as failure:  # every operation's, not the first
             failures[operation.label] = str(failure)[:3000]
-    assert failures == {}
+    assert not failures, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
