@@ -47,17 +47,17 @@ REASONS = {
 WRITES = ("post", "put", "patch", "delete")
 
 
-class ErrorDetailOut(Schema):
+class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"description": "stable, e.g. invalid"})
     message = fields.String(required=True)
     fields_ = fields.Dict(required=True, data_key="fields",
                           metadata={"description": "field name -> problems"})
 
 
-class ErrorOut(Schema):
+class Error(Schema):
     """The contract's error body."""
 
-    error = fields.Nested(ErrorDetailOut, required=True)
+    error = fields.Nested(ErrorDetail, required=True)
 
 
 def field_bounds(self: Any, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
@@ -83,9 +83,11 @@ def path_id(converter: IdConverter) -> dict[str, Any]:
 
 def document_errors(spec: APISpec) -> None:
     """Give every operation its error statuses, each with the contract's error body."""
-    if "ErrorOut" not in spec.components.schemas:
-        spec.components.schema("ErrorOut", schema=ErrorOut)
+    if "Error" not in spec.components.schemas:
+        spec.components.schema("Error", schema=Error)
     for path, operations in spec._paths.items():
+        if not path.startswith("/v1/"):
+            continue  # the operations endpoints document their own answers
         for method, operation in operations.items():
             if method not in (*WRITES, "get"):
                 continue
@@ -95,7 +97,7 @@ def document_errors(spec: APISpec) -> None:
                 responses.setdefault(str(status), {
                     "description": REASONS[status],
                     "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+                        "schema": {"$ref": "#/components/schemas/Error"}}},
                 })
             operation["responses"] = dict(sorted(responses.items()))
 

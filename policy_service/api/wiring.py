@@ -38,7 +38,7 @@ API_CONFIG = {
 class ContractApi(Api):
     """flask-smorest's Api with errors in the contract's body (documented by openapi.py)."""
 
-    ERROR_SCHEMA = openapi.ErrorOut
+    ERROR_SCHEMA = openapi.Error
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error: HTTPException) -> Any:
