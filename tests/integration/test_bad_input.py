@@ -185,6 +185,16 @@ def test_an_out_of_bounds_path_parameter_is_a_404_with_the_contract_body(api: Ap
     assert response.get_json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_an_out_of_range_id_is_a_404_even_where_another_route_of_that_shape_takes_get(
+        api: Api, method: str) -> None:
+    # Found by schemathesis: werkzeug answered 405 "Allow: GET" (which was also a 404).
+    response = api.call(method, "/v1/rulesets/credit_approval/drafts/35810782269459",
+                        "risk_manager", json={"rules": []})
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
 def test_a_nul_in_the_query_string_is_a_400(api: Api) -> None:
     response = api.call("GET", "/v1/reports/aging?as_of=2026-01-01%00", "auditor")
     assert response.status_code == 400
