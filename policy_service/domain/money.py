@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import get_currency_precision
+
 CENT = Decimal("0.01")
 MINOR_UNITS_PER_UNIT = 100
 # Larger than any sane receivable, small enough that minor units times small
@@ -64,3 +66,17 @@ def format_amount(value: Decimal) -> str:
 def to_wire(value: Decimal) -> str:
     """The contract's money string: plain, two decimals, no separators."""
     return f"{quantize(value):.2f}"
+
+
+def minor_digits(currency: str) -> int:
+    """The currency's minor unit (ISO 4217, from Babel's data): 2 for CNY, 0 for JPY and KRW."""
+    return int(get_currency_precision(currency))
+
+
+def digits_problem(value: Decimal, currency: str) -> str | None:
+    """Why ``value`` has more decimals than ``currency`` allows, or None."""
+    digits = minor_digits(currency)
+    if value != value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):
+        unit = "no decimals" if digits == 0 else f"at most {digits} decimals"
+        return f"{currency} amounts have {unit}"
+    return None

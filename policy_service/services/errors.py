@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from policy_service.domain.money import digits_problem
 
 
 class ServiceError(Exception):
@@ -77,3 +80,12 @@ def database_refusal(error: BaseException) -> tuple[int, str, str] | None:
     if isinstance(error, DataError):
         return 422, "invalid", "a value does not fit what the database can store"
     return None
+
+
+def require_currency_digits(currency: str, **amounts: object) -> None:
+    """Invalid (422) naming every amount with more decimals than ``currency`` allows."""
+    problems = {name: [problem] for name, value in amounts.items()
+                if isinstance(value, Decimal) and (problem := digits_problem(value, currency))}
+    if problems:
+        raise Invalid("; ".join(f"{name}: {text[0]}" for name, text in problems.items()),
+                      fields=problems)

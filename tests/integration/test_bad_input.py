@@ -258,3 +258,23 @@ def test_exposure_past_the_money_bound_holds_the_order_with_a_clear_reason(api: 
     released = api.call("POST", f"/v1/credit-checks/{body['decision_id']}/release",
                         "risk_manager", json={"note": "checked with the CFO"})
     assert released.status_code == 200
+
+
+def test_a_jpy_amount_with_decimals_is_refused_everywhere_and_changes_nothing(api: Api) -> None:
+    refused = api.call("PUT", "/v1/customers/C-JP", json={
+        "name": "Tokyo KK", "tier": "B", "credit_limit": "1000000.50", "currency": "JPY"})
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"]["credit_limit"] == ["JPY amounts have no decimals"]
+    api.customer("C-JP", name="Tokyo KK", credit_limit="1000000", currency="JPY")
+    check = api.call("POST", "/v1/credit-checks", json={
+        "order_id": "SO-JP", "customer_id": "C-JP", "amount": "1000.50", "currency": "JPY"})
+    assert check.status_code == 422 and "amount" in check.get_json()["error"]["fields"]
+    invoice = api.call("POST", "/v1/invoices", json={
+        "invoice_id": "I-JP", "customer_id": "C-JP", "amount": "5000.5", "currency": "JPY",
+        "issue_date": "2026-01-01"})
+    assert invoice.status_code == 422
+    credit = api.call("GET", "/v1/customers/C-JP/credit", "auditor").get_json()
+    assert credit["exposure"]["total"] == "0.00"
+    whole = api.call("POST", "/v1/credit-checks", json={
+        "order_id": "SO-JP2", "customer_id": "C-JP", "amount": "1000", "currency": "JPY"})
+    assert whole.status_code == 200 and whole.get_json()["outcome"] == "approved"

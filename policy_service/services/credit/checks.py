@@ -33,7 +33,7 @@ from policy_service.services.credit.decision_body import (
     view,
 )
 from policy_service.services.credit.exposure import current_exposure
-from policy_service.services.errors import Conflict, Invalid, NotFound
+from policy_service.services.errors import Conflict, Invalid, NotFound, require_currency_digits
 from policy_service.services.fingerprint import fingerprint
 from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
@@ -114,6 +114,7 @@ def _decide(
         raise Invalid(
             f"currency {data.currency} differs from the customer's currency "
             f"{customer.currency}", fields={"currency": [f"must be {customer.currency}"]})
+    require_currency_digits(data.currency, amount=data.amount)
     # A statement of its own, after the lock: on PostgreSQL a statement's snapshot is
     # taken when it starts, so one that waited for the lock would miss the reservation
     # the previous holder just committed.

@@ -15,7 +15,7 @@ from policy_service.domain.codes import CUSTOMER_STATUSES
 from policy_service.domain.dates import add_months
 from policy_service.domain.money import SUPPORTED_CURRENCIES
 from policy_service.services.credit.exposure import current_exposure
-from policy_service.services.errors import Conflict, Invalid, NotFound
+from policy_service.services.errors import Conflict, Invalid, NotFound, require_currency_digits
 from policy_service.services.history import CUSTOMER_FIELDS, record_changes
 from policy_service.services.receivables.aging import customer_buckets
 from policy_service.services.unit_of_work import UnitOfWork
@@ -51,6 +51,8 @@ def upsert_customer(
         if data.currency not in SUPPORTED_CURRENCIES:
             raise Invalid(f"unsupported currency {data.currency!r}",
                           fields={"currency": ["unsupported currency"]})
+        require_currency_digits(data.currency, credit_limit=data.credit_limit,
+                                collateral_amount=data.collateral_amount)
         customer = lock_customer(uow, customer_id, missing_ok=True)
         created = customer is None
         if customer is None:

@@ -21,7 +21,7 @@ from policy_service.domain.bounds import (
     date_problem,
 )
 from policy_service.services.credit.customers import apply_status, lock_customer, status_reason
-from policy_service.services.errors import Invalid, NotFound
+from policy_service.services.errors import Invalid, NotFound, require_currency_digits
 from policy_service.services.history import CUSTOMER_FIELDS, TIER_FIELDS, record_changes
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -80,6 +80,8 @@ def edit_customer(uow: UnitOfWork, customer_id: str, edit: CustomerEdit, actor: 
         if tier is None:
             raise Invalid(f"unknown tier {edit.tier!r}", fields={"tier": ["unknown tier"]})
         customer = lock_customer(uow, customer_id)
+        require_currency_digits(customer.currency, credit_limit=edit.credit_limit,
+                                collateral_amount=edit.collateral_amount)
         reason = (edit.status_reason or "").strip()
         if edit.status != customer.status:
             if not reason:

@@ -16,7 +16,7 @@ from policy_service.domain.aging import Classifier
 from policy_service.domain.bounds import date_problem
 from policy_service.domain.codes import RESERVING_OUTCOMES
 from policy_service.services.credit.customers import lock_customer
-from policy_service.services.errors import Conflict, Invalid, NotFound
+from policy_service.services.errors import Conflict, Invalid, NotFound, require_currency_digits
 from policy_service.services.fingerprint import fingerprint
 from policy_service.services.receivables.classes import receivable_classifier
 from policy_service.services.receivables.stop_supply import lift_if_cleared
@@ -62,6 +62,7 @@ def create_invoice(uow: UnitOfWork, data: InvoiceInput, actor: str) -> tuple[Inv
                 return _replay(existing, request_hash, "invoice_id"), False
             if data.currency != customer.currency:
                 raise _wrong_currency(data.currency, customer.currency)
+            require_currency_digits(data.currency, amount=data.amount)
             due = data.due_date or data.issue_date + timedelta(days=customer.effective_term_days())
             if due < data.issue_date:
                 raise Invalid("due_date is before issue_date",
@@ -138,6 +139,7 @@ def record_payment(
                 return _replay(existing, request_hash, "payment_id"), False
             if data.currency != invoice.currency:
                 raise _wrong_currency(data.currency, invoice.currency)
+            require_currency_digits(data.currency, amount=data.amount)
             if invoice.status == "written_off":
                 raise Conflict(f"invoice {invoice.id} is written off")
             if data.amount > invoice.outstanding:
