@@ -7,7 +7,9 @@ from typing import Any
 from flask import Flask
 
 from policy_service.admin import init_admin
+from policy_service.admin.errors import error_page
 from policy_service.admin_tables import admin_tables
+from policy_service.api.errors import BROWSER_ERROR_PAGE
 from policy_service.api.wiring import API_CONFIG, init_api
 from policy_service.config import Settings
 from policy_service.container import Services
@@ -27,4 +29,5 @@ def create_app(
     app.extensions["policy_service"] = app_services
     init_api(app)
     init_admin(app, app_services, admin_tables(app, app_services))
+    app.extensions[BROWSER_ERROR_PAGE] = error_page  # people under /admin get HTML
     return app

@@ -6,7 +6,7 @@ import logging
 from decimal import InvalidOperation
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, has_request_context, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -31,9 +31,19 @@ CODE_OF_STATUS = {
 }
 
 
+BROWSER_ERROR_PAGE = "policy_service.browser_error_page"
+"""app.extensions key: a (status, code) -> HTML callable for pages people open (/admin)."""
+
+
 def error_body(status: int, code: str, message: str, fields: Any = None,
                headers: dict[str, str] | None = None) -> ResponseReturnValue:
-    """{"error": {"code", "message", "fields"}} with the status (and headers, e.g. Allow)."""
+    """{"error": {"code", "message", "fields"}} with the status (and headers, e.g. Allow).
+
+    Under /admin, where a person reads it, the same error is an HTML page instead.
+    """
+    page = current_app.extensions.get(BROWSER_ERROR_PAGE) if has_request_context() else None
+    if page is not None and request.path.startswith("/admin"):
+        return page(status, code), status, headers or {}
     body = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
     return body, status, headers or {}
 
