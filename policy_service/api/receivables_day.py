@@ -47,6 +47,7 @@ class StepOut(Schema):
     on = fields.Date()
     message_sent = fields.Boolean()
     actions = fields.List(fields.String())
+    ruleset_version = fields.Integer(metadata={"description": "the escalation version"})
 
 
 class DunningOut(Schema):
@@ -81,6 +82,7 @@ class ReviewOut(Schema):
     decided_at = fields.DateTime(allow_none=True)
     note = fields.String(allow_none=True)
     ruleset = fields.Dict()
+    ruleset_version = fields.Integer(metadata={"description": "the limit_review version"})
 
 
 class ReviewsOut(Schema):

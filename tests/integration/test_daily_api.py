@@ -40,6 +40,7 @@ def test_a_risk_manager_reads_the_dunning_steps_oldest_first(services: Services,
     body = api.call("GET", "/v1/customers/C-1/dunning", "risk_manager").get_json()
     assert [s["step"] for s in body["steps"]][-1] == "overdue_notice"
     assert {"invoice_id", "step", "channel", "on"} <= set(body["steps"][0])
+    assert {s["ruleset_version"] for s in body["steps"]} == {1}  # the shipped escalation
     assert api.call("GET", "/v1/customers/C-1/dunning", "sales").status_code == 403
     assert api.call("GET", "/v1/customers/NOPE/dunning", "auditor").status_code == 404
 
@@ -50,7 +51,7 @@ def test_approving_a_review_applies_the_proposal_once_and_records_who_and_why(
     review_date = get_customer(services).next_review_date
     run_daily(services.uow(), services.rulesets, review_date)
     (review,) = api.call("GET", "/v1/customers/C-1/reviews", "auditor").get_json()["reviews"]
-    assert review["status"] == "pending"
+    assert review["status"] == "pending" and review["ruleset_version"] == 1
     url = f"/v1/customers/C-1/reviews/{review['review_id']}"
     assert api.call("POST", f"{url}/approve", "auditor", json={"note": "x"}).status_code == 403
     done = api.call("POST", f"{url}/approve", "risk_manager", json={"note": "fine"}).get_json()

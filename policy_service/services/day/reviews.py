@@ -81,6 +81,7 @@ def review_view(review: CreditReview) -> dict[str, Any]:
         "reason": review.reason, "status": review.status, "decided_by": review.decided_by,
         "decided_at": review.decided_at, "note": review.note,
         "ruleset": {"name": "limit_review", "version": review.ruleset_version},
+        "ruleset_version": review.ruleset_version,
     }
 
 

@@ -83,5 +83,6 @@ def dunning_history(uow: UnitOfWork, customer_id: str) -> dict[str, Any]:
                                                              DunningStep.id))
         return {"steps": [
             {"invoice_id": s.invoice_id, "step": s.step, "rule": s.rule, "channel": channel,
-             "on": s.done_on, "message_sent": s.message_sent, "actions": s.actions}
+             "on": s.done_on, "message_sent": s.message_sent, "actions": s.actions,
+             "ruleset_version": s.ruleset_version}
             for s in steps for channel in s.channels]}
