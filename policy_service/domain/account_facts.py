@@ -58,12 +58,12 @@ def customer_group(customer: Customer) -> dict[str, Any]:
     return {"tier": customer.tier_code, "status": customer.status}
 
 
-def penalty_facts(customer: Customer, invoice: Invoice) -> dict[str, Any]:
-    """Facts of the overdue_penalty vocabulary."""
+def penalty_facts(customer: Customer, invoice: Invoice, grace_days: int) -> dict[str, Any]:
+    """Facts of the overdue_penalty vocabulary; ``grace_days`` are the customer's tier's."""
     return {"invoice": {"amount": invoice.amount,
                         "unpaid_principal": invoice.amount - invoice.principal_paid,
                         "currency": invoice.currency},
-            "customer": customer_group(customer)}
+            "customer": {**customer_group(customer), "grace_days": grace_days}}
 
 
 def escalation_facts(customer: Customer, invoice: Invoice, today: date) -> dict[str, Any]:

@@ -99,7 +99,7 @@ def check_credit_approval(ruleset: RuleSet, case: Case) -> CaseResult:
 def check_overdue_penalty(ruleset: RuleSet, case: Case) -> CaseResult:
     """The chosen terms, and what they accrue over ``accrual.days_past_due`` days."""
     matched = matching_rules(ruleset, case.facts)
-    terms = penalty.choose_terms(ruleset, matched)
+    terms = penalty.choose_terms(ruleset, matched, case.facts)
     if terms is None:
         return CaseResult({"matched": matched}, ["no rule matched and there is no otherwise"])
     actual: dict[str, Any] = {"matched": matched, "rule": terms.rule, "code": terms.code,

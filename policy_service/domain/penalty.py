@@ -54,16 +54,22 @@ class Accrual:
     amount: Decimal
 
 
-def terms_from_then(rule: str, then: Mapping[str, Any]) -> PenaltyTerms:
-    """PenaltyTerms from a validated ``then``."""
-    return PenaltyTerms(rule, str(then["code"]), int(then["grace_days"]),
+def terms_from_then(rule: str, then: Mapping[str, Any], tier_grace_days: int) -> PenaltyTerms:
+    """PenaltyTerms from a validated ``then``; grace days from the tier unless it sets them."""
+    grace = int(then["grace_days"]) if "grace_days" in then else tier_grace_days
+    return PenaltyTerms(rule, str(then["code"]), grace,
                         Decimal(str(then["daily_rate_percent"])), Decimal(str(then["cap_percent"])))
 
 
-def choose_terms(ruleset: RuleSet, matched: Iterable[str]) -> PenaltyTerms | None:
-    """The terms of the first matched rule (``RuleSet.first_match``); the otherwise if none."""
+def choose_terms(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any]
+                 ) -> PenaltyTerms | None:
+    """The terms of the first matched rule (``RuleSet.first_match``); the otherwise if none.
+
+    ``facts`` are the penalty facts: ``customer.grace_days`` is the tier's grace days.
+    """
     rule = ruleset.first_match(matched)
-    return None if rule is None else terms_from_then(rule.name, rule.then)
+    grace = int(facts["customer"]["grace_days"])
+    return None if rule is None else terms_from_then(rule.name, rule.then, grace)
 
 
 def accrue(

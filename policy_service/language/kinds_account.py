@@ -93,12 +93,15 @@ PENALTY_KEYS = ("code", "message", "grace_days", "daily_rate_percent", "cap_perc
 
 
 def validate_penalty_then(rule: str, then: Any) -> list[RuleError]:
-    """``then`` of overdue_penalty: grace days, daily rate and cap (percents), code, message."""
+    """``then`` of overdue_penalty: daily rate and cap (percents), code, message, and
+    optionally grace days — without them the customer's tier's grace days apply
+    (``customer.grace_days``, the one home of grace days)."""
     head = _head(rule, then, PENALTY_KEYS)
     if head is not None:
         return head
+    grace = _int(rule, then, "grace_days", 0, MAX_GRACE_DAYS) if "grace_days" in then else []
     return (unknown_keys(rule, "then.", then, PENALTY_KEYS) + _code(rule, then)
-            + validate_message(rule, then) + _int(rule, then, "grace_days", 0, MAX_GRACE_DAYS)
+            + validate_message(rule, then) + grace
             + _percent(rule, then, "daily_rate_percent") + _percent(rule, then, "cap_percent"))
 
 

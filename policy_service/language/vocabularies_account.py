@@ -34,6 +34,8 @@ PENALTY_VOCABULARY = Vocabulary("overdue_penalty", (
     _f("invoice.unpaid_principal", T.MONEY, "principal not yet paid", "未付本金"),
     _f("invoice.currency", T.STRING, "invoice currency", "发票币种", CURRENCIES),
     *_CUSTOMER,
+    _f("customer.grace_days", T.INTEGER, "grace days of the customer's tier (the tier row)",
+       "客户信用等级的宽限天数（等级设置）", max_abs=3650),
 ))
 
 ESCALATION_VOCABULARY = Vocabulary("escalation", (

@@ -25,6 +25,7 @@ from policy_service.domain.aging import ReceivableClass, class_facts, class_of
 from policy_service.language.document import load_ruleset_file
 from policy_service.language.reference import matching_rules
 from policy_service.services.credit.customers import CustomerInput, upsert_customer
+from policy_service.services.credit.tiers import DEFAULT_TIERS
 from policy_service.services.receivables.ledger import (
     InvoiceInput,
     PaymentInput,
@@ -62,9 +63,11 @@ def pay(app: Services, payment_id: str, invoice_id: str, amount: str, paid_at: d
 def shipped_terms(tier: str, amount: str) -> penalty.PenaltyTerms:
     """The penalty terms the shipped overdue_penalty rule set gives an invoice of a tier."""
     ruleset = load_ruleset_file(RULES / "overdue_penalty.json")
+    grace = {t.code: t.grace_days for t in DEFAULT_TIERS}[tier]  # the tier row's
     facts = {"invoice": {"amount": Decimal(amount), "unpaid_principal": Decimal(amount),
-                         "currency": "CNY"}, "customer": {"tier": tier, "status": "active"}}
-    terms = penalty.choose_terms(ruleset, matching_rules(ruleset, facts))
+                         "currency": "CNY"},
+             "customer": {"tier": tier, "status": "active", "grace_days": grace}}
+    terms = penalty.choose_terms(ruleset, matching_rules(ruleset, facts), facts)
     assert terms is not None
     return terms
 

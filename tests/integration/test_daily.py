@@ -292,3 +292,20 @@ def test_a_published_blacklist_watch_version_changes_who_is_flagged_without_code
     run_daily(services.uow(), services.rulesets, as_of)
     assert [(c.customer_id, c.late_invoices) for c in rows(services, BlacklistCandidate)] == [
         ("C-1", watch.min_invoices - 1)]
+
+
+def test_grace_days_edited_on_the_tier_row_change_the_penalty_from_the_next_run(
+        services: Services) -> None:
+    from policy_service.services.credit.edits import TierEdit, edit_tier
+
+    customer(services, tier="B")
+    invoice(services, "I-1", "1000.00", DUE)
+    with services.uow() as uow:
+        tier = uow.session.get(Tier, "B")
+        edit = TierEdit(tier.name_en, tier.name_zh, tier.payment_term_days,
+                        tier.review_interval_months, grace_days=10)
+    edit_tier(services.uow(), "B", edit, "risk")
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=10))
+    assert rows(services, PenaltyAccrual) == []  # ten free days, not the shipped three
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=11))
+    assert [a.day for a in rows(services, PenaltyAccrual)] == [DUE + timedelta(days=11)]

@@ -87,7 +87,7 @@ class _Exposure:
 INDICATORS = Indicators(Decimal("0.9"), 12, Decimal("0.00"), 0, Decimal("0.4"), 8)
 BUILT = {
     "credit_approval": credit_facts.order_facts(_Customer(), _Order(), _Exposure(), TODAY),
-    "overdue_penalty": account_facts.penalty_facts(_Customer(), _Invoice()),
+    "overdue_penalty": account_facts.penalty_facts(_Customer(), _Invoice(), 3),
     "escalation": account_facts.escalation_facts(_Customer(), _Invoice(), TODAY),
     "limit_review": account_facts.review_facts(_Customer(), INDICATORS),
     "receivable_classes": account_facts.class_facts(9),

@@ -11,6 +11,7 @@ import pytest
 from policy_service.domain.penalty import PenaltyTerms, accrue, choose_terms, paid_by
 from policy_service.language.document import load_ruleset_file
 from policy_service.language.reference import matching_rules
+from policy_service.services.credit.tiers import DEFAULT_TIERS
 
 RULESET = load_ruleset_file(Path(__file__).resolve().parents[2] / "rules/overdue_penalty.json")
 DUE = date(2026, 3, 1)
@@ -18,9 +19,11 @@ NOTHING_PAID = paid_by([])
 
 
 def terms_for(tier: str) -> PenaltyTerms:
+    grace = {t.code: t.grace_days for t in DEFAULT_TIERS}[tier]
     facts = {"invoice": {"amount": Decimal("1.00"), "unpaid_principal": Decimal("1.00"),
-                         "currency": "CNY"}, "customer": {"tier": tier, "status": "active"}}
-    terms = choose_terms(RULESET, matching_rules(RULESET, facts))
+                         "currency": "CNY"},
+             "customer": {"tier": tier, "status": "active", "grace_days": grace}}
+    terms = choose_terms(RULESET, matching_rules(RULESET, facts), facts)
     assert terms is not None
     return terms
 

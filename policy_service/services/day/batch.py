@@ -63,7 +63,8 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
         if invoice.status != "open" or invoice.due_date >= ctx.as_of \
                 or invoice.principal_paid >= invoice.amount:
             continue
-        terms = ctx.penalty_terms(penalty_facts(book.customer, invoice))
+        grace_days = ctx.grace_days.get(book.customer.tier_code, 0)
+        terms = ctx.penalty_terms(penalty_facts(book.customer, invoice, grace_days))
         if terms is None or invoice.penalty_accrued >= terms.cap(invoice.amount):
             continue
         accruals = penalty.accrue(

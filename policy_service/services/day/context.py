@@ -57,10 +57,11 @@ class RunContext:
     review: ReviewContext
     classes: ActiveRuleSet
     watch: ActiveRuleSet
+    grace_days: dict[str, int] = field(default_factory=dict)  # by tier: the tier row's
     counts: Counter[str] = field(default_factory=Counter)
     memo: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
     paths: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    terms: dict[tuple[str, ...], PenaltyTerms | None] = field(default_factory=dict)
+    terms: dict[tuple[tuple[str, ...], int], PenaltyTerms | None] = field(default_factory=dict)
     steps: dict[tuple[str, ...], list[Step]] = field(default_factory=dict)
     classify: Classifier = field(init=False, repr=False)
 
@@ -98,9 +99,10 @@ class RunContext:
     def penalty_terms(self, facts: dict[str, Any]) -> PenaltyTerms | None:
         """The penalty terms for these facts (one choice per distinct match)."""
         matched = tuple(sorted(self.matched(self.penalty, facts)))
-        if matched not in self.terms:
-            self.terms[matched] = penalty.choose_terms(self.penalty.compiled.ruleset, matched)
-        return self.terms[matched]
+        key = (matched, int(facts["customer"]["grace_days"]))
+        if key not in self.terms:
+            self.terms[key] = penalty.choose_terms(self.penalty.compiled.ruleset, matched, facts)
+        return self.terms[key]
 
     def due_steps(self, facts: dict[str, Any]) -> list[Step]:
         """The escalation steps these facts match, least to most advanced."""

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from policy_service.db.models import Customer
+from policy_service.db.models import Customer, Tier
 from policy_service.db.models_receivables import DailyRun
 from policy_service.db.types import utcnow
 from policy_service.services.day.batch import process
@@ -114,7 +114,8 @@ def _context(rulesets: RuleSetRegistry, session: Session, as_of: date) -> RunCon
         escalation=rulesets.current(session, "escalation"),
         review=review_context(session, rulesets.current(session, "limit_review")),
         classes=rulesets.current(session, "receivable_classes"),
-        watch=rulesets.current(session, "blacklist_watch"))
+        watch=rulesets.current(session, "blacklist_watch"),
+        grace_days={t.code: t.grace_days for t in session.scalars(select(Tier))})
 
 
 def _begin(uow: UnitOfWork, ctx: RunContext, shard: str) -> int:
