@@ -16,7 +16,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from policy_service.domain.penalty import PenaltyTerms
     from policy_service.domain.review import Indicators, InvoiceHistory
+
+ZERO_RATE = Decimal("0")
 
 
 class Customer(Protocol):
@@ -66,13 +69,18 @@ def penalty_facts(customer: Customer, invoice: Invoice, grace_days: int) -> dict
             "customer": {**customer_group(customer), "grace_days": grace_days}}
 
 
-def escalation_facts(customer: Customer, invoice: Invoice, today: date) -> dict[str, Any]:
-    """Facts of the escalation vocabulary as of ``today``."""
+def escalation_facts(customer: Customer, invoice: Invoice, today: date,
+                     terms: PenaltyTerms | None) -> dict[str, Any]:
+    """Facts of the escalation vocabulary as of ``today``; ``terms`` are the invoice's
+    penalty terms (overdue_penalty's choice), so a notice can state them."""
     return {"invoice": {"days_from_due": (today - invoice.due_date).days,
                         "amount": invoice.amount, "outstanding": invoice.outstanding,
                         "penalty_accrued": unpaid_penalty(invoice), "currency": invoice.currency,
                         "number": invoice.id, "due_date": invoice.due_date.isoformat()},
-            "customer": {**customer_group(customer), "name": customer.name}}
+            "customer": {**customer_group(customer), "name": customer.name,
+                         "grace_days": terms.grace_days if terms else 0},
+            "penalty": {"daily_rate_percent": terms.daily_rate_percent if terms else ZERO_RATE,
+                        "cap_percent": terms.cap_percent if terms else ZERO_RATE}}
 
 
 def review_group(indicators: Indicators) -> dict[str, Any]:

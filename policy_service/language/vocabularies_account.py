@@ -52,6 +52,14 @@ ESCALATION_VOCABULARY = Vocabulary("escalation", (
     _f("invoice.due_date", T.STRING, "due date (YYYY-MM-DD)", "到期日（YYYY-MM-DD）"),
     *_CUSTOMER,
     _f("customer.name", T.STRING, "customer name", "客户名称"),
+    _f("customer.grace_days", T.INTEGER, "grace days of the customer's penalty terms",
+       "客户逾期罚款的宽限天数", max_abs=3650),
+    _f("penalty.daily_rate_percent", T.DECIMAL,
+       "the customer's daily late-interest rate, in percent (0 when none applies)",
+       "客户逾期罚款的日利率（百分比，不适用时为 0）", max_abs=100),
+    _f("penalty.cap_percent", T.DECIMAL,
+       "the customer's late-interest cap, in percent of the invoice amount",
+       "客户逾期罚款上限（占发票金额的百分比）", max_abs=1000),
 ))
 
 REVIEW_VOCABULARY = Vocabulary("limit_review", (

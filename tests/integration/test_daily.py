@@ -6,6 +6,8 @@ import copy
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+
 from policy_service.container import Services
 from policy_service.db.models import Tier
 from policy_service.db.models_receivables import (
@@ -309,3 +311,17 @@ def test_grace_days_edited_on_the_tier_row_change_the_penalty_from_the_next_run(
     assert rows(services, PenaltyAccrual) == []  # ten free days, not the shipped three
     run_daily(services.uow(), services.rulesets, DUE + timedelta(days=11))
     assert [a.day for a in rows(services, PenaltyAccrual)] == [DUE + timedelta(days=11)]
+
+
+@pytest.mark.parametrize(("tier", "first_day"), [("A", 6), ("C", 1)])
+def test_the_overdue_notice_states_the_customers_own_penalty_terms(
+        services: Services, tier: str, first_day: int) -> None:
+    customer(services, tier=tier)
+    invoice(services, "I-1", "1000.00", DUE)
+    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=1))
+    (notice,) = [m for m in rows(services, OutboxMessage) if "overdue" in m.dedupe_key]
+    terms = shipped_terms(tier, "1000.00")
+    assert f"From day {first_day} after the due date" in notice.body_en
+    assert f"{terms.daily_rate_percent}% a day" in notice.body_en
+    assert f"up to {terms.cap_percent}% of the invoice amount" in notice.body_en
+    assert f"第 {first_day} 天起" in notice.body_zh

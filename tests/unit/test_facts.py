@@ -88,7 +88,7 @@ INDICATORS = Indicators(Decimal("0.9"), 12, Decimal("0.00"), 0, Decimal("0.4"), 
 BUILT = {
     "credit_approval": credit_facts.order_facts(_Customer(), _Order(), _Exposure(), TODAY),
     "overdue_penalty": account_facts.penalty_facts(_Customer(), _Invoice(), 3),
-    "escalation": account_facts.escalation_facts(_Customer(), _Invoice(), TODAY),
+    "escalation": account_facts.escalation_facts(_Customer(), _Invoice(), TODAY, None),
     "limit_review": account_facts.review_facts(_Customer(), INDICATORS),
     "receivable_classes": account_facts.class_facts(9),
     "blacklist_watch": account_facts.watch_facts(

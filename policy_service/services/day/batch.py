@@ -88,7 +88,9 @@ def dun(ctx: RunContext, book: Book, out: Writes) -> None:
     for invoice in book.invoices:
         if invoice.status != "open":
             continue
-        facts = escalation_facts(book.customer, invoice, ctx.as_of)
+        grace_days = ctx.grace_days.get(book.customer.tier_code, 0)
+        terms = ctx.penalty_terms(penalty_facts(book.customer, invoice, grace_days))
+        facts = escalation_facts(book.customer, invoice, ctx.as_of, terms)
         plan = escalation.plan(ctx.due_steps(facts), book.done.get(invoice.id, ()))
         for step in plan.record:
             out.steps.append({

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from policy_service.db.models import Customer, Invoice
-from policy_service.domain.account_facts import escalation_facts
+from policy_service.domain.account_facts import escalation_facts, penalty_facts
 from policy_service.domain.escalation import due_steps
+from policy_service.domain.penalty import choose_terms
 from policy_service.language.document import RuleSet
 from policy_service.language.reference import matching_rules
 from policy_service.services.history import record_changes
@@ -53,9 +54,15 @@ def _record(customer: Customer) -> None:
                        SYSTEM_ACTOR)
 
 
-def causes_stop(ruleset: RuleSet, customer: Customer, invoice: Invoice, today: date) -> bool:
+def causes_stop(ruleset: RuleSet, customer: Customer, invoice: Invoice, today: date,
+                penalty_rules: RuleSet | None = None) -> bool:
     """Whether an open invoice matches a step whose actions include stop_supply."""
-    facts = escalation_facts(customer, invoice, today)
+    terms = None
+    if penalty_rules is not None:
+        grace = customer.tier.grace_days if customer.tier is not None else 0
+        penalty = penalty_facts(customer, invoice, grace)
+        terms = choose_terms(penalty_rules, matching_rules(penalty_rules, penalty), penalty)
+    facts = escalation_facts(customer, invoice, today, terms)
     return any("stop_supply" in step.actions
                for step in due_steps(ruleset, matching_rules(ruleset, facts)))
 
@@ -67,8 +74,10 @@ def lift_if_cleared(
     if not set_by_escalation(customer):
         return False
     ruleset = registry.current(session, ESCALATION).compiled.ruleset
+    penalty_rules = registry.current(session, "overdue_penalty").compiled.ruleset
     invoices = session.scalars(select(Invoice).where(
         Invoice.customer_id == customer.id, Invoice.status == "open"))
-    if any(causes_stop(ruleset, customer, invoice, today) for invoice in invoices):
+    if any(causes_stop(ruleset, customer, invoice, today, penalty_rules)
+           for invoice in invoices):
         return False
     return lift(customer, today)
