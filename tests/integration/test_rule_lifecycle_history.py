@@ -249,7 +249,8 @@ def test_a_failing_case_of_a_non_credit_kind_is_reported_by_test_draft(api: Api)
     facts = {"invoice": {"days_from_due": 1, "amount": "1000.00", "outstanding": "1000.00",
                          "penalty_accrued": "0.00", "currency": "CNY", "number": "INV-1",
                          "due_date": "2026-03-01"},
-             "customer": {"tier": "B", "status": "active", "name": "Acme"}}
+             "customer": {"tier": "B", "status": "active", "name": "Acme", "grace_days": 3},
+             "penalty": {"daily_rate_percent": "0.05", "cap_percent": "15"}}
     case = {"note": "a day past due goes straight to court", "facts": facts,
             "expect": {"message_rule": "legal_action", "actions": ["legal_case"]}}
     report = api.call("POST", f"/v1/rulesets/escalation/drafts/{draft_id}/test",
