@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -103,6 +104,21 @@ Expr = (
     NumberLit | StringLit | BoolLit | Name | Negate | Arith | Compare | Membership | Not | Logical
 )
 Condition = Expr | Otherwise
+
+
+
+def condition_leaves(node: Condition) -> Iterator[Condition]:
+    """The nodes below every ``and``, ``or`` and ``not`` of ``node``, without recursion."""
+    stack: list[Condition] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Logical):
+            stack += [current.left, current.right]
+        elif isinstance(current, Not):
+            stack.append(current.operand)
+        else:
+            yield current
+
 
 # Binding powers shared by the parser and the printer.
 PRECEDENCE = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}

@@ -7,11 +7,10 @@ from policy_service.language.ast import (
     Compare,
     Condition,
     Expr,
-    Logical,
     Membership,
     Node,
-    Not,
     Otherwise,
+    condition_leaves,
 )
 from policy_service.language.errors import RuleError, located_error, position_of
 from policy_service.language.lexer import ParseError
@@ -54,17 +53,11 @@ def _within_range(where: Node, sides: tuple[Expr, ...], vocab: Vocabulary,
 
 def _magnitudes(node: Expr, vocab: Vocabulary, checker: TypeChecker) -> None:
     pairs: list[tuple[Node, Expr, Expr]] = []
-    stack: list[Expr] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Logical):
-            stack += [current.left, current.right]
-        elif isinstance(current, Not):
-            stack.append(current.operand)
-        elif isinstance(current, Compare):
-            pairs.append((current, current.left, current.right))
-        elif isinstance(current, Membership):
-            pairs += [(current, current.operand, item) for item in current.items]
+    for leaf in condition_leaves(node):
+        if isinstance(leaf, Compare):
+            pairs.append((leaf, leaf.left, leaf.right))
+        elif isinstance(leaf, Membership):
+            pairs += [(leaf, leaf.operand, item) for item in leaf.items]
     for where, left, right in pairs:
         if checker.check(left).type.numeric:
             _within_range(where, (left, right), vocab, checker, _TOO_LARGE)

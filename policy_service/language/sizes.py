@@ -8,7 +8,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from policy_service.language.ast import BoolLit, Compare, Condition, Logical, Membership, Name, Not
+from policy_service.language.ast import (
+    BoolLit,
+    Compare,
+    Condition,
+    Membership,
+    Name,
+    condition_leaves,
+)
 from policy_service.language.errors import RuleError, too_long
 from policy_service.language.errors import rule_error as _err
 from policy_service.language.limits import (
@@ -64,16 +71,10 @@ def engine_tests(node: Condition) -> int:
     """The tests the engine gets for one condition (see MAX_TESTS), counted without
     recursion."""
     count = 0
-    stack: list[Condition] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Logical):
-            stack += [current.left, current.right]
-        elif isinstance(current, Not):
-            stack.append(current.operand)
-        elif isinstance(current, Membership):
-            count += len(current.items)
-        elif isinstance(current, Compare | Name | BoolLit):
+    for leaf in condition_leaves(node):
+        if isinstance(leaf, Membership):
+            count += len(leaf.items)
+        elif isinstance(leaf, Compare | Name | BoolLit):
             count += 1
     return count
 
