@@ -16,17 +16,15 @@ from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 from policy_service.domain.bounds import MAX_ID_LENGTH, REFUSED_ID_CHARACTERS
 
-MAX_ID = MAX_ID_LENGTH
 MAX_INT = 2**31 - 1
-_REFUSED = REFUSED_ID_CHARACTERS
 
 
 class IdConverter(UnicodeConverter):
     """One path segment of 1–64 printable characters."""
 
-    def __init__(self, map: Map, minlength: int = 1, maxlength: int = MAX_ID) -> None:
-        super().__init__(map, minlength=minlength, maxlength=min(maxlength, MAX_ID))
-        self.regex = f"[^/{_REFUSED}]{{{minlength},{min(maxlength, MAX_ID)}}}"
+    def __init__(self, map: Map, minlength: int = 1, maxlength: int = MAX_ID_LENGTH) -> None:
+        super().__init__(map, minlength=minlength, maxlength=min(maxlength, MAX_ID_LENGTH))
+        self.regex = f"[^/{REFUSED_ID_CHARACTERS}]{{{minlength},{min(maxlength, MAX_ID_LENGTH)}}}"
 
 
 class OutOfRange(int):

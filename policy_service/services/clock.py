@@ -17,11 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from policy_service.db.models_clock import ClockSetting
-from policy_service.domain.bounds import EARLIEST_DATE, LATEST_DATE
+from policy_service.domain.bounds import date_problem
 from policy_service.services.errors import Conflict
 from policy_service.services.unit_of_work import UnitOfWork
-
-EARLIEST, LATEST = EARLIEST_DATE, LATEST_DATE
 
 
 @dataclass(frozen=True)
@@ -52,8 +50,9 @@ class BusinessClock:
         if not self.test_clock:
             raise Conflict("the test clock is off: start the service and commands with "
                            "POLICY_TEST_CLOCK=1 to set the business date")
-        if not EARLIEST <= day <= LATEST:
-            raise Conflict(f"the business date must lie from {EARLIEST} to {LATEST}")
+        problem = date_problem(day)
+        if problem:
+            raise Conflict(f"the business date: {problem}")
         with self.uow() as uow:
             uow.session.add(ClockSetting(today=day, set_by=actor))
             uow.commit()

@@ -55,13 +55,11 @@ def _record(customer: Customer) -> None:
 
 
 def causes_stop(ruleset: RuleSet, customer: Customer, invoice: Invoice, today: date,
-                penalty_rules: RuleSet | None = None) -> bool:
+                penalty_rules: RuleSet) -> bool:
     """Whether an open invoice matches a step whose actions include stop_supply."""
-    terms = None
-    if penalty_rules is not None:
-        grace = customer.tier.grace_days if customer.tier is not None else 0
-        penalty = penalty_facts(customer, invoice, grace)
-        terms = choose_terms(penalty_rules, matching_rules(penalty_rules, penalty), penalty)
+    grace = customer.tier.grace_days if customer.tier is not None else 0
+    penalty = penalty_facts(customer, invoice, grace)
+    terms = choose_terms(penalty_rules, matching_rules(penalty_rules, penalty), penalty)
     facts = escalation_facts(customer, invoice, today, terms)
     return any("stop_supply" in step.actions
                for step in due_steps(ruleset, matching_rules(ruleset, facts)))
