@@ -1,11 +1,12 @@
 """Schemathesis over /openapi.json: the document tells the truth about the app.
 
 Every operation is driven with generated valid and invalid requests, with an
-order-system key and a risk-manager key, under every check schemathesis has (no server
-error, documented status codes, content types and headers, response bodies matching
-their schemas, invalid data refused). On SQLite; each operation gets a fresh database,
-the examples of one operation share it (as a client's requests would). Derandomized and
-bounded so it is the same run every time and takes well under a minute and a half.
+key of every role (order system, sales, risk manager, auditor), under every check
+schemathesis has (no server error, documented status codes, content types and headers,
+response bodies matching their schemas, invalid data refused). On SQLite and on
+PostgreSQL (NUL bytes, long ids and int4 bounds are refused before they reach it); one
+database per backend, shared by the examples as a client's requests would share it.
+Derandomized and bounded so it is the same run every time.
 """
 
 from __future__ import annotations
@@ -30,10 +31,15 @@ from tests.databases import throwaway_database
 MAX_EXAMPLES = 25
 
 
+# The backend of this module; test_openapi_fuzz_postgresql.py runs the same on PostgreSQL
+# (two files, so the two test workers share the work).
+BACKEND = "sqlite"
+
+
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """This module runs on SQLite only (conftest's services/app/keys use this URL)."""
-    with throwaway_database("sqlite", tmp_path_factory.mktemp("fuzzdb")) as url:
+    """One fresh database for this module (conftest's services/app/keys use it)."""
+    with throwaway_database(BACKEND, tmp_path_factory.mktemp("fuzzdb")) as url:
         Services.build(Settings(database_url=url, instance_path=Path(
             tmp_path_factory.mktemp("fuzzinstance")), rules_dir=PROJECT_ROOT / "rules")
         ).database.migrate()
@@ -63,7 +69,7 @@ FUZZ = settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, data
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-@pytest.mark.parametrize("role", ["order_system", "risk_manager"])
+@pytest.mark.parametrize("role", ["order_system", "sales", "risk_manager", "auditor"])
 def test_the_app_answers_as_its_document_says(app: Flask, keys: dict[str, dict[str, str]],
                                               role: str, mode: GenerationMode) -> None:
     # The key as the document's bearerAuth scheme: schemathesis then knows which requests
@@ -89,6 +95,8 @@ def test_the_app_answers_as_its_document_says(app: Flask, keys: dict[str, dict[s
         except (Exception, BaseExceptionGroup) as failure:  # every operation's, not the first
             failures[operation.label] = str(failure)[:3000]
     if mode is GenerationMode.POSITIVE:  # the key was sent: valid requests got through
+        # Sales and auditors may only read (sales: their own customers), so fewer succeed.
+        least = 20 if role in ("order_system", "risk_manager") else 5
         assert answered[401] == 0 and sum(
-            n for status, n in answered.items() if status < 300) >= 20, answered
+            n for status, n in answered.items() if status < 300) >= least, answered
     assert not failures, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
