@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -67,19 +68,23 @@ def _no_statement_timeout(connection: Any) -> None:
     """Migrations may rewrite big tables: no statement limit inside their transaction."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    else:
+        connection.info[_UNLIMITED_KEY] = True
 
 
 def make_engine(url: str, *, statement_timeout: float = 0, **options: Any) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
 
-    On PostgreSQL every connection gets ``statement_timeout`` (seconds; 0: none), so a
-    database that stops answering (a lock held elsewhere, a stuck server process) turns
-    into an error the API answers with 503 within that time instead of hanging until
-    gunicorn kills the worker.
+    Every connection gets ``statement_timeout`` (seconds; 0: none), so a database that
+    stops answering (a lock held elsewhere, a stuck server process, a runaway query)
+    turns into an error the API answers with 503 within that time instead of hanging
+    until gunicorn kills the worker. PostgreSQL enforces it itself; on SQLite it bounds
+    the wait for the writer lock and each statement (a progress handler interrupts it).
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, **options)
-        _serialize_sqlite_writes(engine)
+        _serialize_sqlite_writes(engine, statement_timeout)
+        _limit_sqlite_statements(engine, statement_timeout)
         return engine
     options.setdefault("pool_size", 5)
     options.setdefault("max_overflow", 5)
@@ -120,7 +125,35 @@ def _ping_idle_connections(engine: Engine, idle_seconds: float = IDLE_BEFORE_PIN
             raise DisconnectionError("the connection did not answer a ping")
 
 
-def _serialize_sqlite_writes(engine: Engine) -> None:
+_DEADLINE_KEY = "policy_service.statement_deadline"
+_UNLIMITED_KEY = "policy_service.no_statement_timeout"
+_PROGRESS_EVERY = 20_000  # SQLite VM instructions between two looks at the clock
+
+
+def _limit_sqlite_statements(engine: Engine, timeout: float) -> None:
+    """Interrupt a SQLite statement that runs longer than ``timeout`` seconds (0: never)."""
+    if not timeout:
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        deadline = record.info[_DEADLINE_KEY] = [0.0]
+        dbapi_connection.set_progress_handler(
+            lambda: deadline[0] and time.monotonic() > deadline[0], _PROGRESS_EVERY)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(connection: Any, *_args: Any) -> None:
+        deadline = connection.info.get(_DEADLINE_KEY)
+        if deadline is not None:
+            unlimited = connection.info.get(_UNLIMITED_KEY)
+            deadline[0] = 0.0 if unlimited else time.monotonic() + timeout
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(_dbapi_connection: Any, record: Any, _state: Any) -> None:
+        record.info.pop(_UNLIMITED_KEY, None)
+
+
+def _serialize_sqlite_writes(engine: Engine, timeout: float = 0) -> None:
     """Every SQLite transaction takes the write lock up front (BEGIN IMMEDIATE).
 
     SQLite ignores SELECT ... FOR UPDATE, so this is what makes the exposure check
@@ -138,14 +171,14 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # let us emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000) if timeout else 30000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        _acquire(connection.info, lock_path)
+        _acquire(connection.info, lock_path, timeout)
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
@@ -193,7 +226,7 @@ def _write_lock_path(engine: Engine) -> str | None:
     return f"{database}-writer.lock"
 
 
-def _acquire(info: dict[str, Any], lock_path: str | None) -> None:
+def _acquire(info: dict[str, Any], lock_path: str | None, timeout: float = 0) -> None:
     """Wait for the writer lock, unless this thread already holds it on another connection.
 
     A second transaction opened by the thread that holds the lock must not wait for
@@ -205,9 +238,29 @@ def _acquire(info: dict[str, Any], lock_path: str | None) -> None:
     lock = info.get(_LOCK_KEY)
     if lock is None:
         lock = info[_LOCK_KEY] = open(lock_path, "a+b")  # noqa: SIM115 - lives with the connection
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    if timeout:
+        _flock_within(lock, timeout)
+    else:
+        fcntl.flock(lock, fcntl.LOCK_EX)
     info[_HOLDS_KEY] = True
     _held_by_thread.count += 1
+
+
+def _flock_within(lock: Any, timeout: float) -> None:
+    """Take the lock, polling every millisecond or two, or raise after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    pause = 0.0005
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise OperationalError(
+                    "BEGIN IMMEDIATE", None, sqlite3.OperationalError(
+                        f"database is locked: no writer turn within {timeout:g} s")) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.002)
 
 
 def _release(info: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.services.access.credentials import create_api_key
 
-pytestmark = pytest.mark.postgresql_only  # SQLite has no statement timeout: see make_engine
+pytestmark = pytest.mark.postgresql_only  # SQLite: test_sqlite_timeouts.py
 
 
 def test_a_credit_check_behind_a_held_lock_answers_503_within_the_timeout(
