@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
 from flask_babel import Babel, get_locale, gettext, lazy_gettext
 from flask_login import current_user
+
+from policy_service.domain.money import money_text
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LOCALES = {"en": "en", "zh": "zh_Hans_CN"}  # the user's choice -> the catalog's locale
@@ -40,7 +43,12 @@ def pick(message: Mapping[str, Any] | str | None) -> str:
 
 
 def init_babel(app: Flask) -> None:
-    """Flask-Babel with our catalogs; templates get `_`, `pick` and the language list."""
+    """Flask-Babel with our catalogs; templates get `_`, `pick`, `money` and the languages."""
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     app.jinja_env.globals.update(pick=pick, current_language=language,
-                                 language_names=LANGUAGE_NAMES)
+                                 language_names=LANGUAGE_NAMES, money=_money)
+
+
+def _money(value: Any, currency: str) -> str:
+    """``{{ money(amount, currency) }}``: "12,000.00 CNY"; blank for no amount."""
+    return "" if value is None else money_text(Decimal(str(value)), currency)

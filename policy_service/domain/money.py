@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import get_currency_precision
+from babel.numbers import format_decimal, get_currency_precision
 
 CENT = Decimal("0.01")
 MINOR_UNITS_PER_UNIT = 100
@@ -71,6 +71,18 @@ def to_wire(value: Decimal) -> str:
 def minor_digits(currency: str) -> int:
     """The currency's minor unit (ISO 4217, from Babel's data): 2 for CNY, 0 for JPY and KRW."""
     return int(get_currency_precision(currency))
+
+
+def money_text(value: Decimal, currency: str) -> str:
+    """Money as people read it (policy part two): "12,000.00 CNY", "1,000 JPY".
+
+    Babel formats with the currency's own digits (rounded half-up first: Babel rounds
+    half-even); Chinese and English screens use the same digits and separators.
+    """
+    digits = minor_digits(currency)
+    rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return f"{format_decimal(rounded, format=pattern, locale='en')} {currency}"
 
 
 def digits_problem(value: Decimal, currency: str) -> str | None:

@@ -121,5 +121,5 @@ def test_a_post_without_the_csrf_token_changes_nothing(app: Flask, world: dict[s
     assert client.post(f"/admin/held/decide/{world['decision']}",
                        data={"action": "release", "note": "x"}).status_code == 400
     credit = client.get("/admin/lookup/?customer_id=C-1").get_data(as_text=True)
-    assert "1000.00" in credit
+    assert "1,000.00 CNY" in credit  # the limit, unchanged
     assert "SO-HOLD" in client.get("/admin/held/").get_data(as_text=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice
@@ -57,3 +57,30 @@ def order_decision(session: Session, order_id: str) -> dict[str, Any] | None:
     check = session.scalars(select(CreditCheck).where(CreditCheck.order_id == order_id)
                             ).one_or_none()
     return decision_body.view(check) if check else None
+
+
+def find_customers(session: Session, text: str, owner: str | None, limit: int = 20
+                   ) -> list[dict[str, Any]]:
+    """Customers whose id or name contains ``text`` (any case); ``owner``'s own first."""
+    pattern = f"%{text.strip().lower()}%"
+    own_first = case((Customer.owner == owner, 0), else_=1) if owner else literal(1)
+    rows = session.execute(
+        select(Customer.id, Customer.name, Customer.owner, Customer.status, Customer.currency)
+        .where(or_(func.lower(Customer.id).like(pattern), func.lower(Customer.name).like(pattern)))
+        .order_by(own_first, Customer.name, Customer.id).limit(limit)).all()
+    return [{"customer_id": row.id, "name": row.name, "owner": row.owner, "status": row.status,
+             "currency": row.currency, "own": bool(owner) and row.owner == owner}
+            for row in rows]
+
+
+def recent_decisions(session: Session, customer_id: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The customer's latest decisions as the API shows them, newest first."""
+    checks = session.scalars(select(CreditCheck).where(CreditCheck.customer_id == customer_id)
+                             .order_by(CreditCheck.decided_at.desc(), CreditCheck.order_id)
+                             .limit(limit)).all()
+    return [decision_body.view(check) for check in checks]
+
+
+def customer_name(session: Session, customer_id: str) -> str | None:
+    """The customer's name, or None when there is no such customer."""
+    return session.scalar(select(Customer.name).where(Customer.id == customer_id))
