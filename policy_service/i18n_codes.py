@@ -35,4 +35,7 @@ CODES = (
     N_("Release"),
     # rule diff rows
     N_("same"), N_("changed"), N_("added"), N_("removed"),
+    # the users screen's refusals (services.access.users), translated by value
+    N_("you cannot change your own role"), N_("you cannot deactivate yourself"),
+    N_("password must have at least 8 characters"), N_("a username has 1 to 100 characters"),
 )

@@ -18,7 +18,7 @@ from flask_admin.theme import Bootstrap4Theme
 import policy_service.admin.views.invoices as invoice_views
 import policy_service.admin.views.queues as queue_views
 from policy_service.admin import auth, i18n, web
-from policy_service.admin.views import customers, dashboard, decisions, lookup, rules
+from policy_service.admin.views import customers, dashboard, decisions, lookup, rules, users
 from policy_service.container import Services
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ def init_admin(app: Flask, services: Services, tables: AdminTables) -> Admin:
     decisions.add_views(admin, services, tables)
     rules.add_views(admin, services)
     lookup.add_views(admin, services)
+    users.add_views(admin, services)
     queue_views.add_views(admin, services)
     invoice_views.add_views(admin, services)
     return admin

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -234,6 +235,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(30))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 # Tables of other areas live in their own modules (models_<area>.py) and are imported

@@ -19,7 +19,7 @@ SHOTS = ROOT / "test-artifacts" / "screenshots"
 README_IMAGES = ROOT / "docs" / "img"
 PASSWORD = "browser-test-pass"
 USERS = {"risk1": "risk_manager", "risk2": "risk_manager", "auditor1": "auditor",
-         "sales1": "sales"}
+         "sales1": "sales", "admin1": "admin"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -59,3 +59,63 @@ def test_sales_find_their_customer_first_and_read_its_credit_orders_and_next_ste
     page.fill("#customer-search", "nobody-like-this")
     page.click("#search-customers")
     assert "没有与“nobody-like-this”匹配的客户" in page.inner_text("body")
+
+
+def test_the_sales_home_lists_the_salespersons_own_customers(browser: Any,
+                                                             server: Server) -> None:
+    page = log_in(browser, server, "sales1")
+    mine = page.inner_text("#my-customers")
+    assert "C-EAST-2" in mine and "East River Trading" in mine and "10,000.00 CNY" in mine
+    assert "C-EAST-1" not in mine  # sales9's
+
+
+def _try_login(browser: Any, server: Server, username: str, password: str) -> Any:
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{server.base_url}/admin/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-submit")
+    page.wait_for_load_state()
+    return page
+
+
+def test_an_admin_creates_a_user_changes_the_role_resets_the_password_and_deactivates(
+        browser: Any, server: Server) -> None:
+    page = log_in(browser, server, "admin1")
+    page.goto(f"{server.base_url}/admin/users/")
+    page.fill("#new-username", "collector7")
+    page.select_option("#new-role", "sales")
+    page.fill("#new-password", "first-pass-123")
+    page.click("#create-user")
+    row = page.locator('tr.user-row[data-user="collector7"]')
+    row.wait_for()
+    row.locator("select[name=role]").select_option("auditor")
+    row.locator('button[value="role"]').click()
+    row = page.locator('tr.user-row[data-user="collector7"]')
+    row.locator("input[name=password]").fill("second-pass-456")
+    row.locator('button[value="password"]').click()
+
+    signed_in = _try_login(browser, server, "collector7", "second-pass-456")
+    assert "collector7" in signed_in.inner_text("#who")
+    signed_in.goto(f"{server.base_url}/admin/decisions/")  # an auditor reads decisions
+    assert signed_in.locator("text=403").count() == 0
+    assert _try_login(browser, server, "collector7", "first-pass-123").locator("#who").count() == 0
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator('tr.user-row[data-user="collector7"] button[value="deactivate"]').click()
+    page.wait_for_selector('tr.user-row[data-user="collector7"] button[value="activate"]')
+    signed_in.goto(f"{server.base_url}/admin/decisions/")  # the open session ends too
+    assert "/admin/auth/login" in signed_in.url
+    assert _try_login(browser, server, "collector7", "second-pass-456").locator("#who").count() == 0
+    # An admin cannot lock themselves out.
+    own = page.locator('tr.user-row[data-user="admin1"]')
+    page.once("dialog", lambda dialog: dialog.accept())
+    own.locator('button[value="deactivate"]').click()
+    assert "you cannot deactivate yourself" in page.inner_text("body")
+
+    page.goto(f"{server.base_url}/admin/changes/?search=collector7")
+    history = page.inner_text("body")
+    for field in ("created", "role", "password", "active"):
+        assert field in history, field
+    assert "second-pass-456" not in history and "first-pass-123" not in history

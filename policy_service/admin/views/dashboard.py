@@ -11,6 +11,7 @@ from policy_service.admin.i18n import _
 from policy_service.admin.metrics import dashboard
 from policy_service.admin.views.base import RoleChecked
 from policy_service.container import Services
+from policy_service.services.credit import queries as credit_queries
 
 
 class DashboardView(RoleChecked, AdminIndexView):
@@ -26,7 +27,9 @@ class DashboardView(RoleChecked, AdminIndexView):
     def index(self) -> Any:
         """Staff see the charts; sales see their look-ups."""
         if not auth.has_role(*auth.STAFF):
-            return self.render("policy/sales_home.html")
+            with self.services.database.sessions() as session:
+                mine = credit_queries.own_customers(session, auth.actor())
+            return self.render("policy/sales_home.html", customers=mine)
         with self.services.database.sessions() as session:
             figures = dashboard(session, self.services.today())
         buckets = list(figures.aging)

@@ -82,7 +82,7 @@ def check_user_password(uow: UnitOfWork, username: str, password: str) -> User |
     """The user if the password matches."""
     with uow:
         user = uow.session.scalars(select(User).where(User.username == username)).first()
-        if user and check_password_hash(user.password_hash, password):
+        if user and user.active and check_password_hash(user.password_hash, password):
             return user
         return None
 
@@ -95,15 +95,17 @@ def set_password(uow: UnitOfWork, username: str, role: str, password: str) -> Us
             user = User(username=username, role=role, password_hash="")
             uow.session.add(user)
         user.role = role
+        user.active = True
         user.password_hash = generate_password_hash(password)
         uow.commit()
         return user
 
 
 def get_user(uow: UnitOfWork, user_id: int) -> User | None:
-    """A login by its id (Flask-Login's user loader), or None."""
+    """An active login by its id (Flask-Login's user loader), or None."""
     with uow:
-        return uow.session.get(User, user_id)
+        user = uow.session.get(User, user_id)
+        return user if user is not None and user.active else None
 
 
 def set_locale(uow: UnitOfWork, user_id: int, locale: str) -> None:

@@ -84,3 +84,13 @@ def recent_decisions(session: Session, customer_id: str, limit: int = 10) -> lis
 def customer_name(session: Session, customer_id: str) -> str | None:
     """The customer's name, or None when there is no such customer."""
     return session.scalar(select(Customer.name).where(Customer.id == customer_id))
+
+
+def own_customers(session: Session, owner: str, limit: int = 200) -> list[dict[str, Any]]:
+    """The customers ``owner`` looks after (the sales home page), by name."""
+    rows = session.execute(
+        select(Customer.id, Customer.name, Customer.status, Customer.credit_limit,
+               Customer.currency).where(Customer.owner == owner)
+        .order_by(Customer.name, Customer.id).limit(limit)).all()
+    return [{"customer_id": row.id, "name": row.name, "status": row.status,
+             "credit_limit": row.credit_limit, "currency": row.currency} for row in rows]
