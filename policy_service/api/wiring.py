@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from policy_service.api import (
     clock,
     credit_checks,
+    customer_lists,
     customers,
     json_body,
     openapi,
@@ -61,7 +62,7 @@ def init_api(app: Flask) -> ContractApi:
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp,
-                      rule_lifecycle.blp, receivables_day.blp, clock.blp):
+                      rule_lifecycle.blp, receivables_day.blp, clock.blp, customer_lists.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     openapi.document_operations(api.spec, app)

@@ -24,6 +24,9 @@ RESERVING_OUTCOMES = ("approved", "approved_with_conditions")
 TIER_CODES = ("A", "B", "C", "D")
 """Credit tiers, best first: A good, B fair, C poor, D cash in advance."""
 
+INVOICE_STATUSES = ("open", "paid", "written_off")
+"""An invoice is open until paid in full or written off."""
+
 RECEIVABLE_CLASSES = ("not_due", "in_collection", "doubtful", "bad_debt", "write_off")
 """Receivable classes (账龄分类) a ``receivable_classes`` rule may assign."""
 

@@ -71,6 +71,8 @@ ERP = ("order_system",)
 ROLE_MATRIX = {
     ("PUT", "/v1/customers/<customer_id>"): ERP,
     ("GET", "/v1/customers/<customer_id>/credit"): ANY,
+    ("GET", "/v1/customers/<customer_id>/invoices"): ANY,
+    ("GET", "/v1/customers/<customer_id>/payments"): ANY,
     ("PUT", "/v1/customers/<customer_id>/status"): RISK,
     ("POST", "/v1/invoices"): ERP,
     ("GET", "/v1/invoices/<invoice_id>"): ANY,
