@@ -18,7 +18,15 @@ from flask_admin.theme import Bootstrap4Theme
 import policy_service.admin.views.invoices as invoice_views
 import policy_service.admin.views.queues as queue_views
 from policy_service.admin import auth, i18n, web
-from policy_service.admin.views import customers, dashboard, decisions, lookup, rules, users
+from policy_service.admin.views import (
+    customer_page,
+    customers,
+    dashboard,
+    decisions,
+    lookup,
+    rules,
+    users,
+)
 from policy_service.container import Services
 
 if TYPE_CHECKING:
@@ -52,6 +60,7 @@ def init_admin(app: Flask, services: Services, tables: AdminTables) -> Admin:
     rules.add_views(admin, services)
     lookup.add_views(admin, services)
     users.add_views(admin, services)
+    customer_page.add_views(admin, services)
     queue_views.add_views(admin, services)
     invoice_views.add_views(admin, services)
     return admin

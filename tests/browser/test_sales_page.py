@@ -119,3 +119,38 @@ def test_an_admin_creates_a_user_changes_the_role_resets_the_password_and_deacti
     for field in ("created", "role", "password", "active"):
         assert field in history, field
     assert "second-pass-456" not in history and "first-pass-123" not in history
+
+
+def test_the_customer_page_shows_the_whole_credit_picture_from_the_customer_list(
+        browser: Any, server: Server) -> None:
+    today = requests.get(f"{server.base_url}/v1/clock", headers=_api(server),
+                         timeout=10).json()["today"]
+    for invoice_id, amount in (("INV-E1", "3000.00"), ("INV-E2", "500.00")):
+        requests.post(f"{server.base_url}/v1/invoices", headers=_api(server), json={
+            "invoice_id": invoice_id, "customer_id": "C-EAST-2", "amount": amount,
+            "currency": "CNY", "issue_date": today}, timeout=10).raise_for_status()
+    requests.post(f"{server.base_url}/v1/payments", headers=_api(server), json={
+        "payment_id": "P-E2", "invoice_id": "INV-E2", "amount": "500.00", "currency": "CNY",
+        "paid_at": today}, timeout=10).raise_for_status()
+
+    page = log_in(browser, server, "risk1")
+    page.goto(f"{server.base_url}/admin/customers/?search=C-EAST-2")
+    page.click("a[href$='/admin/customer/C-EAST-2']")
+    page.wait_for_selector("#customer-credit")
+    assert "East River Trading" in page.inner_text("#customer-heading")
+    assert "7,000.00 CNY" in page.inner_text("#customer-available")  # 10,000 - 3,000 open
+    assert "INV-E1" in page.inner_text("#open-invoices")
+    assert "INV-E2" in page.inner_text("#closed-invoices")
+    assert "P-E2" in page.inner_text("#customer-payments")
+    assert "SO-EAST-1" in page.inner_text("#customer-decisions")
+    shot(page, "customer-page")
+
+    sales = log_in(browser, server, "sales1")
+    if sales.inner_text("#switch-language").strip() == "中文":  # the login keeps its choice
+        sales.click("#switch-language")
+    sales.goto(f"{server.base_url}/admin/customer/C-EAST-2")
+    assert "未结发票" in sales.inner_text("body") and "INV-E1" in sales.inner_text("#open-invoices")
+    refused = sales.goto(f"{server.base_url}/admin/customer/C-EAST-1")  # sales9's customer
+    assert refused is not None and refused.status == 403
+    missing = sales.goto(f"{server.base_url}/admin/customer/C-NOBODY")
+    assert missing is not None and missing.status == 404

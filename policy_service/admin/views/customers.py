@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import flash
+from flask import flash, url_for
 from flask_admin import Admin
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import DecimalField, validators
 
 from policy_service.admin import auth
@@ -33,6 +34,12 @@ EDITABLE_CUSTOMER_FIELDS = ("tier", "credit_limit", "collateral_amount", "paymen
                             "status", "status_reason", "next_review_date", "owner")
 REASON_MESSAGES = {"required": lazy("A status change needs a reason."),
                    "unchanged": lazy("A status change needs a new reason.")}
+
+
+def customer_link(customer_id: str) -> Markup:
+    """A customer id as a link to its customer page (escaped)."""
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("customer.page", customer_id=customer_id), customer_id)
 
 
 def _flash(error: ServiceError) -> None:
@@ -99,6 +106,7 @@ class CustomerView(ServiceEditedView):
                      "owner": lazy("Owner"), "next_review_date": lazy("Next review")}
     column_searchable_list = ("id", "name")
     column_filters = ("status", "tier_code", "owner", "currency")
+    column_formatters = {"id": lambda _v, _c, model, _n: customer_link(model.id)}  # noqa: RUF012
     form_columns = EDITABLE_CUSTOMER_FIELDS
     form_overrides = {"credit_limit": DecimalField,  # noqa: RUF012 - Money is a TypeDecorator
                       "collateral_amount": DecimalField}

@@ -12,6 +12,7 @@ from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice
+from policy_service.db.models_admin import ChangeRecord
 from policy_service.services.credit import decision_body
 
 ZERO = Decimal("0.00")
@@ -94,3 +95,28 @@ def own_customers(session: Session, owner: str, limit: int = 200) -> list[dict[s
         .order_by(Customer.name, Customer.id).limit(limit)).all()
     return [{"customer_id": row.id, "name": row.name, "status": row.status,
              "credit_limit": row.credit_limit, "currency": row.currency} for row in rows]
+
+
+def open_split(session: Session, customer_id: str) -> dict[str, Decimal]:
+    """What the customer's open invoices still owe, split into principal and penalty."""
+    principal, penalty = session.execute(
+        select(func.coalesce(func.sum(Invoice.amount - Invoice.principal_paid), 0),
+               func.coalesce(func.sum(Invoice.penalty_accrued - Invoice.penalty_waived
+                                      - Invoice.penalty_paid), 0))
+        .where(Invoice.customer_id == customer_id, Invoice.status == "open")).one()
+    return {"principal": _money(principal), "penalty": _money(penalty)}
+
+
+def status_history(session: Session, customer_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Changes to the customer's record (status, limit, tier ...), newest first."""
+    rows = session.scalars(select(ChangeRecord).where(
+        ChangeRecord.entity == "customer", ChangeRecord.entity_id == customer_id)
+        .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit))
+    return [{"field": r.field, "old": r.old_value, "new": r.new_value, "by": r.changed_by,
+             "at": r.changed_at} for r in rows]
+
+
+def customer_owner(session: Session, customer_id: str) -> str | None:
+    """The customer's owner ("" when it has none), or None when there is no such customer."""
+    row = session.execute(select(Customer.owner).where(Customer.id == customer_id)).first()
+    return None if row is None else (row.owner or "")

@@ -1,0 +1,76 @@
+"""One customer's whole credit picture, reachable from every customer id in the admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_admin import Admin, expose
+
+from policy_service.admin import auth
+from policy_service.admin.i18n import lazy
+from policy_service.admin.next_steps import next_steps
+from policy_service.admin.views.base import ProtectedView
+from policy_service.container import Services
+from policy_service.services.credit import queries
+from policy_service.services.credit.customers import credit_status
+from policy_service.services.day.reviews import list_reviews
+from policy_service.services.errors import NotFound
+from policy_service.services.receivables.adjustments import dunning_history
+from policy_service.services.receivables.customer_lists import customer_invoices, customer_payments
+
+
+class CustomerPageView(ProtectedView):
+    """Limit, exposure split, aging, invoices, payments, decisions, dunning, reviews, history.
+
+    Staff read every customer; a salesperson reads the customers they own.
+    """
+
+    read_roles = auth.EVERYONE
+
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        self.services = services
+        super().__init__(**kwargs)
+
+    def is_visible(self) -> bool:
+        """Reached from customer ids, not from the menu."""
+        return False
+
+    @expose("/")
+    def index(self) -> Any:
+        """No customer chosen: the look-up finds one."""
+        abort(404)
+
+    @expose("/<customer_id>")
+    def page(self, customer_id: str) -> Any:
+        """The page of ``customer_id``."""
+        app, today = self.services, self.services.today()
+        with app.database.sessions() as session:
+            owner = queries.customer_owner(session, customer_id)
+            if owner is None:
+                abort(404)
+            if not auth.has_role(*auth.STAFF) and owner != auth.actor():
+                abort(403)
+            name = queries.customer_name(session, customer_id)
+            split = queries.open_split(session, customer_id)
+            decisions = queries.recent_decisions(session, customer_id)
+            history = queries.status_history(session, customer_id)
+        try:
+            credit = credit_status(app.uow(), customer_id, today)
+        except NotFound:
+            abort(404)
+        invoices = customer_invoices(app.uow(), app.rulesets, customer_id, today)["invoices"]
+        return self.render(
+            "policy/customer_page.html", customer_id=customer_id, name=name, credit=credit,
+            split=split, steps=next_steps(credit, today), decisions=decisions, history=history,
+            open_invoices=[i for i in invoices if i["status"] == "open"],
+            closed_invoices=[i for i in invoices if i["status"] != "open"],
+            payments=customer_payments(app.uow(), customer_id, 50)["payments"],
+            dunning=list(reversed(dunning_history(app.uow(), customer_id)["steps"]))[:50],
+            reviews=list(reversed(list_reviews(app.uow(), customer_id)["reviews"]))[:20])
+
+
+def add_views(admin: Admin, services: Services) -> None:
+    """Register the customer page (/admin/customer/<id>)."""
+    admin.add_view(CustomerPageView(services, name=lazy("Customer"), endpoint="customer",
+                                    url="/admin/customer"))
