@@ -122,15 +122,18 @@ def check_overdue_penalty(ruleset: RuleSet, case: Case) -> CaseResult:
 
 
 def check_escalation(ruleset: RuleSet, case: Case) -> CaseResult:
-    """With no step done yet: the steps recorded, the one that sends, the actions."""
+    """With no step done yet: the steps recorded, the customer-facing message that goes
+    (``message_rule``), the internal task created (``task_rule``), the actions."""
     matched = matching_rules(ruleset, case.facts)
     plan = escalation.plan(escalation.due_steps(ruleset, matched), done=())
-    message_rule = plan.message.rule if plan.message else None
+    sent = [s.step.rule for s in plan.sends]
     actual = {"matched": matched, "rules": [s.rule for s in plan.record],
-              "message_rule": message_rule, "actions": sorted(plan.actions),
-              "messages": _messages(ruleset, message_rule, case.facts) if message_rule else []}
-    return CaseResult(actual, compare(case.expect, actual,
-                                      ("rules", "message_rule", "actions", "matched")))
+              "message_rule": plan.message.rule if plan.message else None,
+              "task_rule": plan.task.rule if plan.task else None,
+              "actions": sorted(plan.actions),
+              "messages": [m for rule in sent for m in _messages(ruleset, rule, case.facts)]}
+    return CaseResult(actual, compare(case.expect, actual, (
+        "rules", "message_rule", "task_rule", "actions", "matched")))
 
 
 def check_limit_review(ruleset: RuleSet, case: Case) -> CaseResult:

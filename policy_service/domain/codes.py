@@ -37,6 +37,14 @@ DUNNING_STEPS = ("reminder", "due_today", "overdue_notice", "phone_follow_up",
                  "formal_demand_letter", "stop_supply", "legal_action")
 """Dunning (escalation) steps an ``escalation`` rule may name."""
 
+MESSAGE_CHANNELS = ("email", "sms", "letter", "task")
+"""Outbox channels a dunning step may use."""
+
+INTERNAL_CHANNELS = ("task",)
+"""Channels that reach the company's own people (a task), not the customer; on catch-up
+the most advanced customer-facing message and the most advanced internal task are chosen
+separately."""
+
 DRAFT_STATUSES = ("draft", "submitted", "approved", "rejected", "published", "superseded")
 """A rule set draft's place in the four-eyes lifecycle."""
 

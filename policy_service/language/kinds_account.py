@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from policy_service.domain.codes import DUNNING_STEPS
+from policy_service.domain.codes import DUNNING_STEPS, MESSAGE_CHANNELS
 from policy_service.domain.codes import RECEIVABLE_CLASSES as CLASSES
 from policy_service.language.errors import RuleError
 from policy_service.language.errors import rule_error as _err
@@ -31,7 +31,7 @@ from policy_service.language.vocabularies_account import (
 )
 
 STEPS = DUNNING_STEPS
-CHANNELS = ("email", "sms", "letter", "task")
+CHANNELS = MESSAGE_CHANNELS
 ACTIONS = ("stop_supply", "legal_case")
 REVIEW_ACTIONS = ("raise", "keep", "cut")
 SIGNED_PERCENT = re.compile(r"^-?\d{1,3}(\.\d{1,4})?$")

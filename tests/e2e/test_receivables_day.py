@@ -46,7 +46,13 @@ def test_penalties_dunning_stop_supply_and_a_review_across_several_days(server: 
     expected = terms.daily(Decimal("1000.00")) * (40 - terms.grace_days)
     assert Decimal(erp("GET", "/v1/invoices/E-1")["penalty_accrued"]) == expected
     steps = risk("GET", "/v1/customers/C-E2E/dunning")["steps"]
-    assert [s["step"] for s in steps if s["message_sent"]] == ["formal_demand_letter"] * 4
+    # first seen 40 days late: the customer gets the demand letter (letter and email) and
+    # the account owner the phone task, for each invoice
+    assert sorted((s["invoice_id"], s["step"], s["channel"]) for s in steps
+                  if s["message_sent"]) == [
+        (i, step, channel) for i in ("E-1", "E-2") for step, channel in (
+            ("formal_demand_letter", "email"), ("formal_demand_letter", "letter"),
+            ("phone_follow_up", "task"))]
 
     stop_day = DUE + timedelta(days=shipped_step_day("stop_supply"))
     server.cli("daily", "--as-of", stop_day.isoformat())

@@ -73,9 +73,10 @@ def shipped_terms(tier: str, amount: str) -> penalty.PenaltyTerms:
 
 
 def shipped_step_day(rule: str) -> int:
-    """The day (relative to due) in a shipped escalation rule's ``when``: ``… >= N``."""
+    """The day (relative to due) in a shipped escalation rule's ``when``:
+    ``invoice.days_from_due >= N`` (and perhaps a materiality test after it)."""
     when = load_ruleset_file(RULES / "escalation.json").rule(rule).source
-    return int(when.split(">=")[1])
+    return int(when.split("invoice.days_from_due >=")[1].split()[0])
 
 
 def shipped_class(days_past_due: int, written_off: bool = False) -> ReceivableClass:

@@ -43,7 +43,7 @@ class CountingEngine:
 
 def test_the_rule_sets_name_the_facts_their_memo_is_keyed_on() -> None:
     assert condition_paths(load_ruleset_file(RULES / "escalation.json")) == (
-        ("invoice", "days_from_due"),)
+        ("invoice", "days_from_due"), ("invoice", "outstanding"))
     assert condition_paths(load_ruleset_file(RULES / "overdue_penalty.json")) == (
         ("customer", "tier"),)
     assert condition_paths(load_ruleset_file(RULES / "receivable_classes.json")) == (
@@ -56,7 +56,7 @@ def test_invoices_agreeing_on_the_facts_the_rules_read_share_one_evaluation(
         services: Services) -> None:
     customer(services, "C-1", tier="C")
     customer(services, "C-2", tier="C")
-    for n, amount in enumerate(("1000.00", "2345.67", "99.99")):
+    for n, amount in enumerate(("1000.00", "2345.67", "80.01")):
         invoice(services, f"I-1-{n}", amount, DUE, "C-1")
         invoice(services, f"I-2-{n}", amount, DUE, "C-2")
     invoice(services, "I-1-late", "500.00", DUE - timedelta(days=40), "C-1")
@@ -67,9 +67,11 @@ def test_invoices_agreeing_on_the_facts_the_rules_read_share_one_evaluation(
         ctx.engine = counting
         process(uow.session, ctx, load_books(uow.session, ["C-1", "C-2"], as_of))
         uow.commit()
-    # two distinct days from due (10 and 50), one tier; the aging classes and the blacklist
-    # watch likewise see two distinct days past due / days late
-    assert counting.calls == Counter({"escalation": 2, "overdue_penalty": 1,
+    # escalation: 10 days from due with at least 100 outstanding (1000.00 and 2345.67 of
+    # both customers share it), 10 days with less (80.01 plus penalty: the materiality
+    # threshold splits it off), and 50 days; one tier; the aging classes and the blacklist
+    # watch see two distinct days past due / days late
+    assert counting.calls == Counter({"escalation": 3, "overdue_penalty": 1,
                                       "receivable_classes": 2, "blacklist_watch": 2})
     assert ctx.counts["penalty_days"] == 6 * 10 + 50
 

@@ -42,7 +42,7 @@ def test_every_shipped_rule_set_has_a_cases_file_and_a_check() -> None:
 EXPECTED = {
     "credit_approval": ("outcome", "codes"),
     "overdue_penalty": ("rule", "code", "accrual"),
-    "escalation": ("rules", "message_rule", "actions"),
+    "escalation": ("rules", "message_rule", "task_rule", "actions"),
     "limit_review": ("rule", "action", "code", "credit_limit", "tier"),
     "receivable_classes": ("rule", "class", "provision_percent"),
     "blacklist_watch": ("rules", "window_days", "flagged_at"),

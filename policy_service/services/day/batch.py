@@ -30,6 +30,7 @@ from policy_service.domain import blacklist, escalation, penalty
 from policy_service.domain.account_facts import customer_group, escalation_facts, penalty_facts
 from policy_service.domain.aging import AgingTotals
 from policy_service.domain.money import to_minor_units
+from policy_service.domain.penalty import PenaltyTerms
 from policy_service.domain.review import InvoiceHistory
 from policy_service.language.reference import render_template
 from policy_service.services.day.books import Book, BookInvoice
@@ -57,14 +58,23 @@ class Writes:
     candidates: list[dict[str, Any]] = field(default_factory=list)
 
 
+def terms_of(ctx: RunContext, book: Book, invoice: BookInvoice) -> PenaltyTerms | None:
+    """The invoice's penalty terms, chosen once per batch (accrual and dunning share them)."""
+    if invoice.id in book.terms:
+        return book.terms[invoice.id]
+    grace_days = ctx.grace_days.get(book.customer.tier_code, 0)
+    terms = book.terms[invoice.id] = ctx.penalty_terms(
+        penalty_facts(book.customer, invoice, grace_days))
+    return terms
+
+
 def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
     """Bring each overdue invoice's daily penalty up to the run's date."""
     for invoice in book.invoices:
         if invoice.status != "open" or invoice.due_date >= ctx.as_of \
                 or invoice.principal_paid >= invoice.amount:
             continue
-        grace_days = ctx.grace_days.get(book.customer.tier_code, 0)
-        terms = ctx.penalty_terms(penalty_facts(book.customer, invoice, grace_days))
+        terms = terms_of(ctx, book, invoice)
         if terms is None or invoice.penalty_accrued >= terms.cap(invoice.amount):
             continue
         accruals = penalty.accrue(
@@ -82,30 +92,29 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
 
 
 def dun(ctx: RunContext, book: Book, out: Writes) -> None:
-    """Record new dunning steps, queue the most advanced message, apply the steps' actions."""
+    """Record new dunning steps, queue the most advanced customer message and internal task,
+    apply the steps' actions."""
     ruleset = ctx.escalation.compiled.ruleset
     cause: BookInvoice | None = None
     for invoice in book.invoices:
         if invoice.status != "open":
             continue
-        grace_days = ctx.grace_days.get(book.customer.tier_code, 0)
-        terms = ctx.penalty_terms(penalty_facts(book.customer, invoice, grace_days))
-        facts = escalation_facts(book.customer, invoice, ctx.as_of, terms)
+        facts = escalation_facts(book.customer, invoice, ctx.as_of, terms_of(ctx, book, invoice))
         plan = escalation.plan(ctx.due_steps(facts), book.done.get(invoice.id, ()))
         for step in plan.record:
             out.steps.append({
                 "invoice_id": invoice.id, "customer_id": book.customer.id, "rule": step.rule,
                 "step": step.step, "channels": list(step.channels),
                 "actions": list(step.actions), "done_on": ctx.as_of,
-                "message_sent": step is plan.message, "ruleset_version": ctx.escalation.version})
+                "message_sent": plan.sent(step), "ruleset_version": ctx.escalation.version})
             ctx.counts["dunning_steps"] += 1
-        if plan.message is not None:
+        for send in plan.sends:
             body = {lang: render_template(text, ruleset.vocabulary, facts)
-                    for lang, text in plan.message.message.items()}
-            for channel in plan.message.channels:
+                    for lang, text in send.step.message.items()}
+            for channel in send.channels:
                 out.messages.append(messages.message_row(
-                    book.customer, f"dunning:{invoice.id}:{plan.message.rule}:{channel}",
-                    channel, f"{plan.message.step} {invoice.id}", body, invoice.id))
+                    book.customer, f"dunning:{invoice.id}:{send.step.rule}:{channel}",
+                    channel, f"{send.step.step} {invoice.id}", body, invoice.id))
                 ctx.counts["messages"] += 1
         if "legal_case" in plan.actions and invoice.id not in book.legal:
             out.legal.append({"invoice_id": invoice.id, "customer_id": book.customer.id,

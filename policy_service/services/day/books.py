@@ -20,6 +20,7 @@ from policy_service.db.models_receivables import (
     PenaltyAccrual,
 )
 from policy_service.domain.outstanding import outstanding
+from policy_service.domain.penalty import PenaltyTerms
 from policy_service.services.day.context import HISTORY_DAYS
 
 IN_CHUNK = 5000  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
@@ -66,6 +67,7 @@ class Book:
     dismissed: frozenset[str] = frozenset()  # evidence of dismissed candidates
     aged: bool = False
     pending_review: bool = False
+    terms: dict[str, PenaltyTerms | None] = field(default_factory=dict)  # by invoice, per batch
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,35 +12,18 @@ from policy_service.domain.aging import Classifier
 from policy_service.domain.escalation import Step
 from policy_service.domain.penalty import PenaltyTerms
 from policy_service.engine import RuleEngine
-from policy_service.language.ast import Name, Node
 from policy_service.language.compiler import encode_facts
 from policy_service.language.document import RuleSet
+from policy_service.language.thresholds import KeyPart, key_parts
 from policy_service.services.day.reviews import ReviewContext
 from policy_service.services.rules.registry import ActiveRuleSet
 
 HISTORY_DAYS = 400  # at least: longer when a blacklist_watch window reaches further back
 
 
-def _names(node: Any) -> Iterator[str]:
-    """Every vocabulary name a condition reads."""
-    if isinstance(node, Name):
-        yield node.name
-    elif isinstance(node, Node):
-        for f in dataclasses.fields(node):
-            yield from _names(getattr(node, f.name))
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _names(item)
-
-
 def condition_paths(ruleset: RuleSet) -> tuple[tuple[str, str], ...]:
     """(group, field) of every fact the rule set's conditions read, sorted."""
-    names = {n for rule in ruleset.conditional_rules for n in _names(rule.when)}
-    paths = []
-    for name in sorted(names):
-        group, _, key = name.partition(".")
-        paths.append((group, key))
-    return tuple(paths)
+    return tuple((part.group, part.key) for part in key_parts(ruleset))
 
 
 @dataclass
@@ -60,7 +41,7 @@ class RunContext:
     grace_days: dict[str, int] = field(default_factory=dict)  # by tier: the tier row's
     counts: Counter[str] = field(default_factory=Counter)
     memo: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
-    paths: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    parts: dict[str, tuple[KeyPart, ...]] = field(default_factory=dict)
     terms: dict[tuple[tuple[str, ...], int], PenaltyTerms | None] = field(default_factory=dict)
     steps: dict[tuple[str, ...], list[Step]] = field(default_factory=dict)
     classify: Classifier = field(init=False, repr=False)
@@ -73,15 +54,18 @@ class RunContext:
     def matched(self, active: ActiveRuleSet, facts: dict[str, Any]) -> list[str]:
         """The engine's matched rules, memoised within the run per value of the facts read.
 
-        The engine's answer depends only on the facts the conditions name, so facts that
-        agree on those (e.g. escalation: days from due; penalty: tier) share one evaluation.
-        The first facts of each key are encoded (and so validated) in full.
+        The engine's answer depends only on the facts the conditions name, and of a number
+        compared only with literals only on its side of each (``language.thresholds``), so
+        facts that agree on those (e.g. escalation: where the days from due and the
+        outstanding fall; penalty: tier) share one evaluation. The first facts of each key
+        are encoded (and so validated) in full; a value that could not be encoded exactly
+        keys by itself.
         """
-        paths = self.paths.get(active.name)
-        if paths is None:
-            paths = self.paths[active.name] = condition_paths(active.compiled.ruleset)
+        parts = self.parts.get(active.name)
+        if parts is None:
+            parts = self.parts[active.name] = key_parts(active.compiled.ruleset)
         try:
-            key = (active.name, *(facts[g][k] for g, k in paths))
+            key = (active.name, *(p.of(facts[p.group][p.key]) for p in parts))
             hit = self.memo.get(key)
         except (KeyError, TypeError):  # incomplete facts: the engine adapter reports them
             return self.engine.evaluate(
