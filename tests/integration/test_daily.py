@@ -154,6 +154,19 @@ def test_a_small_residual_draws_no_demand_letter_stop_supply_or_legal_case(
     assert not [m for m in rows(services, OutboxMessage) if m.channel == "letter"]
 
 
+def test_paying_an_invoice_down_below_the_threshold_lifts_its_stop_at_once(
+        services: Services) -> None:
+    customer(services)
+    invoice(services, "I-1", "1000.00", DUE)
+    stop_day = DUE + timedelta(days=shipped_step_day("stop_supply"))
+    run_daily(services.uow(), services.rulesets, stop_day)
+    assert get_customer(services).status == "stop_supply"
+    left = get_invoice(services, "I-1").outstanding - Decimal("99.99")
+    pay(services, "P-1", "I-1", str(left), stop_day)
+    assert get_invoice(services, "I-1").outstanding == Decimal("99.99")
+    assert get_customer(services).status == "active"
+
+
 def test_on_the_same_day_only_the_material_invoices_get_the_demand_letter(
         services: Services) -> None:
     customer(services)

@@ -45,6 +45,16 @@ def test_a_risk_manager_reads_the_dunning_steps_oldest_first(services: Services,
     assert api.call("GET", "/v1/customers/NOPE/dunning", "auditor").status_code == 404
 
 
+def test_the_dunning_steps_say_whose_message_went_out_on_catch_up(services: Services, api: Api
+                                                                   ) -> None:
+    overdue_book(services, shipped_step_day("phone_follow_up"))  # first seen a week late
+    body = api.call("GET", "/v1/customers/C-1/dunning", "auditor").get_json()
+    assert [(s["step"], s["channel"], s["message_sent"]) for s in body["steps"]] == [
+        ("reminder", "email", False), ("reminder", "sms", False), ("due_today", "email", False),
+        ("due_today", "sms", False), ("overdue_notice", "email", True),
+        ("phone_follow_up", "task", True)]
+
+
 def test_approving_a_review_applies_the_proposal_once_and_records_who_and_why(
         services: Services, api: Api) -> None:
     customer(services, tier="B")
