@@ -39,7 +39,8 @@ def read(decision_id: str) -> Any:
 @blp.response(200, CreditCheckOut)
 def release(body: dict[str, Any], decision_id: str) -> Any:
     """Release a hold (risk manager): approved, and the amount is reserved."""
-    return holds.release(services().uow(), decision_id, body["note"], current_principal().name)
+    return holds.release(services().uow(), decision_id, body["note"], current_principal().name,
+                         services().today())
 
 
 @blp.route("/credit-checks/<decision_id>/reject", methods=["POST"])
@@ -48,7 +49,8 @@ def release(body: dict[str, Any], decision_id: str) -> Any:
 @blp.response(200, CreditCheckOut)
 def reject(body: dict[str, Any], decision_id: str) -> Any:
     """Reject a hold (risk manager)."""
-    return holds.reject(services().uow(), decision_id, body["note"], current_principal().name)
+    return holds.reject(services().uow(), decision_id, body["note"], current_principal().name,
+                        services().today())
 
 
 @blp.route("/orders/<order_id>/cancel", methods=["POST"])
@@ -58,4 +60,5 @@ def reject(body: dict[str, Any], decision_id: str) -> Any:
 def cancel(body: dict[str, Any] | None, order_id: str) -> Any:
     """Cancel an order: its reservation is released."""
     note = (body or {}).get("note")
-    return holds.cancel_order(services().uow(), order_id, note, current_principal().name)
+    return holds.cancel_order(services().uow(), order_id, note, current_principal().name,
+                              services().today())

@@ -193,6 +193,7 @@ class CreditCheckEvent(Base):
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    business_date: Mapped[date | None]  # the business day it happened (None: before 0011)
 
 
 class RuleSetVersion(Base):

@@ -67,14 +67,47 @@ def count_late(invoices: Iterable[InvoiceHistory], as_of: date, more_than: int) 
     return sum(1 for i in invoices if in_window(i, as_of) and days_late(i, as_of) > more_than)
 
 
-def _open_days(since: date, start: date, as_of: date) -> int:
-    """How many days of [start, as_of] are on or after ``since``."""
-    return max((as_of - max(since, start)).days + 1, 0) if since <= as_of else 0
+Change = tuple[date, Decimal]
+"""A change of the customer's exposure on a day: (day, amount added; negative to remove)."""
 
 
-def indicators(invoices: Iterable[InvoiceHistory], as_of: date, credit_limit: Decimal
-               ) -> Indicators:
-    """The review indicators of policy.md as of a date."""
+def principal_changes(invoices: Iterable[InvoiceHistory]) -> list[Change]:
+    """Open principal: each invoice adds its amount on its issue date and each payment
+    removes its principal on its value date (a payment dated before its invoice was
+    issued pays from the issue date on, so no day's principal goes negative)."""
+    changes: list[Change] = []
+    for i in invoices:
+        changes.append((i.issue_date, i.amount))
+        changes += [(max(paid_at, i.issue_date), -part) for paid_at, part in i.payments]
+    return changes
+
+
+def average_exposure(changes: Iterable[Change], as_of: date, days: int = WINDOW_DAYS
+                     ) -> Decimal:
+    """The average over the ``days`` days up to ``as_of`` of each day's exposure (the sum
+    of the changes up to and including that day), a day below zero counted as zero."""
+    start = as_of - timedelta(days=days - 1)
+    by_day: dict[date, Decimal] = {}
+    balance = ZERO
+    for day, amount in changes:
+        if day < start:
+            balance += amount
+        elif day <= as_of:
+            by_day[day] = by_day.get(day, ZERO) + amount
+    area = ZERO
+    for n in range(days):
+        balance += by_day.get(start + timedelta(days=n), ZERO)
+        area += max(balance, ZERO)
+    return area / days
+
+
+def indicators(invoices: Iterable[InvoiceHistory], as_of: date, credit_limit: Decimal,
+               other_changes: Iterable[Change] = ()) -> Indicators:
+    """The review indicators of policy.md as of a date.
+
+    Utilization is the average daily exposure over the window ÷ the credit limit, never
+    negative: open principal (from the invoices) plus ``other_changes``, the accrued,
+    unpaid penalty and the reserved orders as they changed day by day."""
     invoices = list(invoices)
     window = [i for i in invoices if in_window(i, as_of)]
     total = sum((i.amount for i in window), ZERO)
@@ -82,14 +115,8 @@ def indicators(invoices: Iterable[InvoiceHistory], as_of: date, credit_limit: De
                    if paid_at <= i.due_date), ZERO)
     rate = _rate(on_time / total) if total else Decimal("1.0000")
     overdue = [i for i in invoices if i.status == "open" and i.due_date < as_of]
-    start = as_of - timedelta(days=WINDOW_DAYS - 1)
-    # Open principal summed over the days of the window; a payment value-dated before its
-    # invoice was issued pays from the issue date on, so no day's balance goes negative.
-    area = sum((max(i.amount * _open_days(i.issue_date, start, as_of)
-                    - sum((part * _open_days(max(paid_at, i.issue_date), start, as_of)
-                           for paid_at, part in i.payments), ZERO), ZERO)
-                for i in invoices), ZERO)
-    utilization = _rate(area / WINDOW_DAYS / credit_limit) if credit_limit > 0 else Decimal(0)
+    average = average_exposure([*principal_changes(invoices), *other_changes], as_of)
+    utilization = _rate(average / credit_limit) if credit_limit > 0 else Decimal(0)
     return Indicators(
         on_time_rate=rate,
         max_days_late=max((days_late(i, as_of) for i in window), default=0),

@@ -74,8 +74,9 @@ REVIEW_VOCABULARY = Vocabulary("limit_review", (
        "days past due of the oldest overdue invoice now (0 if none)",
        "当前最早逾期发票的逾期天数（无则为 0）", max_abs=DAYS),
     _f("review.utilization", T.DECIMAL,
-       "average open principal over the last 365 days divided by the credit limit",
-       "近 365 天平均未付本金 / 信用额度"),
+       "average daily exposure over the last 365 days (open principal, accrued unpaid penalty "
+       "and reserved orders) divided by the credit limit; never negative",
+       "近 365 天日均信用占用（未付本金、已计未付罚款与预留订单）/ 信用额度；不为负"),
     _f("review.invoice_count", T.INTEGER, "invoices due in the last 365 days",
        "近 365 天到期的发票张数"),
     *_CUSTOMER,

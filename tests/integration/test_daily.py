@@ -19,8 +19,10 @@ from policy_service.db.models_receivables import (
     PenaltyAccrual,
 )
 from policy_service.domain.dates import add_months
+from policy_service.services.credit.checks import CreditCheckInput, check_credit
 from policy_service.services.day import candidates, reviews
 from policy_service.services.day.run import run_daily
+from policy_service.services.receivables.ledger import InvoiceInput, create_invoice
 from policy_service.services.rules import registry
 from tests.conftest import Api
 from tests.integration.receivables_book import (
@@ -313,6 +315,35 @@ def test_a_due_review_waits_for_a_decision_and_only_then_the_date_moves(
     with services.uow() as uow:  # the interval of the tier it has after the decision
         months = uow.session.get(Tier, decided["proposal"]["tier"]).review_interval_months
     assert get_customer(services).next_review_date == add_months(review_date, months)
+
+
+def test_review_utilization_averages_daily_exposure_with_penalty_and_reservations(
+        services: Services) -> None:
+    customer(services, tier="B", limit="10000.00")
+    review_date = get_customer(services).next_review_date
+    day = lambda n: review_date - timedelta(days=n)  # noqa: E731 - n days before the review
+    # an order reserves 5,000.00 from day -30 until its invoice (issued day -10) consumes it
+    decision = check_credit(services.uow(), services.rulesets, day(30),
+                            CreditCheckInput("SO-1", "C-1", Decimal("5000.00"), "CNY"), "erp")
+    assert decision["outcome"] == "approved"
+    create_invoice(services.uow(), InvoiceInput("I-3", "C-1", Decimal("5000.00"), "CNY",
+                                                day(10), day(10) + timedelta(days=30),
+                                                order_id="SO-1"), "erp")
+    invoice(services, "I-1", "10000.00", day(70))  # issued day -100, paid on day -80
+    pay(services, "P-1", "I-1", "10000.00", day(80))
+    invoice(services, "I-2", "20000.00", day(20))  # issued day -50, unpaid, accrues penalty
+    run_daily(services.uow(), services.rulesets, review_date)
+    accruals = rows(services, PenaltyAccrual, invoice_id="I-2")
+    assert [a.amount for a in accruals] == [Decimal("10.00")] * 17  # days -16 .. 0
+    (review,) = rows(services, CreditReview)
+    # by hand, exposure-days over the 365-day window:
+    #   I-1 10,000.00 x 20 days (-100 .. -81)            200,000.00
+    #   I-2 20,000.00 x 51 days (-50 .. 0)             1,020,000.00
+    #   I-2 penalty 10.00 x (1 + 2 + ... + 17)             1,530.00
+    #   SO-1 reserved 5,000.00 x 20 days (-30 .. -11)    100,000.00
+    #   I-3 5,000.00 x 11 days (-10 .. 0)                 55,000.00
+    # 1,376,530.00 / 365 / 10,000.00 = 0.37713...
+    assert review.indicators["utilization"] == "0.3771"
 
 
 def test_an_order_is_held_while_a_past_review_waits_for_its_decision(

@@ -55,6 +55,30 @@ def test_a_payment_dated_before_its_invoice_never_makes_utilization_negative() -
     assert indicators([half], AS_OF, D("1000.00")).utilization == D("0.1010")
 
 
+def test_utilization_averages_daily_exposure_with_penalty_and_reserved_orders() -> None:
+    issued = AS_OF - timedelta(days=99)  # open for the last 100 days of the window
+    invoice = InvoiceHistory(D("1000.00"), issued, issued + timedelta(days=30), "open",
+                             D("1000.00"))
+    penalty = [(AS_OF - timedelta(days=9), D("5.00"))] * 10  # 50.00 on the last 10 days
+    # an order reserved 2,000.00 for 73 days, then its invoice consumed it
+    reserved = [(AS_OF - timedelta(days=200), D("2000.00")),
+                (AS_OF - timedelta(days=127), D("-2000.00"))]
+    found = indicators([invoice], AS_OF, D("10000.00"), [*penalty, *reserved])
+    # (1000.00 * 100 + 50.00 * 10 + 2000.00 * 73) / 365 / 10000.00 = 246500 / 3650000
+    assert found.utilization == D("0.0675")
+
+
+def test_a_day_whose_exposure_would_be_negative_counts_as_zero() -> None:
+    # a correction dated before anything was owed does not make utilization negative
+    found = indicators([], AS_OF, D("1000.00"), [(AS_OF - timedelta(days=10), D("-50.00"))])
+    assert found.utilization == D("0.0000")
+
+
+def test_changes_before_the_window_make_its_opening_balance() -> None:
+    found = indicators([], AS_OF, D("1000.00"), [(AS_OF - timedelta(days=500), D("365.00"))])
+    assert found.utilization == D("0.3650")
+
+
 def test_late_counts_use_the_day_the_principal_was_fully_paid() -> None:
     invoice = inv("100.00", 100, [(5, "40.00"), (31, "60.00")])
     assert days_late(invoice, AS_OF) == 31

@@ -114,7 +114,7 @@ class HeldOrdersView(ReadOnlyModelView):
             return redirect(url_for("held.index_view"))
         decide = holds.release if action == "release" else holds.reject
         try:
-            decide(self.services.uow(), decision_id, note, auth.actor())
+            decide(self.services.uow(), decision_id, note, auth.actor(), self.services.today())
         except ServiceError as exc:
             flash(exc.message, "error")
         else:

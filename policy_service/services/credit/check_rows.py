@@ -72,7 +72,7 @@ _CHECKS = table_of(CreditCheck)
 _EVENTS = table_of(CreditCheckEvent)
 _INSERT_CHECK = insert(_CHECKS)
 _INSERT_EVENT = insert(_EVENTS)
-_EVENT_COLUMNS = ("action", "status", "reserved_amount", "actor", "note", "at")
+_EVENT_COLUMNS = ("action", "status", "reserved_amount", "actor", "note", "at", "business_date")
 
 
 def _insert_check_and_event() -> Any:

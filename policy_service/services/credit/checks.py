@@ -154,6 +154,7 @@ def _decide(
         "decision_id": check["decision_id"], "action": "decided", "status": "open",
         "reserved_amount": reserved, "actor": actor,
         "note": f"{decision.outcome} by {RULESET} v{active.version}", "at": now,
+        "business_date": today,
     }
     insert_check(connection, check, event)
     return check, event

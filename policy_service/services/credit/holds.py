@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,18 +16,23 @@ from policy_service.services.errors import Conflict, NotFound
 from policy_service.services.unit_of_work import UnitOfWork
 
 
-def release(uow: UnitOfWork, decision_id: str, note: str, actor: str) -> dict[str, Any]:
-    """A risk manager releases a hold: it becomes approved and reserves its amount."""
-    return _decide_hold(uow, decision_id, note, actor, release=True)
+def release(uow: UnitOfWork, decision_id: str, note: str, actor: str,
+            today: date | None = None) -> dict[str, Any]:
+    """A risk manager releases a hold: it becomes approved and reserves its amount.
+
+    ``today`` (the business date) dates the change in the check's history."""
+    return _decide_hold(uow, decision_id, note, actor, release=True, today=today)
 
 
-def reject(uow: UnitOfWork, decision_id: str, note: str, actor: str) -> dict[str, Any]:
+def reject(uow: UnitOfWork, decision_id: str, note: str, actor: str,
+           today: date | None = None) -> dict[str, Any]:
     """A risk manager rejects a hold."""
-    return _decide_hold(uow, decision_id, note, actor, release=False)
+    return _decide_hold(uow, decision_id, note, actor, release=False, today=today)
 
 
 def _decide_hold(
-    uow: UnitOfWork, decision_id: str, note: str, actor: str, *, release: bool
+    uow: UnitOfWork, decision_id: str, note: str, actor: str, *, release: bool,
+    today: date | None,
 ) -> dict[str, Any]:
     with uow:
         session = uow.session
@@ -45,13 +51,15 @@ def _decide_hold(
             check.reserved_amount = reservation(check.amount, "approved", percent)
         else:
             check.status = "rejected"
-        _record(check, check.status, actor, note)
+        _record(check, check.status, actor, note, today)
         uow.commit()
         return view(check)
 
 
-def cancel_order(uow: UnitOfWork, order_id: str, note: str | None, actor: str) -> dict[str, Any]:
-    """The order is cancelled: its reservation is released (idempotent)."""
+def cancel_order(uow: UnitOfWork, order_id: str, note: str | None, actor: str,
+                 today: date | None = None) -> dict[str, Any]:
+    """The order is cancelled: its reservation is released (idempotent); ``today`` (the
+    business date) dates the change in the check's history."""
     with uow:
         session = uow.session
         check = session.scalars(
@@ -67,13 +75,14 @@ def cancel_order(uow: UnitOfWork, order_id: str, note: str | None, actor: str) -
             raise Conflict(f"order {order_id} is already fully invoiced")
         check.status = "cancelled"
         check.reserved_amount = Decimal("0.00")
-        _record(check, "cancelled", actor, note)
+        _record(check, "cancelled", actor, note, today)
         uow.commit()
         return view(check)
 
 
-def _record(check: CreditCheck, action: str, actor: str, note: str | None) -> None:
+def _record(check: CreditCheck, action: str, actor: str, note: str | None,
+            today: date | None) -> None:
     """Append to the check's history (the collection, so the view sees it without a query)."""
     check.events.append(CreditCheckEvent(
         action=action, status=check.status, reserved_amount=check.reserved_amount,
-        actor=actor, note=note))
+        actor=actor, note=note, business_date=today))

@@ -217,19 +217,23 @@ def write(session: Session, out: Writes) -> None:
 
 
 def process(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
-    """Everything the day does for a batch of customers, in this order."""
+    """Everything the day does for a batch of customers, in this order.
+
+    Reviews come after the batch's writes, so a review's utilization counts today's
+    penalty days (it reads the customer's daily exposure from the database)."""
     out = Writes()
     books = list(books)
     for book in books:
         accrue_penalties(ctx, book, out)
         dun(ctx, book, out)
         flag_blacklist(ctx, book, out)
+        ctx.counts["customers"] += 1
+    write(session, out)
+    for book in books:
         if book.customer.next_review_date <= ctx.as_of and not book.pending_review:
             review_customer(session, ctx.review, book.customer, histories(book), ctx.as_of,
                             ctx.matched)
             ctx.counts["reviews"] += 1
-        ctx.counts["customers"] += 1
-    write(session, out)
     age(session, ctx, books)
 
 

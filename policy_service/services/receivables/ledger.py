@@ -79,8 +79,8 @@ def create_invoice(uow: UnitOfWork, data: InvoiceInput, actor: str) -> tuple[Inv
             session.add(invoice)
             if data.order_id:
                 invoice.reservation_consumed = _consume_reservation(
-                    session, customer.id, data.order_id, data.amount, data.invoice_id, actor
-                )
+                    session, customer.id, data.order_id, data.amount, data.invoice_id, actor,
+                    data.issue_date)
             session.flush()
             uow.commit()
             return invoice, True
@@ -94,8 +94,10 @@ def create_invoice(uow: UnitOfWork, data: InvoiceInput, actor: str) -> tuple[Inv
 
 
 def _consume_reservation(
-    session: Session, customer_id: str, order_id: str, amount: Decimal, invoice_id: str, actor: str
+    session: Session, customer_id: str, order_id: str, amount: Decimal, invoice_id: str, actor: str,
+    issued: date,
 ) -> Decimal:
+    """Consume the order's reservation by the invoice, as of its issue date."""
     check = session.scalars(
         select(CreditCheck).where(CreditCheck.order_id == order_id)
     ).one_or_none()
@@ -112,7 +114,7 @@ def _consume_reservation(
         check.status = "invoiced"
     check.events.append(CreditCheckEvent(
         action="invoiced", status=check.status, reserved_amount=check.reserved_amount,
-        actor=actor, note=f"invoice {invoice_id} consumed {consumed}",
+        actor=actor, note=f"invoice {invoice_id} consumed {consumed}", business_date=issued,
     ))
     return consumed
 
