@@ -9,7 +9,13 @@ from flask.views import MethodView
 from policy_service.api.auth import DECIDE, READ_CREDIT, WRITE, current_principal, requires
 from policy_service.api.context import services
 from policy_service.api.json_body import Blueprint
-from policy_service.api.schemas import CreditOut, CustomerIn, CustomerOut, CustomerStatusIn
+from policy_service.api.schemas import (
+    CreditOut,
+    CreditQuery,
+    CustomerIn,
+    CustomerOut,
+    CustomerStatusIn,
+)
 from policy_service.services.credit import customers
 
 blp = Blueprint("customers", __name__, url_prefix="/v1/customers",
@@ -34,11 +40,13 @@ class CustomerResource(MethodView):
 
 @blp.route("/<customer_id>/credit")
 @requires(*READ_CREDIT)
+@blp.arguments(CreditQuery(), location="query")
 @blp.response(200, CreditOut)
-def credit(customer_id: str) -> Any:
-    """Limit, exposure, available credit, overdue and aging."""
+def credit(query: dict[str, Any], customer_id: str) -> Any:
+    """Limit, exposure, available credit, overdue and aging (``as_of``: the aging of a
+    past date, as it was then)."""
     app = services()
-    return customers.credit_status(app.uow(), customer_id, app.today())
+    return customers.credit_status(app.uow(), customer_id, app.today(), query.get("as_of"))
 
 
 @blp.route("/<customer_id>/status", methods=["PUT"])

@@ -183,9 +183,12 @@ def write_off(body: dict[str, Any], invoice_id: str) -> Any:
 @blp.response(200, description="totals per bucket and class with provisions; "
               "with Accept: text/csv one row per customer")
 def aging(query: dict[str, Any]) -> Any:
-    """Aging report as of a date (default today)."""
+    """Aging report as of a date (default today); a past date shows what was true then:
+    invoices issued, payments value-dated, penalty accrued, waivers and write-offs made
+    by that date."""
     app = services()
     as_of: date = query.get("as_of") or app.today()
     if request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv":
-        return Response(aging_report.aging_csv(app.uow(), app.rulesets, as_of), mimetype="text/csv")
-    return aging_report.aging_report(app.uow(), app.rulesets, as_of)
+        return Response(aging_report.aging_csv(app.uow(), app.rulesets, as_of, app.today()),
+                        mimetype="text/csv")
+    return aging_report.aging_report(app.uow(), app.rulesets, as_of, app.today())

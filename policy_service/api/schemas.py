@@ -63,6 +63,12 @@ class AgingOut(Schema):
     d91 = MoneyString(data_key="91+", attribute="91+")
 
 
+class CreditQuery(Schema):
+    as_of = BusinessDate(load_default=None,
+                         metadata={"description": "YYYY-MM-DD: the aging as of that date; "
+                                   "default today"})
+
+
 class CreditOut(Schema):
     customer_id = fields.String()
     tier = fields.String()
@@ -74,6 +80,7 @@ class CreditOut(Schema):
     available = MoneyString()
     overdue = fields.Nested(OverdueOut)
     aging = fields.Nested(AgingOut)
+    aging_as_of = fields.Date(metadata={"description": "the date the aging is as of"})
     next_review_date = fields.Date()
 
 

@@ -138,6 +138,7 @@ class InvoiceAdjustment(Base):
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    business_date: Mapped[date | None]  # the business day it was made (aging as of a date)
 
 
 class AgingSnapshot(Base):

@@ -103,8 +103,13 @@ def get_customer(session: Session, customer_id: str) -> Customer:
     return customer
 
 
-def credit_status(uow: UnitOfWork, customer_id: str, today: date) -> dict[str, Any]:
-    """GET /v1/customers/{id}/credit: limit, exposure, available, overdue and aging."""
+def credit_status(uow: UnitOfWork, customer_id: str, today: date,
+                  aging_as_of: date | None = None) -> dict[str, Any]:
+    """GET /v1/customers/{id}/credit: limit, exposure, available, overdue and aging.
+
+    The aging is as of ``aging_as_of`` (default today); a past date shows what was true
+    then (``customer_buckets``' ``past``)."""
+    as_of = aging_as_of or today
     with uow:
         session = uow.session
         customer = get_customer(session, customer_id)
@@ -126,7 +131,8 @@ def credit_status(uow: UnitOfWork, customer_id: str, today: date) -> dict[str, A
                 "amount": exposure.overdue_amount,
                 "oldest_days_past_due": exposure.oldest_days_past_due,
             },
-            "aging": customer_buckets(session, customer_id, today),
+            "aging": customer_buckets(session, customer_id, as_of, past=as_of < today),
+            "aging_as_of": as_of,
             "next_review_date": customer.next_review_date,
         }
 

@@ -165,7 +165,8 @@ def age(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
     if not ids:
         return
     found = {a.customer_id: a.totals
-             for a in customers_aging(session, ctx.as_of, ctx.classify, ids)}
+             for a in customers_aging(session, ctx.as_of, ctx.classify, ids,
+                                      past=ctx.backdated)}
     rows = []
     for customer_id in ids:
         totals = found.get(customer_id) or AgingTotals(ctx.classify)

@@ -52,7 +52,7 @@ def review_context(session: Session, active: ActiveRuleSet) -> ReviewContext:
 def exposure_changes(session: Session, customer_id: str, as_of: date) -> list[Change]:
     """The customer's exposure besides open principal, as it changed day by day up to
     ``as_of``: penalty accrued (+, on its day), paid (−, on the payment's value date) and
-    waived (−, on the waiver's day), and reserved orders (each change of a credit check's
+    waived (−, on the waiver's business date), and reserved orders (each change of a credit check's
     reservation on the business date it happened)."""
     a, p, w, e = PenaltyAccrual, Payment, InvoiceAdjustment, CreditCheckEvent
     changes: list[Change] = [(day, amount) for day, amount in session.execute(
@@ -61,8 +61,8 @@ def exposure_changes(session: Session, customer_id: str, as_of: date) -> list[Ch
     changes += [(day, -amount) for day, amount in session.execute(
         select(p.paid_at, func.sum(p.penalty_part)).join(Invoice, Invoice.id == p.invoice_id)
         .where(Invoice.customer_id == customer_id, p.paid_at <= as_of).group_by(p.paid_at))]
-    changes += [(at.date(), -amount) for at, amount in session.execute(
-        select(w.at, w.amount).join(Invoice, Invoice.id == w.invoice_id)
+    changes += [(day or at.date(), -amount) for day, at, amount in session.execute(
+        select(w.business_date, w.at, w.amount).join(Invoice, Invoice.id == w.invoice_id)
         .where(Invoice.customer_id == customer_id, w.kind == "waive_penalty"))]
     before: dict[str, Decimal] = {}
     for decision_id, day, at, reserved in session.execute(

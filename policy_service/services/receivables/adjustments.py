@@ -48,7 +48,8 @@ def waive_penalty(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str,
         if invoice.outstanding == 0:
             invoice.status = "paid"
         uow.session.add(InvoiceAdjustment(invoice_id=invoice.id, kind="waive_penalty",
-                                          amount=waived, actor=actor, note=note))
+                                          amount=waived, actor=actor, note=note,
+                                          business_date=today))
         uow.session.flush()
         lift_if_cleared(uow.session, registry, customer, today)
         classify = receivable_classifier(registry, uow.session)
@@ -66,7 +67,8 @@ def write_off(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str, note:
                            f"{invoice.status}")
         invoice.status = "written_off"
         uow.session.add(InvoiceAdjustment(invoice_id=invoice.id, kind="write_off",
-                                          amount=invoice.outstanding, actor=actor, note=note))
+                                          amount=invoice.outstanding, actor=actor, note=note,
+                                          business_date=today))
         uow.session.flush()
         lift_if_cleared(uow.session, registry, customer, today)
         classify = receivable_classifier(registry, uow.session)

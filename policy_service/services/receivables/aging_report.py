@@ -22,12 +22,16 @@ from policy_service.services.unit_of_work import UnitOfWork
 CSV_COLUMNS = ("customer_id", "name", "currency", *BUCKETS, "provision")
 
 
-def aging_report(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date) -> dict[str, Any]:
-    """Totals per currency: per bucket, per class with provision, and the provision total."""
+def aging_report(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date,
+                 today: date | None = None) -> dict[str, Any]:
+    """Totals per currency: per bucket, per class with provision, and the provision total.
+
+    A date before ``today`` shows what was true then (``customers_aging``'s ``past``)."""
     by_currency: dict[str, AgingTotals] = {}
     with uow:
         classify = receivable_classifier(registry, uow.session)
-        for found in customers_aging(uow.session, as_of, classify):
+        for found in customers_aging(uow.session, as_of, classify,
+                                     past=today is not None and as_of < today):
             by_currency.setdefault(found.currency, AgingTotals(classify)).merge([found.totals])
     return {"as_of": as_of.isoformat(), "totals": [
         {"currency": currency,
@@ -38,14 +42,16 @@ def aging_report(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date) -> dic
         for currency, t in sorted(by_currency.items())]}
 
 
-def aging_csv(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date) -> str:
-    """One row per customer with open or written-off receivables."""
+def aging_csv(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date,
+              today: date | None = None) -> str:
+    """One row per customer with open or written-off receivables (as ``aging_report``)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     with uow:
         classify = receivable_classifier(registry, uow.session)
-        for found in customers_aging(uow.session, as_of, classify):
+        for found in customers_aging(uow.session, as_of, classify,
+                                     past=today is not None and as_of < today):
             writer.writerow([safe_cell(cell) for cell in (
                 found.customer_id, found.name, found.currency,
                 *(to_wire(found.totals.buckets[b]) for b in BUCKETS),
