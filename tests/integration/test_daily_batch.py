@@ -102,3 +102,26 @@ def test_bulk_queued_messages_are_pending_with_the_customers_recipient(
     assert [(m.channel, m.recipient, m.status, m.attempts) for m in messages] == [
         ("email", "c-1@example.com", "pending", 0), ("sms", "+8613800000000", "pending", 0)]
     assert all(m.next_attempt_at is not None and m.created_at is not None for m in messages)
+
+
+def test_each_invoice_s_penalty_terms_are_chosen_once_per_batch(services: Services) -> None:
+    customer(services, "C-1", tier="C")
+    for n in range(3):
+        invoice(services, f"I-{n}", "1000.00", DUE - timedelta(days=10 * n))
+    invoice(services, "I-future", "1000.00", DUE + timedelta(days=5))  # open, not yet due
+    as_of = DUE + timedelta(days=1)
+    with services.uow() as uow:
+        ctx = _context(services.rulesets, uow.session, as_of)
+        chosen: Counter[str] = Counter()
+        choose = ctx.penalty_terms
+
+        def counting(facts: dict[str, Any]) -> Any:
+            chosen[str(facts["invoice"]["amount"])] += 1
+            return choose(facts)
+
+        ctx.penalty_terms = counting  # type: ignore[method-assign]
+        process(uow.session, ctx, load_books(uow.session, ["C-1"], as_of))
+        uow.commit()
+    # accrual (the three overdue invoices) and dunning (all four) share one choice each
+    assert sum(chosen.values()) == 4
+    assert ctx.counts["penalty_days"] > 0 and ctx.counts["dunning_steps"] > 0
