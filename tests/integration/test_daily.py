@@ -346,6 +346,27 @@ def test_review_utilization_averages_daily_exposure_with_penalty_and_reservation
     assert review.indicators["utilization"] == "0.3771"
 
 
+def test_a_released_hold_counts_in_utilization_from_its_release_to_its_cancellation(
+        services: Services, api: Api) -> None:
+    customer(services, tier="B", limit="10000.00")
+    review_date = get_customer(services).next_review_date
+    services.today = lambda: review_date - timedelta(days=60)
+    held = api.call("POST", "/v1/credit-checks", json={
+        "order_id": "SO-1", "customer_id": "C-1", "amount": "12000.00", "currency": "CNY"}
+                    ).get_json()
+    assert held["outcome"] == "hold"  # over the limit: reserves nothing yet
+    services.today = lambda: review_date - timedelta(days=50)
+    assert api.call("POST", f"/v1/credit-checks/{held['decision_id']}/release", "risk_manager",
+                    json={"note": "known customer"}).status_code == 200
+    services.today = lambda: review_date - timedelta(days=40)
+    assert api.call("POST", "/v1/orders/SO-1/cancel", json={"note": "lost"}).status_code == 200
+    run_daily(services.uow(), services.rulesets, review_date)
+    (review,) = rows(services, CreditReview)
+    # 12,000.00 reserved for the 10 days from the release to the cancellation:
+    # 120,000.00 / 365 / 10,000.00 = 0.03287...
+    assert review.indicators["utilization"] == "0.0329"
+
+
 def test_an_order_is_held_while_a_past_review_waits_for_its_decision(
         services: Services, api: Api) -> None:
     customer(services, tier="B", today=DUE - timedelta(days=200))
