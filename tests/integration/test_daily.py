@@ -367,6 +367,20 @@ def test_a_released_hold_counts_in_utilization_from_its_release_to_its_cancellat
     assert review.indicators["utilization"] == "0.0329"
 
 
+def test_a_written_off_invoice_leaves_utilization_on_the_day_it_is_written_off(
+        services: Services, api: Api) -> None:
+    customer(services, tier="B", limit="10000.00")
+    review_date = get_customer(services).next_review_date
+    invoice(services, "I-1", "1000.00", review_date - timedelta(days=70))  # issued day -100
+    services.today = lambda: review_date - timedelta(days=50)
+    assert api.call("POST", "/v1/invoices/I-1/write-off", "risk_manager",
+                    json={"note": "insolvent"}).status_code == 200
+    run_daily(services.uow(), services.rulesets, review_date)
+    (review,) = rows(services, CreditReview)
+    # 1,000.00 owed for the 50 days -100 .. -51: 50,000.00 / 365 / 10,000.00 = 0.01369...
+    assert review.indicators["utilization"] == "0.0137"
+
+
 def test_an_order_is_held_while_a_past_review_waits_for_its_decision(
         services: Services, api: Api) -> None:
     customer(services, tier="B", today=DUE - timedelta(days=200))

@@ -52,7 +52,8 @@ def review_context(session: Session, active: ActiveRuleSet) -> ReviewContext:
 def exposure_changes(session: Session, customer_id: str, as_of: date) -> list[Change]:
     """The customer's exposure besides open principal, as it changed day by day up to
     ``as_of``: penalty accrued (+, on its day), paid (−, on the payment's value date) and
-    waived (−, on the waiver's business date), and reserved orders (each change of a credit check's
+    waived (−, on the waiver's business date), written off (−, what was still owed, on
+    the write-off's business date), and reserved orders (each change of a credit check's
     reservation on the business date it happened)."""
     a, p, w, e = PenaltyAccrual, Payment, InvoiceAdjustment, CreditCheckEvent
     changes: list[Change] = [(day, amount) for day, amount in session.execute(
@@ -64,6 +65,17 @@ def exposure_changes(session: Session, customer_id: str, as_of: date) -> list[Ch
     changes += [(day or at.date(), -amount) for day, at, amount in session.execute(
         select(w.business_date, w.at, w.amount).join(Invoice, Invoice.id == w.invoice_id)
         .where(Invoice.customer_id == customer_id, w.kind == "waive_penalty"))]
+    # A write-off takes what was still owed out of receivables on its day; a recovery paid
+    # later is already out, so its principal and penalty parts are put back.
+    for invoice_id, day, at, amount in session.execute(
+            select(w.invoice_id, w.business_date, w.at, w.amount)
+            .join(Invoice, Invoice.id == w.invoice_id)
+            .where(Invoice.customer_id == customer_id, w.kind == "write_off")):
+        written_off = day or at.date()
+        changes.append((written_off, -amount))
+        changes += [(paid_at, principal + penalty) for paid_at, principal, penalty in
+                    session.execute(select(p.paid_at, p.principal_part, p.penalty_part).where(
+                        p.invoice_id == invoice_id, p.paid_at >= written_off))]
     before: dict[str, Decimal] = {}
     for decision_id, day, at, reserved in session.execute(
             select(e.decision_id, e.business_date, e.at, e.reserved_amount)
