@@ -19,10 +19,8 @@ from policy_service.db.models_receivables import (
     PenaltyAccrual,
 )
 from policy_service.domain.dates import add_months
-from policy_service.services.credit.checks import CreditCheckInput, check_credit
 from policy_service.services.day import candidates, reviews
 from policy_service.services.day.run import run_daily
-from policy_service.services.receivables.ledger import InvoiceInput, create_invoice
 from policy_service.services.rules import registry
 from tests.conftest import Api
 from tests.integration.receivables_book import (
@@ -93,92 +91,6 @@ def test_accrual_stops_at_the_cap(services: Services) -> None:
     run_daily(services.uow(), services.rulesets, DUE + timedelta(days=1000))
     assert get_invoice(services, "I-1").penalty_accrued == shipped_terms(
         "C", "1000.00").cap(Decimal("1000.00"))
-
-
-def test_an_invoice_first_seen_late_gets_the_customer_notice_and_the_internal_task(
-        services: Services) -> None:
-    customer(services)
-    invoice(services, "I-1", "1000.00", DUE)
-    run_daily(services.uow(), services.rulesets,
-              DUE + timedelta(days=shipped_step_day("phone_follow_up")))
-    steps = rows(services, DunningStep, invoice_id="I-1")
-    assert {s.rule: s.message_sent for s in steps} == {
-        "reminder_7_days_before": False, "reminder_3_days_before": False, "due_today": False,
-        "overdue_notice": True, "phone_follow_up": True}
-    assert sorted((m.channel, m.recipient, m.subject) for m in rows(services, OutboxMessage)) == [
-        ("email", "c-1@example.com", "overdue_notice I-1"),
-        ("task", "sales-1", "phone_follow_up I-1")]
-
-
-def test_at_go_live_a_90_day_invoice_gets_the_stop_notice_and_the_legal_task(
-        services: Services) -> None:
-    customer(services)
-    invoice(services, "I-1", "1000.00", DUE)
-    run_daily(services.uow(), services.rulesets,
-              DUE + timedelta(days=shipped_step_day("legal_action")))
-    steps = rows(services, DunningStep, invoice_id="I-1")
-    assert len(steps) == 8
-    assert [s.rule for s in steps if s.message_sent] == ["stop_supply", "legal_action"]
-    assert sorted((m.channel, m.subject) for m in rows(services, OutboxMessage)) == [
-        ("email", "stop_supply I-1"), ("task", "legal_action I-1")]
-    assert get_customer(services).status == "stop_supply"
-    assert [c.invoice_id for c in rows(services, LegalCase)] == ["I-1"]
-
-
-def test_after_days_without_a_run_each_kind_sends_its_most_advanced_new_step(
-        services: Services) -> None:
-    customer(services)
-    invoice(services, "I-1", "1000.00", DUE)
-    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=1))
-    run_daily(services.uow(), services.rulesets, DUE + timedelta(days=35))  # 34 days no run
-    later = [s for s in rows(services, DunningStep, invoice_id="I-1")
-             if s.done_on == DUE + timedelta(days=35)]
-    assert {s.rule: s.message_sent for s in later} == {
-        "phone_follow_up": True, "formal_demand_letter": True}
-    assert sorted((m.channel, m.subject) for m in rows(services, OutboxMessage)) == [
-        ("email", "formal_demand_letter I-1"), ("email", "overdue_notice I-1"),
-        ("letter", "formal_demand_letter I-1"), ("task", "phone_follow_up I-1")]
-
-
-def test_a_small_residual_draws_no_demand_letter_stop_supply_or_legal_case(
-        services: Services) -> None:
-    customer(services, tier="C")
-    invoice(services, "I-1", "1000.00", DUE)
-    pay(services, "P-1", "I-1", "999.00", DUE)  # 1.00 of principal left, plus its penalty
-    run_daily(services.uow(), services.rulesets,
-              DUE + timedelta(days=shipped_step_day("legal_action") + 10))
-    assert get_invoice(services, "I-1").outstanding < Decimal(100)
-    steps = {s.rule for s in rows(services, DunningStep, invoice_id="I-1")}
-    assert steps == {"reminder_7_days_before", "reminder_3_days_before", "due_today",
-                     "overdue_notice", "phone_follow_up"}
-    assert get_customer(services).status == "active"
-    assert rows(services, LegalCase) == []
-    assert not [m for m in rows(services, OutboxMessage) if m.channel == "letter"]
-
-
-def test_paying_an_invoice_down_below_the_threshold_lifts_its_stop_at_once(
-        services: Services) -> None:
-    customer(services)
-    invoice(services, "I-1", "1000.00", DUE)
-    stop_day = DUE + timedelta(days=shipped_step_day("stop_supply"))
-    run_daily(services.uow(), services.rulesets, stop_day)
-    assert get_customer(services).status == "stop_supply"
-    left = get_invoice(services, "I-1").outstanding - Decimal("99.99")
-    pay(services, "P-1", "I-1", str(left), stop_day)
-    assert get_invoice(services, "I-1").outstanding == Decimal("99.99")
-    assert get_customer(services).status == "active"
-
-
-def test_on_the_same_day_only_the_material_invoices_get_the_demand_letter(
-        services: Services) -> None:
-    customer(services)
-    invoice(services, "I-BIG", "1000.00", DUE)
-    invoice(services, "I-BIGGER", "2345.67", DUE)
-    invoice(services, "I-SMALL", "90.00", DUE)  # 90.00 plus its penalty: < 100
-    run_daily(services.uow(), services.rulesets,
-              DUE + timedelta(days=shipped_step_day("formal_demand_letter")))
-    letters = {s.invoice_id for s in rows(services, DunningStep, rule="formal_demand_letter")}
-    assert letters == {"I-BIG", "I-BIGGER"}
 
 
 def test_each_step_happens_at_most_once_and_a_paid_invoice_stops_escalating(
@@ -315,70 +227,6 @@ def test_a_due_review_waits_for_a_decision_and_only_then_the_date_moves(
     with services.uow() as uow:  # the interval of the tier it has after the decision
         months = uow.session.get(Tier, decided["proposal"]["tier"]).review_interval_months
     assert get_customer(services).next_review_date == add_months(review_date, months)
-
-
-def test_review_utilization_averages_daily_exposure_with_penalty_and_reservations(
-        services: Services) -> None:
-    customer(services, tier="B", limit="10000.00")
-    review_date = get_customer(services).next_review_date
-    day = lambda n: review_date - timedelta(days=n)  # noqa: E731 - n days before the review
-    # an order reserves 5,000.00 from day -30 until its invoice (issued day -10) consumes it
-    decision = check_credit(services.uow(), services.rulesets, day(30),
-                            CreditCheckInput("SO-1", "C-1", Decimal("5000.00"), "CNY"), "erp")
-    assert decision["outcome"] == "approved"
-    create_invoice(services.uow(), InvoiceInput("I-3", "C-1", Decimal("5000.00"), "CNY",
-                                                day(10), day(10) + timedelta(days=30),
-                                                order_id="SO-1"), "erp")
-    invoice(services, "I-1", "10000.00", day(70))  # issued day -100, paid on day -80
-    pay(services, "P-1", "I-1", "10000.00", day(80))
-    invoice(services, "I-2", "20000.00", day(20))  # issued day -50, unpaid, accrues penalty
-    run_daily(services.uow(), services.rulesets, review_date)
-    accruals = rows(services, PenaltyAccrual, invoice_id="I-2")
-    assert [a.amount for a in accruals] == [Decimal("10.00")] * 17  # days -16 .. 0
-    (review,) = rows(services, CreditReview)
-    # by hand, exposure-days over the 365-day window:
-    #   I-1 10,000.00 x 20 days (-100 .. -81)            200,000.00
-    #   I-2 20,000.00 x 51 days (-50 .. 0)             1,020,000.00
-    #   I-2 penalty 10.00 x (1 + 2 + ... + 17)             1,530.00
-    #   SO-1 reserved 5,000.00 x 20 days (-30 .. -11)    100,000.00
-    #   I-3 5,000.00 x 11 days (-10 .. 0)                 55,000.00
-    # 1,376,530.00 / 365 / 10,000.00 = 0.37713...
-    assert review.indicators["utilization"] == "0.3771"
-
-
-def test_a_released_hold_counts_in_utilization_from_its_release_to_its_cancellation(
-        services: Services, api: Api) -> None:
-    customer(services, tier="B", limit="10000.00")
-    review_date = get_customer(services).next_review_date
-    services.today = lambda: review_date - timedelta(days=60)
-    held = api.call("POST", "/v1/credit-checks", json={
-        "order_id": "SO-1", "customer_id": "C-1", "amount": "12000.00", "currency": "CNY"}
-                    ).get_json()
-    assert held["outcome"] == "hold"  # over the limit: reserves nothing yet
-    services.today = lambda: review_date - timedelta(days=50)
-    assert api.call("POST", f"/v1/credit-checks/{held['decision_id']}/release", "risk_manager",
-                    json={"note": "known customer"}).status_code == 200
-    services.today = lambda: review_date - timedelta(days=40)
-    assert api.call("POST", "/v1/orders/SO-1/cancel", json={"note": "lost"}).status_code == 200
-    run_daily(services.uow(), services.rulesets, review_date)
-    (review,) = rows(services, CreditReview)
-    # 12,000.00 reserved for the 10 days from the release to the cancellation:
-    # 120,000.00 / 365 / 10,000.00 = 0.03287...
-    assert review.indicators["utilization"] == "0.0329"
-
-
-def test_a_written_off_invoice_leaves_utilization_on_the_day_it_is_written_off(
-        services: Services, api: Api) -> None:
-    customer(services, tier="B", limit="10000.00")
-    review_date = get_customer(services).next_review_date
-    invoice(services, "I-1", "1000.00", review_date - timedelta(days=70))  # issued day -100
-    services.today = lambda: review_date - timedelta(days=50)
-    assert api.call("POST", "/v1/invoices/I-1/write-off", "risk_manager",
-                    json={"note": "insolvent"}).status_code == 200
-    run_daily(services.uow(), services.rulesets, review_date)
-    (review,) = rows(services, CreditReview)
-    # 1,000.00 owed for the 50 days -100 .. -51: 50,000.00 / 365 / 10,000.00 = 0.01369...
-    assert review.indicators["utilization"] == "0.0137"
 
 
 def test_an_order_is_held_while_a_past_review_waits_for_its_decision(
