@@ -1,7 +1,7 @@
 """credit check events and invoice adjustments carry the business date they happened on
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0016
 Create Date: 2026-12-07
 
 A review's utilization averages each day's exposure, reserved orders included, and the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
