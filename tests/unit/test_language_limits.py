@@ -238,16 +238,15 @@ def worst_document() -> dict[str, Any]:
     return doc
 
 
-def test_the_worst_accepted_draft_compiles_and_probes_well_under_a_second() -> None:
+def test_the_worst_accepted_draft_compiles_and_its_probe_ends_before_the_deadline() -> None:
+    # Not a timing test (the machine may be loaded): the probe itself raises
+    # ProbeTimeout past PROBE_SECONDS, so the worst draft the limits let through must
+    # still be decided by the engine in a child within that deadline.
     doc = worst_document()
     assert len(doc["rules"]) > 30 and size(doc) <= limits.MAX_DOCUMENT_BYTES
-    started = time.perf_counter()
     ruleset = load_ruleset(doc)
     assert edge_errors(ruleset) == []
-    validated = time.perf_counter()
     probe(compile_ruleset(ruleset).rules, timeout=limits.PROBE_SECONDS)
-    probed = time.perf_counter()
-    assert validated - started < 5 and probed - validated < 1.0
 
 
 def test_a_rule_set_holds_at_most_five_thousand_tests_located_where_it_crosses() -> None:
