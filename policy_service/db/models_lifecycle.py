@@ -40,6 +40,12 @@ class RuleDraft(Base):
     decided_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)
     published_version: Mapped[int | None]
+    cases: Mapped[list[Any] | None] = mapped_column(JSONType)
+    """The draft's own test cases (None: the shipped rules/NAME.cases.json)."""
+    rebase_to: Mapped[int | None]
+    """The published version an unfinished rebase is moving onto (conflicts pending)."""
+    conflicts: Mapped[list[Any] | None] = mapped_column(JSONType)
+    """The rebase's unresolved conflicts: [{key, rule?, base, ours, theirs, fields?}]."""
 
     events: Mapped[list[RuleDraftEvent]] = relationship(
         order_by="RuleDraftEvent.id", lazy="selectin"

@@ -45,7 +45,8 @@ INTERNAL_CHANNELS = ("task",)
 the most advanced customer-facing message and the most advanced internal task are chosen
 separately."""
 
-DRAFT_STATUSES = ("draft", "submitted", "approved", "rejected", "published", "superseded")
+DRAFT_STATUSES = ("draft", "submitted", "approved", "rejected", "published", "superseded",
+                  "discarded")
 """A rule set draft's place in the four-eyes lifecycle."""
 
 DRAFT_KINDS = ("edit", "rollback")
