@@ -5,114 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from marshmallow import INCLUDE, Schema, fields, validate
 
 from policy_service.api.auth import DECIDE, READ_POLICY, current_principal, requires
 from policy_service.api.context import services
-from policy_service.api.fields import note_string
 from policy_service.api.json_body import Blueprint
-from policy_service.api.schemas import NoteIn, StrictSchema
-from policy_service.services.rules import backtest, diff, lifecycle
+from policy_service.api.rule_lifecycle_schemas import (
+    BacktestIn,
+    BacktestOut,
+    CasesIn,
+    CasesOut,
+    DiffOut,
+    DocumentIn,
+    DraftCasesIn,
+    DraftOut,
+    DraftsQuery,
+    OptionalNoteIn,
+    RebaseOut,
+    ResolveIn,
+    TestReportOut,
+)
+from policy_service.api.schemas import NoteIn
+from policy_service.services.rules import backtest, diff, drafts, lifecycle, rebase
 
 blp = Blueprint("rule_lifecycle", __name__, url_prefix="/v1/rulesets",
                 description="Rule lifecycle: draft, test, backtest, submit, approve, rollback")
-
-
-class DocumentIn(Schema):
-    """A rule set document; validated by the rule language, which locates every error."""
-
-    class Meta:
-        unknown = INCLUDE
-
-    name = fields.Raw(metadata={"description": "must equal the rule set in the path"})
-    description = fields.Raw()
-    rules = fields.Raw(metadata={"description": "[{name, description, priority, when, then}]"})
-
-
-class OptionalNoteIn(StrictSchema):
-    note = note_string(required=False, allow_none=True)
-
-
-class CasesIn(StrictSchema):
-    cases = fields.List(fields.Raw(), metadata={"description": "[{note, facts, expect}]"})
-
-
-class BacktestIn(StrictSchema):
-    limit = fields.Integer(validate=validate.Range(min=1, max=backtest.MAX_LIMIT))
-
-
-class DraftsQuery(StrictSchema):
-    status = fields.String()
-
-
-class EventOut(Schema):
-    action = fields.String()
-    status = fields.String()
-    actor = fields.String()
-    note = fields.String(allow_none=True)
-    at = fields.DateTime()
-
-
-class DraftOut(Schema):
-    draft_id = fields.Integer()
-    name = fields.String()
-    status = fields.String()
-    kind = fields.String()
-    base_version = fields.Integer()
-    published_version = fields.Integer(allow_none=True)
-    stale = fields.Boolean()
-    author = fields.String()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    submitted_at = fields.DateTime(allow_none=True)
-    decided_by = fields.String(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
-    note = fields.String(allow_none=True)
-    result_version = fields.Integer(allow_none=True)
-    checksum = fields.String()
-    document = fields.Dict()
-    history = fields.List(fields.Nested(EventOut))
-
-
-class DiffOut(Schema):
-    name = fields.String()
-    from_ = fields.Dict(data_key="from", attribute="from")
-    to = fields.Dict()
-    description = fields.Dict(allow_none=True)
-    added = fields.List(fields.Dict())
-    removed = fields.List(fields.Dict())
-    changed = fields.List(fields.Dict(), metadata={
-        "description": "[{rule, fields: {field: {old, new}}}]"})
-    unchanged = fields.List(fields.String())
-    identical = fields.Boolean()
-
-
-class RebaseOut(Schema):
-    draft = fields.Nested(DraftOut)
-    diff = fields.Nested(DiffOut)
-
-
-class TestReportOut(Schema):
-    draft_id = fields.Integer()
-    total = fields.Integer()
-    passed = fields.Integer()
-    failed = fields.Integer()
-    unchecked = fields.Integer(metadata={"description": "cases of kinds with no checker yet"})
-    cases = fields.List(fields.Dict(), metadata={
-        "description": "[{note, source, passed, expected, actual, failures}]"})
-
-
-class BacktestOut(Schema):
-    draft_id = fields.Integer()
-    published_version = fields.Integer()
-    limit = fields.Integer()
-    replayed = fields.Integer()
-    skipped = fields.Integer()
-    changed = fields.Integer()
-    outcome_changed = fields.Integer()
-    by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer())
-    examples = fields.List(fields.Dict(), metadata={
-        "description": "[{decision_id, order_id, from, to, reasons_from, reasons_to}]"})
 
 
 def _actor() -> str:
@@ -182,8 +98,8 @@ def backtest_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any
 @blp.response(200, DraftOut)
 def submit_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """The author submits the draft; it is immutable from now on."""
-    return lifecycle.submit_draft(services().uow(), name, draft_id, _actor(),
-                                  (body or {}).get("note"))
+    return lifecycle.submit_draft(services().uow(), services().settings.rules_dir, name,
+                                  draft_id, _actor(), (body or {}).get("note"))
 
 
 @blp.route("/<name>/drafts/<int:draft_id>/approve", methods=["POST"])
@@ -192,7 +108,8 @@ def submit_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
 @blp.response(200, DraftOut)
 def approve_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
     """Another risk manager approves: the next published version (409 if stale)."""
-    return lifecycle.approve_draft(services().uow(), services().rulesets, name, draft_id, _actor(),
+    return lifecycle.approve_draft(services().uow(), services().rulesets,
+                                   services().settings.rules_dir, name, draft_id, _actor(),
                                    (body or {}).get("note"))
 
 
@@ -209,8 +126,45 @@ def reject_draft(body: dict[str, Any], name: str, draft_id: int) -> Any:
 @requires(*DECIDE)
 @blp.response(200, RebaseOut)
 def rebase_draft(name: str, draft_id: int) -> Any:
-    """The author moves a stale draft onto the published version and sees what it overwrites."""
-    return lifecycle.rebase_draft(services().uow(), name, draft_id, _actor())
+    """Three-way merge of the published version into the author's draft; conflicts listed."""
+    return rebase.rebase_draft(services().uow(), services().rulesets, name, draft_id, _actor())
+
+
+@blp.route("/<name>/drafts/<int:draft_id>/resolve", methods=["POST"])
+@requires(*DECIDE)
+@blp.arguments(ResolveIn())
+@blp.response(200, RebaseOut)
+def resolve_conflict(body: dict[str, Any], name: str, draft_id: int) -> Any:
+    """The author settles one rebase conflict; the last one moves the draft's base."""
+    return rebase.resolve_conflict(services().uow(), services().rulesets, name, draft_id,
+                                   _actor(), body["key"], body["take"])
+
+
+@blp.route("/<name>/drafts/<int:draft_id>/cases", methods=["GET"])
+@requires(*READ_POLICY)
+@blp.response(200, CasesOut)
+def get_cases(name: str, draft_id: int) -> Any:
+    """The test cases the draft is judged by: its own, or the shipped ones."""
+    return drafts.get_cases(services().uow(), services().settings.rules_dir, name, draft_id)
+
+
+@blp.route("/<name>/drafts/<int:draft_id>/cases", methods=["PUT"])
+@requires(*DECIDE)
+@blp.arguments(DraftCasesIn())
+@blp.response(200, DraftOut)
+def put_cases(body: dict[str, Any], name: str, draft_id: int) -> Any:
+    """The author gives the draft its own cases (null: back to the shipped ones)."""
+    return drafts.set_cases(services().uow(), name, draft_id, _actor(), body["cases"])
+
+
+@blp.route("/<name>/drafts/<int:draft_id>/discard", methods=["POST"])
+@requires(*DECIDE)
+@blp.arguments(OptionalNoteIn(), required=False)
+@blp.response(200, DraftOut)
+def discard_draft(body: dict[str, Any] | None, name: str, draft_id: int) -> Any:
+    """The author drops an open draft; it stays in the history as discarded."""
+    return drafts.discard_draft(services().uow(), name, draft_id, _actor(),
+                                (body or {}).get("note"))
 
 
 @blp.route("/<name>/versions/<int:version>/rollback", methods=["POST"])

@@ -15,12 +15,13 @@ from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
 from policy_service.language.kinds import KINDS
 from policy_service.services.errors import Invalid, ServiceError
-from policy_service.services.rules import backtest, lifecycle, registry
+from policy_service.services.rules import backtest, lifecycle, rebase, registry
 
 # Each takes (services, ruleset, draft_id, actor, note); rebase is handled on its own.
 ACTIONS: dict[str, Callable[..., Any]] = {
-    "submit": lambda app, *args: lifecycle.submit_draft(app.uow(), *args),
-    "approve": lambda app, *args: lifecycle.approve_draft(app.uow(), app.rulesets, *args),
+    "submit": lambda app, *args: lifecycle.submit_draft(app.uow(), app.settings.rules_dir, *args),
+    "approve": lambda app, *args: lifecycle.approve_draft(app.uow(), app.rulesets,
+                                                          app.settings.rules_dir, *args),
     "reject": lambda app, *args: lifecycle.reject_draft(app.uow(), *args),
 }
 
@@ -87,7 +88,8 @@ class DraftEditorView(ProtectedView):
         note = (request.form.get("note") or "").strip() or None
         try:
             if action == "rebase":
-                lifecycle.rebase_draft(self.services.uow(), ruleset, draft_id, auth.actor())
+                rebase.rebase_draft(self.services.uow(), self.services.rulesets, ruleset,
+                                    draft_id, auth.actor())
             else:
                 ACTIONS[action](self.services, ruleset, draft_id, auth.actor(), note)
         except ServiceError as exc:

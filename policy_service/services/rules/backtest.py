@@ -7,7 +7,6 @@ serves.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -18,13 +17,12 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck
-from policy_service.domain.case_checks import check_case, decide_credit
-from policy_service.language.cases import CASES_SUFFIX, Case, typed_facts
+from policy_service.language.cases import typed_facts
 from policy_service.language.document import RuleSet, load_ruleset
-from policy_service.language.reference import matching_rules
 from policy_service.language.vocabulary import FactsInvalid
 from policy_service.services.errors import Invalid
 from policy_service.services.rules import registry
+from policy_service.services.rules.cases import decide, draft_cases, results_of
 from policy_service.services.rules.lifecycle import load_draft, log_action
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -33,66 +31,17 @@ MAX_LIMIT = 10000
 EXAMPLES = 20
 
 
-def decide(ruleset: RuleSet, facts: Mapping[str, Any]) -> dict[str, Any]:
-    """The result a rule set gives for typed facts: outcome, codes, conditions, messages."""
-    if ruleset.kind != "credit_approval":
-        return {"matched": matching_rules(ruleset, facts)}
-    return decide_credit(ruleset, facts)
-
-
-def parse_cases(vocab: Any, raw: Any, source: str) -> list[Case]:
-    """Cases in the rules/NAME.cases.json shape, or Invalid naming each bad one."""
-    if not isinstance(raw, list):
-        raise Invalid(f"{source}: cases must be a list", fields={"cases": ["must be a list"]})
-    cases, problems = [], {}
-    for index, item in enumerate(raw):
-        try:
-            if not isinstance(item, Mapping) or not isinstance(item.get("expect"), Mapping):
-                raise FactsInvalid(["a case needs note, facts and expect"])
-            cases.append(Case(str(item.get("note", f"case {index + 1}")),
-                              typed_facts(vocab, item.get("facts") or {}), item["expect"]))
-        except FactsInvalid as exc:
-            problems[f"cases[{index}]"] = exc.problems
-    if problems:
-        raise Invalid(f"{source}: {len(problems)} invalid case(s)", fields=problems)
-    return cases
-
-
-def run_cases(ruleset: RuleSet, cases: Sequence[Case], source: str) -> list[dict[str, Any]]:
-    """Each case's verdict by its kind's checker: passed, expected vs actual, what failed."""
-    results: list[dict[str, Any]] = []
-    for case in cases:
-        result = check_case(ruleset, case)
-        if result is None:  # a kind with no checker: what it matched, unchecked
-            results.append({"note": case.note, "source": source, "passed": None,
-                            "expected": dict(case.expect), "actual": decide(ruleset, case.facts),
-                            "failures": []})
-            continue
-        results.append({"note": case.note, "source": source, "passed": not result.failures,
-                        "expected": dict(case.expect), "actual": result.actual,
-                        "failures": result.failures})
-    return results
-
-
 def test_draft(uow: UnitOfWork, rules_dir: Path, name: str, draft_id: int, actor: str,
                cases: list[Any] | None = None) -> dict[str, Any]:
-    """Run rules/NAME.cases.json plus any given cases against the draft; pass/fail per case."""
+    """Run the draft's cases (its own, else rules/NAME.cases.json) plus any given ones."""
     with uow:
-        document = load_draft(uow.session, name, draft_id).document
-    ruleset = load_ruleset(document)
-    path = rules_dir / f"{name}{CASES_SUFFIX}"
-    results = []
-    if path.exists():
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        results += run_cases(ruleset, parse_cases(ruleset.vocabulary, raw, path.name), path.name)
-    if cases:
-        results += run_cases(ruleset, parse_cases(ruleset.vocabulary, cases, "request"),
-                             "request")
-    passed = sum(r["passed"] is True for r in results)
-    failed = sum(r["passed"] is False for r in results)
-    log_action(uow, name, draft_id, "tested", actor, f"{passed} of {len(results)} cases passed")
-    return {"draft_id": draft_id, "total": len(results), "passed": passed, "failed": failed,
-            "unchecked": len(results) - passed - failed, "cases": results}
+        draft = load_draft(uow.session, name, draft_id)
+        raw, source = draft_cases(draft, rules_dir)
+        document = draft.document
+    report = results_of(document, raw, source, cases)
+    log_action(uow, name, draft_id, "tested", actor,
+               f"{report['passed']} of {report['total']} cases passed")
+    return {"draft_id": draft_id, "source": source, **report}
 
 
 def backtest_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,

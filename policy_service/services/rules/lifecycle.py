@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,8 +21,7 @@ from sqlalchemy.orm import Session
 from policy_service.db.models import RuleSetVersion
 from policy_service.db.models_lifecycle import RuleDraft, RuleDraftEvent
 from policy_service.services.errors import Conflict, Forbidden, Invalid, NotFound
-from policy_service.services.rules import registry
-from policy_service.services.rules.diff import diff_documents
+from policy_service.services.rules import cases, registry
 from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -73,22 +73,32 @@ def list_drafts(uow: UnitOfWork, name: str, status: str | None = None) -> list[d
         return [view(d, newest) for d in uow.session.scalars(query.order_by(RuleDraft.id.desc()))]
 
 
-def submit_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,
+def submit_draft(uow: UnitOfWork, rules_dir: Path, name: str, draft_id: int, actor: str,
                  note: str | None = None) -> dict[str, Any]:
-    """The author submits the draft for approval; from now on it is immutable."""
+    """The author submits the draft for approval; from now on it is immutable.
+
+    Refused while a rebase has unresolved conflicts, or when any of its test cases fail."""
     with uow:
         draft = load_draft(uow.session, name, draft_id, lock=True)
         _author_only(draft, actor, "submit")
         _require(draft, "draft", "submit")
+        if draft.conflicts:
+            raise Conflict(f"cannot submit draft {draft_id}: its rebase onto "
+                           f"v{draft.rebase_to} has {len(draft.conflicts)} unresolved "
+                           "conflict(s)", fields={"conflicts": [c["key"] for c in
+                                                                draft.conflicts]})
+        cases.gate(draft, rules_dir, "submit")
         draft.status, draft.submitted_at = "submitted", _now()
         _record(draft, "submitted", actor, note)
         uow.commit()
         return view(draft, _newest(uow.session, name))
 
 
-def approve_draft(uow: UnitOfWork, rulesets: RuleSetRegistry, name: str, draft_id: int, actor: str,
-                  note: str | None = None) -> dict[str, Any]:
-    """Another risk manager approves: the draft becomes the next published version."""
+def approve_draft(uow: UnitOfWork, rulesets: RuleSetRegistry, rules_dir: Path, name: str,
+                  draft_id: int, actor: str, note: str | None = None) -> dict[str, Any]:
+    """Another risk manager approves: the draft becomes the next published version.
+
+    Its test cases run again first: a draft whose cases fail is never published."""
     with uow:
         session = uow.session
         draft = load_draft(session, name, draft_id, lock=True)
@@ -99,6 +109,7 @@ def approve_draft(uow: UnitOfWork, rulesets: RuleSetRegistry, name: str, draft_i
             raise Conflict(f"stale draft: based on v{draft.base_version}, published is "
                            f"v{newest}; rebase", fields={"base_version": draft.base_version,
                                                          "published_version": newest})
+        cases.gate(draft, rules_dir, "approve")
         try:
             row = registry.publish(session, rulesets, draft.document, author=draft.author,
                                    approved_by=actor, note=note or draft.note)
@@ -131,26 +142,6 @@ def reject_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,
         return view(draft, _newest(uow.session, name))
 
 
-def rebase_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str) -> dict[str, Any]:
-    """The author moves a stale draft onto the published version and sees what it overwrites.
-
-    A submitted draft goes back to `draft`, so the author can merge and must resubmit.
-    """
-    with uow:
-        draft = load_draft(uow.session, name, draft_id, lock=True)
-        _author_only(draft, actor, "rebase")
-        if draft.status not in ("draft", "submitted"):
-            raise Conflict(f"draft {draft_id} is {draft.status}; only an open draft can rebase")
-        published = registry.get_version(uow.session, name)
-        old_base = draft.base_version
-        draft.base_version, draft.status = published.version, "draft"
-        _record(draft, "rebased", actor, f"rebased from v{old_base} onto v{published.version}")
-        uow.commit()
-        changes = diff_documents(published.document, draft.document)
-        return {"draft": view(draft, published.version), "diff": {
-            "from": {"version": published.version}, "to": {"draft_id": draft_id}, **changes}}
-
-
 def rollback_version(uow: UnitOfWork, rulesets: RuleSetRegistry, name: str, version: int,
                      actor: str, note: str) -> dict[str, Any]:
     """A rollback draft holding version `version`'s document; it needs approval like any draft."""
@@ -175,7 +166,8 @@ def view(draft: RuleDraft, published_version: int | None) -> dict[str, Any]:
         "submitted_at": draft.submitted_at, "decided_by": draft.decided_by,
         "decided_at": draft.decided_at, "note": draft.note,
         "result_version": draft.published_version, "checksum": draft.checksum,
-        "document": draft.document,
+        "document": draft.document, "own_cases": draft.cases is not None,
+        "rebase_to": draft.rebase_to, "conflicts": list(draft.conflicts or []),
         "history": [{"action": e.action, "status": e.status, "actor": e.actor, "note": e.note,
                      "at": e.at} for e in draft.events],
     }
