@@ -30,7 +30,8 @@ CODES = (
     # rule drafts: states and events
     N_("draft"), N_("submitted"), N_("approved"), N_("backtested"), N_("tested"),
     N_("edited"), N_("created"), N_("applied"), N_("superseded"), N_("rebase"),
-    N_("submit"), N_("rollback_created"),
+    N_("submit"), N_("rollback_created"), N_("rebased"), N_("rebase_conflicts"),
+    N_("conflict_resolved"), N_("cases_changed"), N_("discarded"),
     # a button label inside an f-string, which the extractor does not read (decisions view)
     N_("Release"),
     # rule diff rows

@@ -12,6 +12,7 @@ from flask_admin import expose
 from policy_service.admin import auth, ruleform
 from policy_service.admin.i18n import _
 from policy_service.admin.views.base import ProtectedView
+from policy_service.admin.views.draft_review import DraftReviewMixin, shown
 from policy_service.container import Services
 from policy_service.language.kinds import KINDS
 from policy_service.services.errors import Invalid, ServiceError
@@ -26,7 +27,25 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
-class DraftEditorView(ProtectedView):
+DONE: dict[str, Callable[[int], str]] = {
+    "submit": lambda n: _("Draft %(id)d was submitted for approval.", id=n),
+    "approve": lambda n: _("Draft %(id)d was approved and published.", id=n),
+    "reject": lambda n: _("Draft %(id)d was rejected.", id=n),
+}
+
+
+def _rebased(merged: dict[str, Any]) -> str:
+    """What a rebase did, in one sentence the author can act on."""
+    taken, conflicts = len(merged["taken"]), len(merged["conflicts"])
+    if conflicts:
+        return _("Merged %(taken)d change(s) from the published version; %(n)d rule(s) were "
+                 "changed on both sides: resolve each conflict below.", taken=taken,
+                 n=conflicts)
+    return _("Rebased onto v%(v)d: %(taken)d change(s) from the published version merged, "
+             "no conflicts.", v=merged["draft"]["base_version"], taken=taken)
+
+
+class DraftEditorView(DraftReviewMixin, ProtectedView):
     """Drafts of every rule set; risk managers edit, test, backtest, submit and approve."""
 
     write_roles = (auth.RISK,)
@@ -88,14 +107,14 @@ class DraftEditorView(ProtectedView):
         note = (request.form.get("note") or "").strip() or None
         try:
             if action == "rebase":
-                rebase.rebase_draft(self.services.uow(), self.services.rulesets, ruleset,
-                                    draft_id, auth.actor())
+                merged = rebase.rebase_draft(self.services.uow(), self.services.rulesets,
+                                             ruleset, draft_id, auth.actor())
             else:
                 ACTIONS[action](self.services, ruleset, draft_id, auth.actor(), note)
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash(_("Draft %(id)s: %(action)s done.", id=draft_id, action=_(action)), "success")
+            flash(_rebased(merged) if action == "rebase" else DONE[action](draft_id), "success")
         return redirect(url_for(".edit", ruleset=ruleset, draft_id=draft_id))
 
     def _check(self, name: str, draft_id: int, *, store: bool) -> Any:
@@ -142,10 +161,12 @@ class DraftEditorView(ProtectedView):
               description: str | None = None, placed: dict[Any, list[str]] | None = None,
               general: list[str] | None = None, raw_text: str | None = None,
               tested: dict[str, Any] | None = None,
-              backtested: dict[str, Any] | None = None) -> Any:
+              backtested: dict[str, Any] | None = None,
+              cases_json: str | None = None) -> Any:
         draft = lifecycle.get_draft(self.services.uow(), name, draft_id)
         document = draft["document"]
         kind = KINDS.get(name)
+        stored_cases, source = self.cases_text(name, draft_id)
         return self.render(
             "policy/editor.html", name=name, draft=draft,
             rows=rows if rows is not None else ruleform.rows_from_document(document),
@@ -159,5 +180,8 @@ class DraftEditorView(ProtectedView):
             and draft["author"] == auth.actor(),
             may_decide=self.can_write() and draft["status"] == "submitted"
             and draft["author"] != auth.actor(),
-            tested=tested, backtested=backtested,
+            tested=tested, backtested=backtested, review=self.review(name, draft),
+            is_author=draft["author"] == auth.actor(),
+            cases_json=cases_json if cases_json is not None else stored_cases,
+            cases_source=source, shown=shown,
         )

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, request
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import Admin, expose
 
-from policy_service.admin.i18n import lazy
+from policy_service.admin import auth
+from policy_service.admin.i18n import _, lazy
 from policy_service.admin.views import editor
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
-from policy_service.services.errors import NotFound
-from policy_service.services.rules import registry
+from policy_service.services.errors import NotFound, ServiceError
+from policy_service.services.rules import lifecycle, registry
 from policy_service.services.rules.diff import diff_documents
 
 
@@ -38,7 +39,12 @@ def _pretty(rule: dict[str, Any] | None) -> str:
 
 
 class RuleHistoryView(ProtectedView):
-    """Every published version: who wrote and approved it, its document, and diffs."""
+    """Every published version: who wrote and approved it, its document, and diffs.
+
+    Risk managers start a rollback here: a draft with an old version's document that is
+    approved like any other and published as a new version (history is never rewritten)."""
+
+    write_roles = (auth.RISK,)
 
     def __init__(self, services: Services, **kwargs: Any) -> None:
         self.services = services
@@ -80,6 +86,24 @@ class RuleHistoryView(ProtectedView):
             rows = side_by_side(by_number[old].document, by_number[new].document)
         return self.render("policy/rule_diff.html", name=ruleset, old=by_number[old],
                            new=by_number[new], numbers=numbers, rows=rows)
+
+
+    @expose("/<ruleset>/<int:version>/rollback", methods=("POST",))
+    def rollback(self, ruleset: str, version: int) -> Any:
+        """A rollback draft of version `version`, with the reason; opens it in the editor."""
+        note = (request.form.get("note") or "").strip()
+        if not note:
+            flash(_("A rollback needs a note saying why."), "error")
+            return redirect(url_for(".index"))
+        try:
+            draft = lifecycle.rollback_version(self.services.uow(), self.services.rulesets,
+                                               ruleset, version, auth.actor(), note)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".index"))
+        flash(_("Rollback draft %(id)d holds v%(v)d; submit it for a second risk manager's "
+                "approval.", id=draft["draft_id"], v=version), "success")
+        return redirect(url_for("drafts.edit", ruleset=ruleset, draft_id=draft["draft_id"]))
 
 
 def add_views(admin: Admin, services: Services) -> None:

@@ -47,6 +47,16 @@ def test_draft(uow: UnitOfWork, rules_dir: Path, name: str, draft_id: int, actor
 def backtest_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,
                    limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     """Replay recent decisions' recorded facts through the published version and the draft."""
+    result = preview(uow, name, draft_id, limit)
+    log_action(uow, name, draft_id, "backtested", actor,
+               f"{result['changed']} of {result['replayed']} decisions change vs "
+               f"v{result['published_version']}")
+    return result
+
+
+def preview(uow: UnitOfWork, name: str, draft_id: int,
+            limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+    """The backtest's report without recording that anyone ran it (the approval page)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit must be from 1 to {MAX_LIMIT}", fields={"limit": [f"1..{MAX_LIMIT}"]})
     with uow:
@@ -55,9 +65,6 @@ def backtest_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,
         rows = recorded_inputs(uow.session, name, limit)
     result = replay(rows, load_ruleset(draft.document), load_ruleset(published.document))
     result.update(draft_id=draft_id, published_version=published.version, limit=limit)
-    log_action(uow, name, draft_id, "backtested", actor,
-               f"{result['changed']} of {result['replayed']} decisions change vs "
-               f"v{published.version}")
     return result
 
 

@@ -54,3 +54,9 @@ def discard_draft(uow: UnitOfWork, name: str, draft_id: int, actor: str,
         _record(draft, "discarded", actor, note)
         uow.commit()
         return view(draft, _newest(uow.session, name))
+
+
+def test_report(uow: UnitOfWork, rules_dir: Path, name: str, draft_id: int) -> dict[str, Any]:
+    """The draft against its cases, pass/fail per case, without recording a test run."""
+    with uow:
+        return case_checks.draft_report(load_draft(uow.session, name, draft_id), rules_dir)
