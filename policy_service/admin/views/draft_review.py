@@ -41,6 +41,11 @@ def shown(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def pretty(value: Any) -> str:
+    """A whole rule for reading side by side: indented JSON, Chinese as Chinese."""
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
 class DraftReviewMixin:
     """Review panel data and the POST routes for conflicts, cases and discard."""
 

@@ -12,7 +12,7 @@ from flask_admin import expose
 from policy_service.admin import auth, ruleform
 from policy_service.admin.i18n import _
 from policy_service.admin.views.base import ProtectedView
-from policy_service.admin.views.draft_review import DraftReviewMixin, shown
+from policy_service.admin.views.draft_review import DraftReviewMixin, pretty, shown
 from policy_service.container import Services
 from policy_service.language.kinds import KINDS
 from policy_service.services.errors import Invalid, ServiceError
@@ -183,5 +183,5 @@ class DraftEditorView(DraftReviewMixin, ProtectedView):
             tested=tested, backtested=backtested, review=self.review(name, draft),
             is_author=draft["author"] == auth.actor(),
             cases_json=cases_json if cases_json is not None else stored_cases,
-            cases_source=source, shown=shown,
+            cases_source=source, shown=shown, pretty=pretty,
         )
