@@ -69,7 +69,9 @@ def test_a_second_risk_manager_approves_and_the_next_check_carries_the_new_versi
         browser: Any, server: Server) -> None:
     page = log_in(browser, server, "risk2")
     page.goto(FLOW["draft_url"])
+    assert "0 failed" in page.inner_text("#review-tests-summary")  # seen before approving
     page.fill("#approve-draft-note", "four eyes: looks right")
+    page.once("dialog", lambda dialog: dialog.accept())  # "publish this draft?"
     page.click("#approve-draft")
     page.wait_for_selector("text=Published as")
     shot(page, "rule-editor-approved")
