@@ -130,7 +130,7 @@ def test_a_change_of_behaviour_is_submitted_only_with_the_drafts_own_cases_sayin
         browser: Any, server: Server) -> None:
     author = log_in(browser, server, "risk1")
     draft_id = _new_draft(author, server)
-    _field(author, "over_limit", "then.outcome").fill("declined")
+    _field(author, "over_limit", "then.outcome").select_option("declined")  # a choice
     author.click("#save-rows")
     author.wait_for_selector("text=Saved: the draft is valid.")
     author.click("#submit-draft")
@@ -178,3 +178,31 @@ def test_a_rollback_starts_from_the_history_page_and_an_unwanted_draft_is_discar
     page.wait_for_selector(f"text=Draft {draft_id} was discarded.")
     assert _get(server, f"{BASE}/drafts/{draft_id}")["status"] == "discarded"
     assert _get(server, BASE)["version"] == newest
+
+
+def test_a_rule_is_added_with_choices_and_a_prepayment_field_no_json_typed(
+        browser: Any, server: Server) -> None:
+    author = log_in(browser, server, "risk1")
+    draft_id = _new_draft(author, server)
+    before = author.locator("tr.rule-row").count()
+    author.click("#add-rule")
+    author.wait_for_selector(f'[name="rules-{before}-name"]')
+    p = f"rules-{before}-"
+    author.fill(f'[name="{p}name"]', "big_new_order")
+    author.fill(f'[name="{p}priority"]', "65")
+    author.fill(f'[name="{p}when"]', "order.amount > 800000")
+    author.select_option(f'[name="{p}then.outcome"]', "approved_with_conditions")
+    author.fill(f'[name="{p}then.code"]', "BIG_ORDER_PREPAY")
+    author.fill(f'[name="{p}then.prepayment"]', "25")
+    author.fill(f'[name="{p}then.message.zh"]', "大额订单须预付 25%")
+    author.fill(f'[name="{p}then.message.en"]', "large order: 25% prepayment")
+    author.click("#save-rows")
+    author.wait_for_selector("text=Saved: the draft is valid.")
+    rules = _get(server, f"{BASE}/drafts/{draft_id}")["document"]["rules"]
+    added = _rule({"rules": rules}, "big_new_order")
+    assert added["priority"] == 65
+    assert added["then"] == {"outcome": "approved_with_conditions", "code": "BIG_ORDER_PREPAY",
+                             "conditions": [{"type": "prepayment", "percent": "25"}],
+                             "message": {"zh": "大额订单须预付 25%",
+                                         "en": "large order: 25% prepayment"}}
+    shot(author, "rule-editor-added-rule")

@@ -122,6 +122,9 @@ def _row_form(page: str, **changes: str) -> dict[str, str]:
     """The editor's row inputs as submitted by a browser, with `changes` applied."""
     data = dict(re.findall(r'name="(rules-\d+-[^"]+|row_count)" value="([^"]*)"', page))
     data.update(re.findall(r'name="(rules-\d+-[^"]+)"[^>]*>([^<]*)</textarea>', page))
+    for name, options in re.findall(r'<select[^>]*name="(rules-\d+-[^"]+)"[^>]*>(.*?)</select>',
+                                    page, re.S):  # a choice sends its selected option
+        data[name] = re.findall(r'<option value="([^"]*)" selected', options)[0]
     data = {k: v for k, v in data.items() if not k.endswith("-delete")}  # unchecked boxes
     data["description"] = "edited"
     data["csrf_token"] = csrf_token(page)

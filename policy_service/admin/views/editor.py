@@ -45,6 +45,21 @@ def _rebased(merged: dict[str, Any]) -> str:
              "no conflicts.", v=merged["draft"]["base_version"], taken=taken)
 
 
+def _grown(rows: list[dict[str, Any]], copy: str | None) -> list[dict[str, Any]]:
+    """The rows with a copy of row `copy` after it, or an empty rule at the end (not saved)."""
+    if copy is not None and copy.isdigit() and int(copy) < len(rows):
+        index = int(copy)
+        twin = {**rows[index], "name": f"{rows[index]['name']}_copy"}
+        return [*rows[:index + 1], twin, *rows[index + 1:]]
+    return [*rows, ruleform.blank_like(rows[-1])] if rows else rows
+
+
+def code_label(code: str) -> str:
+    """A code in a choice list: the code the rules store, with its translation if it has one."""
+    shown = _(code)
+    return code if shown == code else f"{code} – {shown}"
+
+
 class DraftEditorView(DraftReviewMixin, ProtectedView):
     """Drafts of every rule set; risk managers edit, test, backtest, submit and approve."""
 
@@ -121,6 +136,9 @@ class DraftEditorView(DraftReviewMixin, ProtectedView):
         raw = request.form.get("mode") == "json"
         rows = ruleform.rows_from_form(request.form)
         description = request.form.get("description", "")
+        if not raw and (request.form.get("add_rule") or request.form.get("copy_rule")):
+            return self._page(name, draft_id, rows=_grown(rows, request.form.get("copy_rule")),
+                              description=description)
         problems: list[tuple[int, str, str]] = []
         if raw:
             try:
@@ -183,5 +201,6 @@ class DraftEditorView(DraftReviewMixin, ProtectedView):
             tested=tested, backtested=backtested, review=self.review(name, draft),
             is_author=draft["author"] == auth.actor(),
             cases_json=cases_json if cases_json is not None else stored_cases,
-            cases_source=source, shown=shown, pretty=pretty,
+            cases_source=source, shown=shown, pretty=pretty, code_label=code_label,
+            choices=ruleform.choices_for(name),
         )
