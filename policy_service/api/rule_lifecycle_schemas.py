@@ -128,5 +128,7 @@ class BacktestOut(Schema):
     changed = fields.Integer()
     outcome_changed = fields.Integer()
     by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer())
+    customers = fields.List(fields.String(), metadata={
+        "description": "the customers with at least one decision that changes"})
     examples = fields.List(fields.Dict(), metadata={
         "description": "[{decision_id, order_id, from, to, reasons_from, reasons_to}]"})

@@ -78,6 +78,7 @@ def test_a_draft_approved_by_a_second_risk_manager_decides_the_next_credit_check
     replay = act(api, draft_id, "backtest", json={"limit": 100}).get_json()
     assert (replay["replayed"], replay["changed"]) == (2, 1)
     assert replay["by_outcome"] == {"approved→hold": 1}
+    assert replay["customers"] == ["C-1"]
     example = replay["examples"][0]
     assert (example["order_id"], example["from"], example["to"]) == ("SO-2", "approved", "hold")
     assert example["reasons_from"] == ["WITHIN_POLICY"]

@@ -71,7 +71,8 @@ def preview(uow: UnitOfWork, name: str, draft_id: int,
 def recorded_inputs(session: Session, name: str, limit: int) -> list[Row[Any]]:
     """The newest `limit` decisions of a rule set: ids, recorded facts and outcome."""
     return list(session.execute(
-        select(CreditCheck.decision_id, CreditCheck.order_id, CreditCheck.facts,
+        select(CreditCheck.decision_id, CreditCheck.order_id, CreditCheck.customer_id,
+               CreditCheck.facts,
                CreditCheck.outcome, CreditCheck.ruleset_version)
         .where(CreditCheck.ruleset_name == name)
         .order_by(CreditCheck.decided_at.desc(), CreditCheck.decision_id).limit(limit)
@@ -87,6 +88,7 @@ def replay(rows: Sequence[Row[Any]], draft: RuleSet, published: RuleSet) -> dict
     by_outcome: Counter[str] = Counter()
     examples: list[dict[str, Any]] = []
     replayed = skipped = 0
+    customers: set[str] = set()
     for row in rows:
         try:
             facts = typed_facts(draft.vocabulary, row.facts)
@@ -103,9 +105,11 @@ def replay(rows: Sequence[Row[Any]], draft: RuleSet, published: RuleSet) -> dict
         if _summary(before) == _summary(after):
             continue
         by_outcome[f"{before.get('outcome')}→{after.get('outcome')}"] += 1
+        customers.add(str(row.customer_id))
         if len(examples) < EXAMPLES:
             examples.append({
                 "decision_id": row.decision_id, "order_id": row.order_id,
+                "customer_id": row.customer_id,
                 "recorded": {"outcome": row.outcome, "version": row.ruleset_version},
                 "from": before.get("outcome"), "to": after.get("outcome"),
                 "reasons_from": before.get("codes"), "reasons_to": after.get("codes"),
@@ -116,7 +120,8 @@ def replay(rows: Sequence[Row[Any]], draft: RuleSet, published: RuleSet) -> dict
     return {"replayed": replayed, "skipped": skipped, "changed": changed,
             "outcome_changed": sum(n for k, n in by_outcome.items()
                                    if k.split("→")[0] != k.split("→")[1]),
-            "by_outcome": dict(by_outcome), "examples": examples}
+            "by_outcome": dict(by_outcome), "examples": examples,
+            "customers": sorted(customers)}
 
 
 def _without_messages(ruleset: RuleSet) -> RuleSet:
