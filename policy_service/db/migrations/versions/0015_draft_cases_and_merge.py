@@ -1,7 +1,7 @@
 """drafts carry their own test cases, an unfinished rebase's conflicts, and can be discarded
 
 Revision ID: 0015
-Revises: 0016
+Revises: 0011
 Create Date: 2026-12-07
 
 A rebase is a three-way merge: while rules changed on both sides wait for the author,
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0015"
-down_revision = "0016"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
