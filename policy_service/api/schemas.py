@@ -154,6 +154,17 @@ class ConditionOut(Schema):
 
     type = fields.String()
     percent = fields.String()
+    amount = MoneyString()
+
+
+class RemedyOut(Schema):
+    type = fields.String(metadata={"enum": ["reduce_amount", "prepay", "pay_overdue",
+                                            "complete_review", "resolve_status"]})
+    amount = MoneyString()
+    max_amount = MoneyString()
+    invoice_ids = fields.List(fields.String())
+    rules = fields.List(fields.String())
+    message = fields.Nested(MessageOut)
 
 
 class RuleSetRefOut(Schema):
@@ -181,6 +192,7 @@ class CreditCheckOut(Schema):
     decided_outcome = fields.String()
     conditions = fields.List(fields.Nested(ConditionOut))
     reasons = fields.List(fields.Nested(ReasonOut))
+    remedies = fields.List(fields.Nested(RemedyOut))
     ruleset = fields.Nested(RuleSetRefOut)
     exposure_before = MoneyString()
     reserved = MoneyString()

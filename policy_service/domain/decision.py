@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from policy_service.domain.codes import CREDIT_OUTCOMES
+from policy_service.domain.money import quantize_to, to_wire
+from policy_service.language.ast import Expr
 from policy_service.language.document import Rule, RuleSet
-from policy_service.language.reference import render_template
+from policy_service.language.parser import parse_expression
+from policy_service.language.reference import evaluate, render_template, to_decimal
+from policy_service.language.vocabulary import Vocabulary
 
 # Least to most severe; the most severe matched outcome wins.
 SEVERITY = {outcome: rank for rank, outcome in enumerate(CREDIT_OUTCOMES)}
 APPROVED = "approved"
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class Decision:
     reasons: tuple[Reason, ...]
     conditions: tuple[Mapping[str, str], ...]
     prepayment_percent: Decimal
+    prepayment: Decimal = Decimal(0)
+    """The prepayment the conditions ask for, in money: never more than the order."""
 
     def to_dict(self) -> dict[str, Any]:
         """Outcome, conditions and reasons as in the HTTP contract."""
@@ -53,18 +62,63 @@ def _reason(rule: Rule, ruleset: RuleSet, facts: Mapping[str, Any]) -> Reason:
     return Reason(rule.name, str(rule.then["code"]), message)
 
 
-def merge_conditions(rules: Iterable[Rule]) -> tuple[tuple[Mapping[str, str], ...], Decimal]:
-    """Merge the rules' conditions: per type the highest percent wins."""
-    best: dict[str, tuple[Decimal, str]] = {}
+@lru_cache(maxsize=512)
+def _expression(source: str) -> Expr:
+    """A prepayment amount's expression, parsed once (rule sets are immutable data)."""
+    return parse_expression(source)
+
+
+def _prepayments(rule: Rule, vocab: Vocabulary, facts: Mapping[str, Any]
+                 ) -> list[tuple[Decimal, Mapping[str, str], Decimal]]:
+    """(amount, condition as shown, percent) of each prepayment ``rule`` asks for."""
+    order = facts["order"]
+    amount, currency = Decimal(order["amount"]), str(order["currency"])
+    found: list[tuple[Decimal, Mapping[str, str], Decimal]] = []
+    for condition in rule.then.get("conditions", []):
+        if condition.get("type") != "prepayment":
+            continue
+        if "percent" in condition:
+            text = str(condition["percent"])
+            percent = Decimal(text)
+            kept = quantize_to(amount * (HUNDRED - percent) / HUNDRED, currency)
+            found.append((amount - kept, {"type": "prepayment", "percent": text}, percent))
+        if "amount" in condition:
+            value = evaluate(_expression(str(condition["amount"])), vocab, facts)
+            assert isinstance(value, Fraction)
+            asked = min(max(quantize_to(to_decimal(value), currency), Decimal(0)), amount)
+            found.append((asked, {"type": "prepayment", "amount": to_wire(asked)}, Decimal(0)))
+    return found
+
+
+def recorded_prepayment(conditions: Iterable[Mapping[str, Any]], amount: Decimal,
+                        currency: str) -> Decimal:
+    """The prepayment a decision's recorded conditions ask for (a percent turned into its
+    amount, as ``merge_conditions`` does), e.g. when a held order is released."""
+    asked = [Decimal(0)]
+    for condition in conditions:
+        if condition.get("type") != "prepayment":
+            continue
+        if "percent" in condition:
+            percent = Decimal(str(condition["percent"]))
+            asked.append(amount - quantize_to(amount * (HUNDRED - percent) / HUNDRED, currency))
+        if "amount" in condition:
+            asked.append(min(Decimal(str(condition["amount"])), amount))
+    return max(asked)
+
+
+def merge_conditions(rules: Iterable[Rule], vocab: Vocabulary, facts: Mapping[str, Any]
+                     ) -> tuple[tuple[Mapping[str, str], ...], Decimal, Decimal]:
+    """Merge the rules' prepayments: the largest amount wins (a percent is turned into its
+    amount first; on a tie the first in the rule order); never more than the order, never
+    negative. Returns the conditions, the winning percent (0 for an amount) and the amount."""
+    best: tuple[Decimal, Mapping[str, str], Decimal] | None = None
     for rule in rules:
-        for condition in rule.then.get("conditions", []):
-            kind, text = str(condition["type"]), str(condition["percent"])
-            value = Decimal(text)
-            if kind not in best or value > best[kind][0]:
-                best[kind] = (value, text)
-    merged = tuple({"type": kind, "percent": text} for kind, (_, text) in sorted(best.items()))
-    prepayment = best["prepayment"][0] if "prepayment" in best else Decimal(0)
-    return merged, prepayment
+        for candidate in _prepayments(rule, vocab, facts):
+            if best is None or candidate[0] > best[0]:
+                best = candidate
+    if best is None:
+        return (), Decimal(0), Decimal(0)
+    return (best[1],), best[2], best[0]
 
 
 def combine(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any]) -> Decision:
@@ -82,9 +136,9 @@ def combine(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any]) 
             return Decision(APPROVED, (), (), Decimal(0))
         rules = [other]
     outcome = max((str(r.then["outcome"]) for r in rules), key=SEVERITY.__getitem__)
-    conditions, prepayment = merge_conditions(rules)
+    conditions, percent, prepayment = merge_conditions(rules, ruleset.vocabulary, facts)
     reasons = tuple(_reason(r, ruleset, facts) for r in rules)
-    return Decision(outcome, reasons, conditions, prepayment)
+    return Decision(outcome, reasons, conditions, percent, prepayment)
 
 
 OUT_OF_RANGE = Reason(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from policy_service.domain.codes import CREDIT_OUTCOMES
+from policy_service.language.checker import ExprType, check_placeholder, type_of
 from policy_service.language.errors import RuleError
 from policy_service.language.errors import rule_error as _err
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, Vocabulary
@@ -109,7 +110,7 @@ def _conditions(rule: str, outcome: Any, conditions: Any) -> list[RuleError]:
             errors.append(_err(rule, where, "a condition must be an object",
                                '{"type": "prepayment", "percent": "30"}'))
             continue
-        errors += unknown_keys(rule, f"{where}.", cond, ("type", "percent"))
+        errors += unknown_keys(rule, f"{where}.", cond, ("type", "percent", "amount"))
         kind = cond.get("type")
         if kind not in CONDITION_TYPES:
             errors.append(_err(rule, f"{where}.type", f"unknown condition type {kind!r}",
@@ -117,12 +118,38 @@ def _conditions(rule: str, outcome: Any, conditions: Any) -> list[RuleError]:
         elif kind in seen:
             errors.append(_err(rule, f"{where}.type", f"{kind} is listed twice", "one each"))
         seen.add(str(kind))
-        percent = cond.get("percent")
-        if not isinstance(percent, str) or not PERCENT_PATTERN.match(percent) \
-                or Decimal(percent) > 100:
-            errors.append(_err(rule, f"{where}.percent",
-                               f"percent must be a decimal string from 0 to 100, got {percent!r}",
-                               '"30"'))
+        errors += _prepayment(rule, where, cond)
+    return errors
+
+
+def _prepayment(rule: str, where: str, cond: Mapping[str, Any]) -> list[RuleError]:
+    """A percent (a decimal string 0-100), an amount (a money expression), or both."""
+    errors: list[RuleError] = []
+    percent, amount = cond.get("percent"), cond.get("amount")
+    if percent is None and amount is None:
+        return [_err(rule, f"{where}.percent", "a prepayment needs a percent or an amount",
+                     '"percent": "30" or "amount": "order.amount * 0.3"')]
+    if percent is not None and (not isinstance(percent, str) or not PERCENT_PATTERN.match(percent)
+                                or Decimal(percent) > 100):
+        errors.append(_err(rule, f"{where}.percent",
+                           f"percent must be a decimal string from 0 to 100, got {percent!r}",
+                           '"30"'))
+    if amount is not None:
+        errors += _amount_expression(rule, f"{where}.amount", amount)
+    return errors
+
+
+def _amount_expression(rule: str, field: str, source: Any) -> list[RuleError]:
+    """The amount of a prepayment: an expression of money over the vocabulary (checked like a
+    placeholder: parsed, typed, within the limits and the magnitude guard)."""
+    if not isinstance(source, str) or not source.strip():
+        return [_err(rule, field, "amount must be an expression (a text) of money",
+                     '"exposure.total + order.amount - customer.credit_limit"')]
+    node, errors = check_placeholder(source, CREDIT_APPROVAL_VOCABULARY, rule=rule, field=field)
+    if node is not None and type_of(node, CREDIT_APPROVAL_VOCABULARY) is not ExprType.MONEY:
+        errors.append(_err(rule, field, "amount must be an amount of money, not "
+                           f"{type_of(node, CREDIT_APPROVAL_VOCABULARY).a}",
+                           "an expression such as order.amount * 0.3"))
     return errors
 
 

@@ -27,21 +27,39 @@ def test_an_order_within_the_limit_is_approved_and_reserves_its_amount(api: Api)
 def test_an_order_over_the_limit_is_held_with_the_excess_in_both_languages(api: Api) -> None:
     api.customer(credit_limit="100000.00")
     assert api.check("SO-1", "60000.00").get_json()["outcome"] == "approved"
-    body = api.check("SO-2", "52000.00").get_json()
+    body = api.check("SO-2", "72000.00").get_json()
     assert body["outcome"] == "hold"
     over = next(r for r in body["reasons"] if r["code"] == "CREDIT_LIMIT_EXCEEDED")
-    assert "12,000.00" in over["message"]["en"] and "CNY" in over["message"]["en"]
-    assert "12,000.00" in over["message"]["zh"] and "超出信用额度" in over["message"]["zh"]
+    assert "32,000.00" in over["message"]["en"] and "CNY" in over["message"]["en"]
+    assert "32,000.00" in over["message"]["zh"] and "超出信用额度" in over["message"]["zh"]
     assert body["reserved"] == "0.00"
     explained = next(e for e in body["explanation"] if e["rule"] == "over_limit")
-    assert any("112,000.00" in c["left"] for c in explained["conditions"])
+    assert any("32,000.00" in c["left"] for c in explained["conditions"])
 
 
-def test_exactly_at_the_limit_is_approved_and_one_cent_more_is_held(api: Api) -> None:
+def test_an_excess_up_to_a_fifth_of_the_limit_is_approved_once_prepaid(api: Api) -> None:
+    api.customer(credit_limit="100000.00")
+    api.check("SO-1", "60000.00")
+    body = api.check("SO-2", "52000.00").get_json()
+    assert body["outcome"] == "approved_with_conditions"
+    assert [r["code"] for r in body["reasons"]] == ["PREPAY_EXCESS"]
+    assert body["conditions"] == [{"type": "prepayment", "amount": "12000.00"}]
+    assert "12,000.00 CNY" in body["reasons"][0]["message"]["en"]
+    assert body["reserved"] == "40000.00"
+    credit = api.call("GET", "/v1/customers/C-1/credit").get_json()
+    assert credit["available"] == "0.00"
+
+
+def test_exactly_at_the_limit_is_approved_and_one_cent_more_asks_for_that_cent(api: Api) -> None:
     api.customer(credit_limit="1000.00", collateral_amount="500.00")
     assert api.check("SO-1", "1500.00").get_json()["outcome"] == "approved"
     api.customer("C-2", credit_limit="1000.00", collateral_amount="500.00")
-    assert api.check("SO-2", "1500.01", customer_id="C-2").get_json()["outcome"] == "hold"
+    cent = api.check("SO-2", "1500.01", customer_id="C-2").get_json()
+    assert cent["outcome"] == "approved_with_conditions"  # on prepaying the cent over
+    assert cent["conditions"] == [{"type": "prepayment", "amount": "0.01"}]
+    api.customer("C-3", credit_limit="1000.00", collateral_amount="500.00")
+    # 20% of the limit (200.00, collateral not counted) and one cent beyond it: held
+    assert api.check("SO-3", "1700.01", customer_id="C-3").get_json()["outcome"] == "hold"
 
 
 def test_the_same_order_twice_returns_the_same_decision_and_reserves_once(api: Api) -> None:

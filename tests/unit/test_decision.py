@@ -107,3 +107,44 @@ def test_the_decision_serializes_as_in_the_http_contract() -> None:
         "reasons": [{"rule": "partial", "code": "PARTIAL", "message": {
             "zh": "partial 超出 112,000.00 CNY", "en": "partial by 112,000.00 CNY"}}],
     }
+
+
+def amount_rule(name: str, amount: str, percent: str | None = None) -> dict[str, Any]:
+    graded = rule(name, 60, "approved_with_conditions")
+    condition = {"type": "prepayment", "amount": amount}
+    if percent is not None:
+        condition["percent"] = percent
+    graded["then"]["conditions"] = [condition]
+    return graded
+
+
+def test_the_largest_prepayment_wins_a_percent_turned_into_its_amount() -> None:
+    # order 52,000.00; 30% is 15,600.00; the excess over the limit is 12,000.00
+    graded = ruleset(amount_rule("excess", "exposure.total + order.amount - customer.credit_limit"),
+                     rule("partial", 70, "approved_with_conditions", "30"))
+    decision = combine(graded, ["excess", "partial"], FACTS)
+    assert decision.conditions == ({"type": "prepayment", "percent": "30"},)
+    assert decision.prepayment == Decimal("15600.00")
+    excess = "exposure.total + order.amount - customer.credit_limit"
+    smaller = ruleset(amount_rule("excess", excess),
+                      rule("partial", 70, "approved_with_conditions", "20"))
+    decision = combine(smaller, ["excess", "partial"], FACTS)
+    assert decision.conditions == ({"type": "prepayment", "amount": "12000.00"},)
+    assert (decision.prepayment, decision.prepayment_percent) == (Decimal("12000.00"), 0)
+
+
+def test_a_prepayment_is_never_more_than_the_order_nor_negative() -> None:
+    too_much = ruleset(amount_rule("much", "order.amount * 2"))
+    assert combine(too_much, ["much"], FACTS).prepayment == Decimal("52000.00")
+    negative = ruleset(amount_rule("less", "customer.collateral - order.amount"))
+    decision = combine(negative, ["less"], FACTS)
+    assert decision.conditions == ({"type": "prepayment", "amount": "0.00"},)
+    assert decision.prepayment == 0
+
+
+def test_an_amount_is_rounded_half_up_to_the_currency_minor_unit() -> None:
+    third = ruleset(amount_rule("third", "order.amount / 3"))
+    assert combine(third, ["third"], FACTS).prepayment == Decimal("17333.33")
+    yen = {**FACTS, "order": {**FACTS["order"], "currency": "JPY", "amount": Decimal("1001")}}
+    half = ruleset(amount_rule("half", "order.amount / 2"))
+    assert combine(half, ["half"], yen).prepayment == Decimal("501")

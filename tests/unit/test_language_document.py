@@ -208,3 +208,27 @@ def test_a_blacklist_watch_takes_no_otherwise_rule_and_bounded_counts() -> None:
     errors = invalid(doc)
     assert {(e.rule, e.field) for e in errors} == {
         ("late", "then.min_invoices"), ("rest", "then.window_days"), ("rest", "when")}
+
+
+def test_a_prepayment_amount_is_a_checked_money_expression() -> None:
+    errors = invalid(document(
+        rule("unknown_name", outcome="approved_with_conditions",
+             conditions=[{"type": "prepayment", "amount": "order.amout - 1"}]),
+        rule("not_money", outcome="approved_with_conditions",
+             conditions=[{"type": "prepayment", "amount": "overdue.oldest_days"}]),
+        rule("not_text", outcome="approved_with_conditions",
+             conditions=[{"type": "prepayment", "amount": 100}]),
+        rule("too_large", outcome="approved_with_conditions",
+             conditions=[{"type": "prepayment",
+                          "amount": "order.amount * 100000000000000000000000"}]),
+        rule("neither", outcome="approved_with_conditions",
+             conditions=[{"type": "prepayment"}]),
+    ))
+    assert located(errors) == {
+        ("unknown_name", "then.conditions[0].amount"), ("not_money", "then.conditions[0].amount"),
+        ("not_text", "then.conditions[0].amount"), ("too_large", "then.conditions[0].amount"),
+        ("neither", "then.conditions[0].percent"),
+    }
+    load_ruleset(document(rule("both", outcome="approved_with_conditions", conditions=[
+        {"type": "prepayment", "percent": "10", "amount": "order.amount - customer.credit_limit"}
+    ])))

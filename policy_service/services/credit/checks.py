@@ -132,7 +132,7 @@ def _decide(
         matched = rulesets.engine.evaluate(RULESET, encoded)
         metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
         decision = combine(ruleset, matched, facts)
-    reserved = reservation(data.amount, decision.outcome, decision.prepayment_percent)
+    reserved = reservation(data.amount, decision.outcome, decision.prepayment)
     now = utcnow()
     check = {
         "decision_id": str(uuid.uuid4()), "order_id": data.order_id,
@@ -160,11 +160,11 @@ def _decide(
     return check, event
 
 
-def reservation(amount: Decimal, outcome: str, prepayment_percent: Decimal) -> Decimal:
-    """What an approved order reserves: its amount less any prepayment."""
+def reservation(amount: Decimal, outcome: str, prepayment: Decimal) -> Decimal:
+    """What an approved order reserves: its amount less any prepayment (never negative)."""
     if outcome not in RESERVING:
         return Decimal("0.00")
-    return quantize(amount * (HUNDRED - prepayment_percent) / HUNDRED)
+    return quantize(max(amount - prepayment, Decimal(0)))
 
 
 def get_check(uow: UnitOfWork, decision_id: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from policy_service.db.models import CreditCheck, CreditCheckEvent
+from policy_service.domain.decision import recorded_prepayment
 from policy_service.services.credit.checks import reservation
 from policy_service.services.credit.customers import lock_customer
 from policy_service.services.credit.decision_body import view
@@ -45,10 +46,9 @@ def _decide_hold(
             raise Conflict(f"only an open hold can be released or rejected; this check is "
                            f"{check.outcome}/{check.status}")
         if release:
-            percent = max((Decimal(c["percent"]) for c in check.conditions
-                           if c.get("type") == "prepayment"), default=Decimal(0))
+            prepaid = recorded_prepayment(check.conditions, check.amount, check.currency)
             check.status = "released"
-            check.reserved_amount = reservation(check.amount, "approved", percent)
+            check.reserved_amount = reservation(check.amount, "approved", prepaid)
         else:
             check.status = "rejected"
         _record(check, check.status, actor, note, today)
