@@ -46,6 +46,8 @@ class Field:
     allowed: tuple[str, ...] = ()
     scale: int | None = None
     max_abs: Decimal | None = None
+    lever: str | None = None
+    """The remedy lever that moves this fact (LEVERS), if someone can change it."""
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -116,10 +118,22 @@ class Vocabulary(Mapping[str, Field]):
         return Vocabulary(name, (*self._fields.values(), *fields))
 
 
+LEVERS = {
+    "order_amount": ("the order amount (ship less, or prepay part of it)",
+                     "订单金额（减少发货或预付部分货款）"),
+    "overdue": ("payment of overdue invoices (also lowers the exposure)",
+                "收回逾期发票（同时降低信用占用）"),
+    "review": ("completing the periodic credit review", "完成定期信用审核"),
+    "status": ("a risk manager changes the customer's status", "风控经理变更客户状态"),
+    "term": ("the payment term the order asks for", "订单申请的账期"),
+}
+"""What a salesperson or a risk manager can change to get an order approved (remedies)."""
+
+
 def _f(name: str, type_: FieldType, en: str, zh: str, allowed: tuple[str, ...] = (),
-       max_abs: int | None = None) -> Field:
+       max_abs: int | None = None, lever: str | None = None) -> Field:
     bound = Decimal(max_abs) if max_abs is not None else None
-    return Field(name, type_, en, zh, allowed, max_abs=bound)
+    return Field(name, type_, en, zh, allowed, max_abs=bound, lever=lever)
 
 
 T = FieldType
@@ -129,14 +143,15 @@ CURRENCIES = tuple(sorted(SUPPORTED_CURRENCIES))
 DAYS = 36_500
 
 CREDIT_APPROVAL_VOCABULARY = Vocabulary("credit_approval", (
-    _f("order.amount", T.MONEY, "amount of the order being checked", "本次订单金额"),
+    _f("order.amount", T.MONEY, "amount of the order being checked", "本次订单金额",
+       lever="order_amount"),
     _f("order.currency", T.STRING, "currency of the order (the customer's currency)", "订单币种",
        CURRENCIES),
     _f("order.requested_term_days", T.INTEGER, "payment term requested for the order, in days",
-       "订单申请的账期（天）", max_abs=DAYS),
+       "订单申请的账期（天）", max_abs=DAYS, lever="term"),
     _f("customer.tier", T.STRING, "credit tier: A good, B fair, C poor, D cash in advance",
        "信用等级：A 良好，B 一般，C 较差，D 预付款", TIERS),
-    _f("customer.status", T.STRING, "customer status", "客户状态", STATUSES),
+    _f("customer.status", T.STRING, "customer status", "客户状态", STATUSES, lever="status"),
     _f("customer.credit_limit", T.MONEY, "credit limit", "信用额度"),
     _f("customer.collateral", T.MONEY, "guarantees/collateral counted toward the limit",
        "计入额度的担保/抵押金额"),
@@ -145,30 +160,33 @@ CREDIT_APPROVAL_VOCABULARY = Vocabulary("credit_approval", (
     _f("customer.age_days", T.INTEGER, "days since the customer was created", "建档天数",
        max_abs=DAYS),
     _f("customer.review_overdue", T.BOOL, "the next credit review date is before today",
-       "定期信用审核已过期"),
+       "定期信用审核已过期", lever="review"),
     _f("exposure.open_receivables", T.MONEY, "unpaid invoice amounts, including accrued penalties",
        "未收应收账款（含罚款）"),
     _f("exposure.reserved_orders", T.MONEY, "approved orders not yet invoiced or cancelled",
        "已批准未开票订单占用"),
     _f("exposure.total", T.MONEY, "open receivables + reserved orders", "信用占用合计"),
-    _f("overdue.amount", T.MONEY, "amount of overdue invoices", "逾期金额"),
+    _f("overdue.amount", T.MONEY, "amount of overdue invoices", "逾期金额", lever="overdue"),
     _f("overdue.oldest_days", T.INTEGER, "days past due of the oldest overdue invoice (0 if none)",
-       "最早逾期发票的逾期天数（无则为 0）", max_abs=DAYS),
-    _f("overdue.invoice_count", T.INTEGER, "number of overdue invoices", "逾期发票张数"),
+       "最早逾期发票的逾期天数（无则为 0）", max_abs=DAYS, lever="overdue"),
+    _f("overdue.invoice_count", T.INTEGER, "number of overdue invoices", "逾期发票张数",
+       lever="overdue"),
 ))
 
 
 def vocabulary_markdown(vocab: Vocabulary) -> str:
     """A Markdown table documenting the vocabulary for risk managers."""
+    levers = any(field.lever for field in vocab.values())
     lines = [
-        "| name | type | meaning | 含义 | allowed values |",
-        "|---|---|---|---|---|",
+        "| name | type | meaning | 含义 | allowed values |" + (" lever |" if levers else ""),
+        "|---|---|---|---|---|" + ("---|" if levers else ""),
     ]
     for field in vocab.values():
         allowed = ", ".join(f"`{v}`" for v in field.allowed) or "–"
+        lever = (f" {'`' + field.lever + '`' if field.lever else '–'} |") if levers else ""
         lines.append(
             f"| `{field.name}` | {field.type.value} | {field.description_en} "
-            f"| {field.description_zh} | {allowed} |"
+            f"| {field.description_zh} | {allowed} |{lever}"
         )
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,283 @@
+"""Remedies: what it would take to get a held, declined or conditional order approved.
+
+For each lever the vocabulary marks (``Field.lever``), the *target* rules are the rules that
+do not plainly approve and whose condition reads a field the lever moves. When one of them
+fired, the lever's remedy is the best lever value at which none of them fires, computed
+exactly by interval analysis (``language/intervals.py``) in the currency's minor unit:
+
+- ``order_amount``: the largest order amount (at least one minor unit) -> ``reduce_amount``
+  (``max_amount``), and for a hold or a decline the same bound as a ``prepay`` of the rest
+  (re-checked, the order's credited part is ``amount - prepayment``);
+- ``overdue``: the least amount collected on the overdue invoices, oldest first (which lowers
+  ``overdue.*`` and ``exposure.*`` together) -> ``pay_overdue`` with the invoices it touches;
+- ``review``: completing the review (``customer.review_overdue`` false) -> ``complete_review``;
+- ``status``: another status a risk manager sets -> ``resolve_status``;
+- ``term``: the longest payment term the order may ask for -> ``shorten_term``.
+
+The promise (tests/unit/test_remedy_properties.py): with the remedy applied no target rule
+fires, and one minor unit short of it (or beyond the bound) one does. A lever whose targets
+cannot be moved out of firing gives a remedy that says so ("no order amount would be
+approved"); a lever that enters a target non-linearly gives none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from policy_service.domain.codes import CREDIT_OUTCOMES
+from policy_service.domain.money import minor_digits, to_wire
+from policy_service.domain.remedy_messages import message
+from policy_service.language.ast import Expr, Otherwise
+from policy_service.language.cache import BoundedCache
+from policy_service.language.document import Rule, RuleSet
+from policy_service.language.intervals import (
+    EMPTY,
+    IntSet,
+    Moves,
+    NotAnalysable,
+    Plan,
+    engine_values,
+    evaluate_plan,
+    mentioned,
+    prepare,
+)
+from policy_service.language.reference import evaluate
+
+APPROVED = CREDIT_OUTCOMES[0]
+BLOCKING = frozenset(CREDIT_OUTCOMES[2:])  # hold, declined: more than conditions
+MOVED_BY_PAYMENT = ("exposure.open_receivables", "exposure.total")
+
+
+@dataclass(frozen=True)
+class OverdueInvoice:
+    """An overdue invoice as a remedy sees it: its id, outstanding and days past due."""
+
+    invoice_id: str
+    outstanding: Decimal
+    days_past_due: int
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """One thing to do, the rules it stops firing, and what to tell sales."""
+
+    type: str
+    rules: tuple[str, ...]
+    message: Mapping[str, str]
+    amount: Decimal | None = None
+    max_amount: Decimal | None = None
+    invoice_ids: tuple[str, ...] = ()
+    max_term_days: int | None = None
+    status: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's remedy object (absent amounts left out)."""
+        body: dict[str, Any] = {"type": self.type, "rules": list(self.rules),
+                                "message": dict(self.message)}
+        if self.amount is not None:
+            body["amount"] = to_wire(self.amount)
+        if self.max_amount is not None:
+            body["max_amount"] = to_wire(self.max_amount)
+        if self.invoice_ids:
+            body["invoice_ids"] = list(self.invoice_ids)
+        if self.max_term_days is not None:
+            body["max_term_days"] = self.max_term_days
+        if self.status is not None:
+            body["status"] = self.status
+        return body
+
+
+def _when(rule: Rule) -> Expr:
+    if isinstance(rule.when, Otherwise):
+        raise ValueError(f"{rule.name} is the otherwise rule")
+    return rule.when
+
+
+def rule_levers(rule: Rule, ruleset: RuleSet) -> tuple[str, ...]:
+    """The levers that move a fact the rule's condition reads (none for otherwise)."""
+    if rule.is_otherwise:
+        return ()
+    vocab = ruleset.vocabulary
+    found = {vocab[name].lever for name in mentioned(_when(rule))}
+    return tuple(sorted(lever for lever in found if lever))
+
+
+Targets = tuple[tuple[Rule, Plan | None], ...]
+PLANS: BoundedCache[tuple[str, str, str], Targets] = BoundedCache(512)
+"""Per rule set document and lever: its target rules, each prepared for the lever (None when
+the lever enters it non-linearly)."""
+MOVED = {"order_amount": frozenset({"order.amount"}),
+         "overdue": frozenset({"overdue.amount", *MOVED_BY_PAYMENT}),
+         "term": frozenset({"order.requested_term_days"})}
+
+
+def _targets(ruleset: RuleSet, lever: str) -> Targets:
+    def make() -> Targets:
+        found: list[tuple[Rule, Plan | None]] = []
+        for rule in ruleset.ordered_rules:
+            if rule.then.get("outcome") == APPROVED or lever not in rule_levers(rule, ruleset):
+                continue
+            plan: Plan | None = None
+            if lever in MOVED:
+                try:
+                    plan = prepare(_when(rule), ruleset.vocabulary, MOVED[lever])
+                except NotAnalysable:
+                    plan = None
+            found.append((rule, plan))
+        return tuple(found)
+    return PLANS.get((ruleset.checksum, ruleset.vocabulary.name, lever), make)
+
+
+def _fires(rule: Rule, ruleset: RuleSet, facts: Mapping[str, Any]) -> bool:
+    return bool(evaluate(_when(rule), ruleset.vocabulary, facts))
+
+
+def _fired_set(targets: Targets, ruleset: RuleSet, facts: Mapping[str, Any],
+               values: Mapping[str, int], moves: Moves) -> IntSet:
+    """The lever values at which at least one target fires."""
+    hit = EMPTY
+    for _rule, plan in targets:
+        if plan is None:
+            raise NotAnalysable("the lever enters a target rule non-linearly")
+        hit = hit.union(evaluate_plan(plan, ruleset.vocabulary, facts, values, moves))
+    return hit
+
+
+def _digits(facts: Mapping[str, Any]) -> int:
+    return minor_digits(str(facts["order"]["currency"]))
+
+
+def _cents(ruleset: RuleSet, digits: int) -> int:
+    """Engine integers (cents) in one minor unit of the currency: 1 for CNY, 100 for JPY."""
+    return ruleset.vocabulary["order.amount"].engine_scale // 10 ** digits
+
+
+def _money(steps: int, digits: int) -> Decimal:
+    return Decimal(steps).scaleb(-digits)
+
+
+def _order(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets, names: tuple[str, ...],
+           outcome: str) -> list[Remedy]:
+    currency, amount = str(facts["order"]["currency"]), Decimal(facts["order"]["amount"])
+    digits = _digits(facts)
+    steps = int(amount.scaleb(digits))
+    fired = _fired_set(targets, ruleset, facts, engine_values(ruleset.vocabulary, facts),
+                       {"order.amount": (0, _cents(ruleset, digits))})
+    best = fired.complement().intersect(IntSet.of(1, steps)).maximum()
+    if best is None:
+        return [Remedy("reduce_amount", names, message("no_amount", currency))]
+    bound = _money(best, digits)
+    found = [Remedy("reduce_amount", names, message("reduce_amount", currency, bound),
+                    max_amount=bound)]
+    if outcome in BLOCKING:
+        found.append(Remedy("prepay", names, message("prepay", currency, amount - bound),
+                            amount=amount - bound))
+    return found
+
+
+def after_payment(facts: Mapping[str, Any], invoices: Sequence[OverdueInvoice], paid: Decimal
+                  ) -> dict[str, Any]:
+    """The facts once ``paid`` is collected on the overdue invoices, oldest first: overdue
+    and exposure lower by it; an invoice paid in full is no longer overdue."""
+    left, remaining = paid, list(invoices)
+    while remaining and left >= remaining[0].outstanding:
+        left -= remaining.pop(0).outstanding
+    out = {group: dict(values) for group, values in facts.items()}
+    out["overdue"].update(amount=Decimal(facts["overdue"]["amount"]) - paid,
+                          invoice_count=len(remaining),
+                          oldest_days=remaining[0].days_past_due if remaining else 0)
+    for name in MOVED_BY_PAYMENT:
+        group, key = name.split(".")
+        out[group][key] = Decimal(facts[group][key]) - paid
+    return out
+
+
+def _overdue(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
+             names: tuple[str, ...], invoices: Sequence[OverdueInvoice]) -> list[Remedy]:
+    currency, digits = str(facts["order"]["currency"]), _digits(facts)
+    cents = _cents(ruleset, digits)
+    ordered = sorted(invoices, key=lambda i: (-i.days_past_due, i.invoice_id))
+    start = 0
+    for index in range(len(ordered) + 1):
+        # Segment ``index``: the older invoices are paid, this one in part (the last
+        # segment is everything paid).
+        size = int(ordered[index].outstanding.scaleb(digits)) if index < len(ordered) else 1
+        if size <= 0:
+            continue
+        at = after_payment(facts, ordered, _money(start, digits))
+        values = engine_values(ruleset.vocabulary, at)
+        moves = {name: (values[name], -cents) for name in MOVED["overdue"]}
+        fired = _fired_set(targets, ruleset, at, values, moves)
+        first = fired.complement().intersect(IntSet.of(0, size - 1)).minimum()
+        if first is not None:
+            paid = _money(start + first, digits)
+            touched = index + (1 if first > 0 else 0)
+            ids = tuple(i.invoice_id for i in ordered[:touched])
+            return [Remedy("pay_overdue", names, message("pay_overdue", currency, paid, ids),
+                           amount=paid, invoice_ids=ids)]
+        start += size
+    return [Remedy("pay_overdue", names, message("overdue_not_enough", currency))]
+
+
+def _discrete(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
+              names: tuple[str, ...], lever: str) -> list[Remedy]:
+    currency = str(facts["order"]["currency"])
+    if lever == "review":
+        done = {**facts, "customer": {**facts["customer"], "review_overdue": False}}
+        if not any(_fires(r, ruleset, done) for r, _plan in targets):
+            return [Remedy("complete_review", names, message("complete_review", currency))]
+        return []
+    current = str(facts["customer"]["status"])
+    allowed = ruleset.vocabulary["customer.status"].allowed
+    for status in sorted((s for s in allowed if s != current), key=lambda s: s != "active"):
+        changed = {**facts, "customer": {**facts["customer"], "status": status}}
+        if not any(_fires(r, ruleset, changed) for r, _plan in targets):
+            return [Remedy("resolve_status", names,
+                           message("resolve_status", currency, current=current, to=status),
+                           status=status)]
+    return []
+
+
+def _term(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
+          names: tuple[str, ...]) -> list[Remedy]:
+    asked = int(facts["order"]["requested_term_days"])
+    fired = _fired_set(targets, ruleset, facts, engine_values(ruleset.vocabulary, facts),
+                       {"order.requested_term_days": (0, 1)})
+    best = fired.complement().intersect(IntSet.of(0, asked)).maximum()
+    if best is None:
+        return []
+    return [Remedy("shorten_term", names,
+                   message("shorten_term", str(facts["order"]["currency"]), days=best),
+                   max_term_days=best)]
+
+
+def remedies(ruleset: RuleSet, facts: Mapping[str, Any], matched: Sequence[str], outcome: str,
+             overdue_invoices: Callable[[], Sequence[OverdueInvoice]]) -> tuple[Remedy, ...]:
+    """The remedies of a decision (none for a plain approval); ``overdue_invoices`` is asked
+    only when an overdue rule fired. ``facts`` must be valid for the vocabulary."""
+    if outcome == APPROVED:
+        return ()
+    fired = set(matched)
+    found: list[Remedy] = []
+    for lever in ("status", "overdue", "review", "term", "order_amount"):
+        targets = _targets(ruleset, lever)
+        names = tuple(r.name for r, _plan in targets if r.name in fired)
+        if not names:
+            continue
+        try:
+            if lever == "order_amount":
+                found += _order(ruleset, facts, targets, names, outcome)
+            elif lever == "overdue":
+                invoices = overdue_invoices()
+                if invoices:
+                    found += _overdue(ruleset, facts, targets, names, invoices)
+            elif lever == "term":
+                found += _term(ruleset, facts, targets, names)
+            else:
+                found += _discrete(ruleset, facts, targets, names, lever)
+        except NotAnalysable:
+            continue  # the rule editor says this rule cannot tell sales what to do
+    return tuple(found)

@@ -1,0 +1,37 @@
+"""What a remedy tells sales, in Chinese and English, with amounts in the currency."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from policy_service.domain.money import format_money
+
+_TEXTS = {
+    "reduce_amount": ("将订单金额降至 {amount} 以下即可批准",
+                      "reduce the order to {amount} or less to be approved"),
+    "no_amount": ("任何订单金额均无法获批", "no order amount would be approved"),
+    "prepay": ("预付 {amount} 后可批准", "prepay {amount} to be approved"),
+    "pay_overdue": ("收回发票 {invoices} 逾期款 {amount} 后可发货",
+                    "collect {amount} overdue on {invoices} to ship"),
+    "overdue_not_enough": ("收回全部逾期款也不足以获批",
+                           "collecting every overdue invoice would not be enough"),
+    "complete_review": ("完成客户的定期信用审核后可批准",
+                        "complete the customer's periodic credit review to be approved"),
+    "resolve_status": ("须由风控经理将客户状态由 {current} 改为 {to}",
+                       "a risk manager must change the customer's status from {current} "
+                       "to {to}"),
+    "shorten_term": ("将申请账期缩短至 {days} 天以内即可批准",
+                     "ask for a term of {days} days or less to be approved"),
+}
+
+
+def message(kind: str, currency: str, amount: Decimal | None = None,
+            invoices: Sequence[str] = (), *, current: str = "", to: str = "",
+            days: int = 0) -> dict[str, str]:
+    """The remedy's message {zh, en}: "8,000.00 CNY", invoices listed oldest first."""
+    zh, en = _TEXTS[kind]
+    values = {"amount": format_money(amount, currency) if amount is not None else "",
+              "invoices": ", ".join(invoices), "current": current, "to": to, "days": str(days)}
+    zh_values = {**values, "invoices": "、".join(invoices)}
+    return {"zh": zh.format(**zh_values), "en": en.format(**values)}
