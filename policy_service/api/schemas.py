@@ -159,10 +159,13 @@ class ConditionOut(Schema):
 
 class RemedyOut(Schema):
     type = fields.String(metadata={"enum": ["reduce_amount", "prepay", "pay_overdue",
-                                            "complete_review", "resolve_status"]})
+                                            "complete_review", "resolve_status",
+                                            "shorten_term"]})
     amount = MoneyString()
     max_amount = MoneyString()
     invoice_ids = fields.List(fields.String())
+    status = fields.String()
+    max_term_days = fields.Integer()
     rules = fields.List(fields.String())
     message = fields.Nested(MessageOut)
 

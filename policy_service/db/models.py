@@ -161,6 +161,7 @@ class CreditCheck(Base):
     matched_rules: Mapped[list[Any]] = mapped_column(JSONType)
     facts: Mapped[dict[str, Any]] = mapped_column(JSONType)
     explanation: Mapped[list[Any]] = mapped_column(JSONType)
+    remedies: Mapped[list[Any]] = mapped_column(JSONType, default=list, server_default="[]")
     ruleset_name: Mapped[str] = mapped_column(String(64))
     ruleset_version: Mapped[int]
     ruleset_checksum: Mapped[str] = mapped_column(String(64))

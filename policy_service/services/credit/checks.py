@@ -20,6 +20,7 @@ from policy_service.domain.codes import RESERVING_OUTCOMES
 from policy_service.domain.credit_facts import order_facts
 from policy_service.domain.decision import combine, out_of_range
 from policy_service.domain.money import quantize
+from policy_service.domain.remedies import Remedy, remedies
 from policy_service.language.compiler import encode_facts
 from policy_service.language.vocabulary import FactsInvalid
 from policy_service.services.credit.check_rows import (
@@ -32,7 +33,7 @@ from policy_service.services.credit.decision_body import (
     render,
     view,
 )
-from policy_service.services.credit.exposure import current_exposure
+from policy_service.services.credit.exposure import current_exposure, overdue_invoices
 from policy_service.services.errors import Conflict, Invalid, NotFound, require_currency_digits
 from policy_service.services.fingerprint import fingerprint
 from policy_service.services.rules.registry import RuleSetRegistry
@@ -41,7 +42,6 @@ from policy_service.services.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 RULESET = "credit_approval"
 RESERVING = RESERVING_OUTCOMES
-HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -127,11 +127,14 @@ def _decide(
     except FactsInvalid as exc:  # e.g. receivables summing past the money bound
         log.warning("credit check %s held: facts out of range: %s", data.order_id, exc)
         matched, decision = [], out_of_range()
+        found: tuple[Remedy, ...] = ()
     else:
         engine_started = time.perf_counter()
         matched = rulesets.engine.evaluate(RULESET, encoded)
         metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
         decision = combine(ruleset, matched, facts)
+        found = remedies(ruleset, facts, matched, decision.outcome,
+                         lambda: overdue_invoices(connection, customer.id, today))
     reserved = reservation(data.amount, decision.outcome, decision.prepayment)
     now = utcnow()
     check = {
@@ -143,6 +146,7 @@ def _decide(
                     for r in decision.reasons],
         "matched_rules": list(matched), "facts": facts_to_json(facts),
         "explanation": explanation_json(ruleset, facts, matched),
+        "remedies": [remedy.to_dict() for remedy in found],
         "ruleset_name": RULESET, "ruleset_version": active.version,
         "ruleset_checksum": active.checksum, "exposure_before": exposure.total,
         "available_after": customer.credit_limit + customer.collateral_amount

@@ -31,6 +31,7 @@ def render(check: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> dic
         "decided_outcome": check["outcome"],
         "conditions": check["conditions"],
         "reasons": check["reasons"],
+        "remedies": check.get("remedies") or [],
         "ruleset": {"name": check["ruleset_name"], "version": check["ruleset_version"],
                     "checksum": check["ruleset_checksum"]},
         "exposure_before": check["exposure_before"],

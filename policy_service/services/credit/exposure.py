@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Invoice
 from policy_service.db.types import Money
+from policy_service.domain.remedies import OverdueInvoice
 
 ZERO = Decimal("0.00")
 
@@ -78,3 +79,16 @@ def _money(value: Decimal | int | None) -> Decimal:
     if isinstance(value, Decimal):
         return value.quantize(Decimal("0.01"))
     return Decimal(int(value or 0)).quantize(Decimal("0.01"))
+
+
+def overdue_invoices(session: Session | Connection, customer_id: str, today: date
+                     ) -> list[OverdueInvoice]:
+    """The customer's open overdue invoices, oldest first, with their outstanding (asked
+    only when a remedy needs them: an overdue rule fired)."""
+    rows = session.execute(
+        select(Invoice.id, Invoice.outstanding, Invoice.due_date)
+        .where(Invoice.customer_id == customer_id, Invoice.status == "open",
+               Invoice.due_date < today)
+        .order_by(Invoice.due_date, Invoice.id)
+    ).all()
+    return [OverdueInvoice(row[0], _money(row[1]), (today - row[2]).days) for row in rows]

@@ -1,0 +1,72 @@
+"""Remedies on the credit-check body, stored with the decision, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.conftest import Api
+
+
+def _invoice(api: Api, invoice_id: str, amount: str, days_overdue: int) -> None:
+    due = date.today() - timedelta(days=days_overdue)
+    response = api.call("POST", "/v1/invoices", json={
+        "invoice_id": invoice_id, "customer_id": "C-1", "amount": amount, "currency": "CNY",
+        "issue_date": (due - timedelta(days=60)).isoformat(), "due_date": due.isoformat()})
+    assert response.status_code == 201, response.get_json()
+
+
+def test_a_plain_approval_has_no_remedies(api: Api) -> None:
+    api.customer(credit_limit="100000.00")
+    assert api.check("SO-1", "1000.00").get_json()["remedies"] == []
+
+
+def test_an_order_over_the_limit_says_how_much_less_or_how_much_to_prepay(api: Api) -> None:
+    api.customer(credit_limit="10000.00")
+    body = api.check("SO-1", "15000.00").get_json()
+    assert body["outcome"] == "hold"
+    by_type = {r["type"]: r for r in body["remedies"]}
+    assert set(by_type) == {"reduce_amount", "prepay"}
+    assert by_type["reduce_amount"]["max_amount"] == "10000.00"
+    assert by_type["reduce_amount"]["message"] == {
+        "zh": "将订单金额降至 10,000.00 CNY 以下即可批准",
+        "en": "reduce the order to 10,000.00 CNY or less to be approved"}
+    assert by_type["prepay"]["amount"] == "5000.00"
+    assert by_type["prepay"]["message"]["en"] == "prepay 5,000.00 CNY to be approved"
+    # the remedy is a promise: the order at its bound is approved, one cent more is not
+    assert api.check("SO-2", "10000.00").get_json()["outcome"] == "approved"
+    api.customer("C-2", credit_limit="10000.00")
+    assert api.check("SO-3", "10000.01", customer_id="C-2").get_json()["outcome"] != "approved"
+
+
+def test_overdue_invoices_to_collect_are_named_oldest_first_and_stored(api: Api) -> None:
+    api.customer(credit_limit="100000.00")
+    _invoice(api, "INV-7", "12000.00", 45)
+    _invoice(api, "INV-8", "3000.00", 10)
+    body = api.check("SO-1", "1000.00").get_json()
+    assert body["outcome"] == "hold"
+    pay = next(r for r in body["remedies"] if r["type"] == "pay_overdue")
+    assert pay["amount"] == "12000.00" and pay["invoice_ids"] == ["INV-7"]
+    assert pay["message"] == {"zh": "收回发票 INV-7 逾期款 12,000.00 CNY 后可发货",
+                              "en": "collect 12,000.00 CNY overdue on INV-7 to ship"}
+    recorded = api.call("GET", f"/v1/credit-checks/{body['decision_id']}").get_json()
+    assert recorded["remedies"] == body["remedies"]
+
+
+def test_a_blacklisted_customer_is_told_who_must_change_its_status(api: Api) -> None:
+    api.customer(credit_limit="100000.00")
+    api.call("PUT", "/v1/customers/C-1/status", role="risk_manager",
+             json={"status": "blacklisted", "reason": "fraud"})
+    body = api.check("SO-1", "10.00").get_json()
+    assert body["remedies"] == [{
+        "type": "resolve_status", "rules": ["blacklisted"], "status": "active",
+        "message": {"zh": "须由风控经理将客户状态由 blacklisted 改为 active",
+                    "en": "a risk manager must change the customer's status from blacklisted "
+                          "to active"}}]
+
+
+def test_an_excess_prepayment_decision_says_how_to_need_no_condition(api: Api) -> None:
+    api.customer(credit_limit="10000.00")
+    body = api.check("SO-1", "11000.00").get_json()
+    assert body["outcome"] == "approved_with_conditions"
+    assert [(r["type"], r.get("max_amount")) for r in body["remedies"]] == [
+        ("reduce_amount", "10000.00")]
