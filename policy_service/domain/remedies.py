@@ -178,11 +178,16 @@ def _order(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets, names: 
     return found
 
 
+def oldest_first(invoices: Sequence[OverdueInvoice]) -> list[OverdueInvoice]:
+    """The order payments are applied in: most days past due first, then by id."""
+    return sorted(invoices, key=lambda i: (-i.days_past_due, i.invoice_id))
+
+
 def after_payment(facts: Mapping[str, Any], invoices: Sequence[OverdueInvoice], paid: Decimal
                   ) -> dict[str, Any]:
     """The facts once ``paid`` is collected on the overdue invoices, oldest first: overdue
     and exposure lower by it; an invoice paid in full is no longer overdue."""
-    left, remaining = paid, list(invoices)
+    left, remaining = paid, oldest_first(invoices)
     while remaining and left >= remaining[0].outstanding:
         left -= remaining.pop(0).outstanding
     out = {group: dict(values) for group, values in facts.items()}
@@ -199,7 +204,7 @@ def _overdue(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
              names: tuple[str, ...], invoices: Sequence[OverdueInvoice]) -> list[Remedy]:
     currency, digits = str(facts["order"]["currency"]), _digits(facts)
     cents = _cents(ruleset, digits)
-    ordered = sorted(invoices, key=lambda i: (-i.days_past_due, i.invoice_id))
+    ordered = oldest_first(invoices)
     start = 0
     for index in range(len(ordered) + 1):
         # Segment ``index``: the older invoices are paid, this one in part (the last
@@ -248,7 +253,8 @@ def _term(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
                        {"order.requested_term_days": (0, 1)})
     best = fired.complement().intersect(IntSet.of(0, asked)).maximum()
     if best is None:
-        return []
+        return [Remedy("shorten_term", names,
+                       message("no_term", str(facts["order"]["currency"])))]
     return [Remedy("shorten_term", names,
                    message("shorten_term", str(facts["order"]["currency"]), days=best),
                    max_term_days=best)]

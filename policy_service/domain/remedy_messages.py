@@ -21,6 +21,7 @@ _TEXTS = {
     "resolve_status": ("须由风控经理将客户状态由 {current} 改为 {to}",
                        "a risk manager must change the customer's status from {current} "
                        "to {to}"),
+    "no_term": ("任何账期均无法获批", "no payment term would be approved"),
     "shorten_term": ("将申请账期缩短至 {days} 天以内即可批准",
                      "ask for a term of {days} days or less to be approved"),
 }

@@ -120,7 +120,7 @@ def _normal(spans: list[Span]) -> IntSet:
     for lo, hi in spans:
         if out:
             last_lo, last_hi = out[-1]
-            if last_hi is None or (lo is not None and lo <= last_hi + 1):
+            if last_hi is None or lo is None or lo <= last_hi + 1:
                 merged_hi = None if last_hi is None or hi is None else max(last_hi, hi)
                 out[-1] = (last_lo, merged_hi)
                 continue
