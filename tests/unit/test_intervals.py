@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,7 +33,7 @@ def test_set_operations_agree_with_brute_force(a: IntSet, b: IntSet) -> None:
     assert members(a.complement()) == set(WINDOW) - members(a)
     spans = a.spans
     assert all(hi is not None and lo is not None and hi + 1 < lo
-               for (_, hi), (lo, _) in zip(spans, spans[1:], strict=False))
+               for (_, hi), (lo, _) in pairwise(spans))
 
 
 @given(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), st.integers(-7, 7),
