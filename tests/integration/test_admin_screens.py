@@ -93,6 +93,18 @@ def test_the_decision_detail_shows_the_threshold_against_the_actual_value(
         .split('"')[0].replace("&amp;", "&")
     page = client.get(detail_url).get_data(as_text=True)
     assert "CREDIT_LIMIT_EXCEEDED" in page and "Threshold" in page and "5000.00" in page
+    remedies = page.split('id="remedies"')[1].split("</ul>")[0]
+    assert "reduce the order to 1,000.00 CNY or less to be approved" in remedies
+    assert "prepay 4,000.00 CNY to be approved" in remedies
+
+
+def test_sales_see_what_it_would_take_on_the_look_up(
+        app: Flask, users: dict[str, str]) -> None:
+    page = login(app, users["sales"]).get("/admin/lookup/?order_id=SO-HOLD").get_data(
+        as_text=True)
+    remedies = page.split('id="decision-remedies"')[1].split("</ul>")[0]
+    assert "reduce the order to 1,000.00 CNY or less to be approved" in remedies
+    assert "prepay 4,000.00 CNY to be approved" in remedies
 
 
 def test_the_dashboard_draws_exposure_aging_and_the_held_orders(
