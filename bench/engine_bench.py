@@ -71,7 +71,12 @@ ZEN_CONDITIONS = {
     "blacklisted": 'customer.status == "blacklisted"',
     "stop_supply": 'customer.status == "stop_supply"',
     "long_overdue": "overdue.oldest_days > 30",
-    "over_limit": "exposure.total + order.amount > customer.credit_limit + customer.collateral",
+    "over_limit": "exposure.total + order.amount - customer.credit_limit - customer.collateral"
+                  " > customer.credit_limit * 0.2",
+    "prepay_excess": "exposure.total + order.amount - customer.credit_limit - customer.collateral"
+                     " > 0 and exposure.total + order.amount - customer.credit_limit"
+                     " - customer.collateral <= customer.credit_limit * 0.2",
+    "term_exceeds": "order.requested_term_days > customer.payment_term_days",
     "review_lapsed": "customer.review_overdue == 1",
     "cash_in_advance": 'customer.tier == "D"',
     "large_order_poor_credit":

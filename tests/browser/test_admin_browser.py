@@ -15,7 +15,8 @@ from tests.e2e.conftest import Server
 # `make test` runs pytest with --dist loadfile so xdist keeps a file on one worker.
 pytestmark = [pytest.mark.browser]
 FLOW: dict[str, Any] = {}
-OVER_LIMIT = "exposure.total + order.amount > customer.credit_limit + customer.collateral"
+OVER_LIMIT = ("exposure.total + order.amount - customer.credit_limit - customer.collateral"
+              " > customer.credit_limit * 0.2")
 
 
 def _api(server: Server) -> dict[str, str]:
@@ -98,11 +99,20 @@ def test_an_auditor_sees_the_diff_and_cannot_change_anything(browser: Any,
 
 def test_a_salesperson_reads_the_reasons_in_chinese(browser: Any, server: Server) -> None:
     page = log_in(browser, server, "sales1")
+    # 9,000.00 against a 1,000.00 limit with 100.00 reserved: 900.00 fits, 8,100.00 is over
+    page.goto(f"{server.base_url}/admin/lookup/?order_id={FLOW['order']}")
+    remedies = page.wait_for_selector("#decision-remedies").inner_text()
+    assert "reduce the order to 900.00 CNY or less to be approved" in remedies
+    assert "prepay 8,100.00 CNY to be approved" in remedies
     page.click("#switch-language")
     page.goto(f"{server.base_url}/admin/lookup/?order_id={FLOW['order']}")
     reasons = page.wait_for_selector("#decision-reasons").inner_text()
     assert "[v2] 超出信用额度" in reasons
     assert "原因" in page.content()
+    remedies = page.wait_for_selector("#decision-remedies").inner_text()
+    assert "将订单金额降至 900.00 CNY 以下即可批准" in remedies
+    assert "预付 8,100.00 CNY 后可批准" in remedies
+    assert "如何获批" in page.content()
     shot(page, "sales-lookup-zh")
     assert page.request.get(f"{server.base_url}/admin/decisions/").status == 403
 
