@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_decimal, get_currency_precision
 
@@ -68,6 +69,7 @@ def to_wire(value: Decimal) -> str:
     return f"{quantize(value):.2f}"
 
 
+@lru_cache(maxsize=64)
 def minor_digits(currency: str) -> int:
     """The currency's minor unit (ISO 4217, from Babel's data): 2 for CNY, 0 for JPY and KRW."""
     return int(get_currency_precision(currency))

@@ -106,29 +106,35 @@ def rule_levers(rule: Rule, ruleset: RuleSet) -> tuple[str, ...]:
 
 
 Targets = tuple[tuple[Rule, Plan | None], ...]
-PLANS: BoundedCache[tuple[str, str, str], Targets] = BoundedCache(512)
+PLANS: BoundedCache[tuple[str, str], dict[str, Targets]] = BoundedCache(128)
 """Per rule set document and lever: its target rules, each prepared for the lever (None when
 the lever enters it non-linearly)."""
+LEVER_ORDER = ("status", "overdue", "review", "term", "order_amount")
 MOVED = {"order_amount": frozenset({"order.amount"}),
          "overdue": frozenset({"overdue.amount", *MOVED_BY_PAYMENT}),
          "term": frozenset({"order.requested_term_days"})}
 
 
-def _targets(ruleset: RuleSet, lever: str) -> Targets:
-    def make() -> Targets:
-        found: list[tuple[Rule, Plan | None]] = []
-        for rule in ruleset.ordered_rules:
-            if rule.then.get("outcome") == APPROVED or lever not in rule_levers(rule, ruleset):
-                continue
+def _all_targets(ruleset: RuleSet) -> dict[str, Targets]:
+    found: dict[str, list[tuple[Rule, Plan | None]]] = {lever: [] for lever in LEVER_ORDER}
+    for rule in ruleset.ordered_rules:
+        if rule.then.get("outcome") == APPROVED:
+            continue
+        for lever in rule_levers(rule, ruleset):
             plan: Plan | None = None
             if lever in MOVED:
                 try:
                     plan = prepare(_when(rule), ruleset.vocabulary, MOVED[lever])
                 except NotAnalysable:
                     plan = None
-            found.append((rule, plan))
-        return tuple(found)
-    return PLANS.get((ruleset.checksum, ruleset.vocabulary.name, lever), make)
+            found.setdefault(lever, []).append((rule, plan))
+    return {lever: tuple(rules) for lever, rules in found.items()}
+
+
+def _targets(ruleset: RuleSet) -> dict[str, Targets]:
+    """Per lever, the rules it targets, prepared once per rule set document."""
+    return PLANS.get((ruleset.checksum, ruleset.vocabulary.name),
+                     lambda: _all_targets(ruleset))
 
 
 def _fires(rule: Rule, ruleset: RuleSet, facts: Mapping[str, Any]) -> bool:
@@ -268,8 +274,9 @@ def remedies(ruleset: RuleSet, facts: Mapping[str, Any], matched: Sequence[str],
         return ()
     fired = set(matched)
     found: list[Remedy] = []
-    for lever in ("status", "overdue", "review", "term", "order_amount"):
-        targets = _targets(ruleset, lever)
+    prepared = _targets(ruleset)
+    for lever in LEVER_ORDER:
+        targets = prepared[lever]
         names = tuple(r.name for r, _plan in targets if r.name in fired)
         if not names:
             continue

@@ -23,11 +23,12 @@ from policy_service.language.ast import (
     Membership,
     Name,
     Not,
+    StringLit,
 )
 from policy_service.language.checker import ExprType, type_of
 from policy_service.language.linear import IntPoly, NotPolynomial, integer_difference
 from policy_service.language.reference import evaluate
-from policy_service.language.vocabulary import Vocabulary, lookup
+from policy_service.language.vocabulary import Vocabulary
 
 Span = tuple[int | None, int | None]
 Moves = Mapping[str, tuple[int, int]]
@@ -152,8 +153,10 @@ def solve(op: str, slope: int, constant: int) -> IntSet:
 
 Plan = tuple[Any, ...]
 """A condition prepared for one set of moved fields: ("and"|"or", a, b), ("not", a),
-("cmp", op, poly) for a numeric comparison, ("same", op, a, b) for yes/no == yes/no, and
-("fixed", node) for an atom no moved field enters (evaluated by the reference evaluator)."""
+("cmp", op, poly) for a numeric comparison (an integer polynomial over engine integers),
+("same", op, a, b) for yes/no == yes/no, ("flag", name) and ("among", negated, name,
+texts) read from the facts, and ("fixed", node) for any other atom no moved field enters
+(evaluated by the reference evaluator)."""
 
 
 def _difference(left: Expr, right: Expr, vocab: Vocabulary) -> IntPoly:
@@ -163,10 +166,44 @@ def _difference(left: Expr, right: Expr, vocab: Vocabulary) -> IntPoly:
         raise NotAnalysable(str(exc)) from exc
 
 
-def engine_values(vocab: Vocabulary, facts: Mapping[str, Any]) -> dict[str, int]:
-    """Every numeric fact as the engine's exact integer (money in cents), as encoded."""
-    return {name: int(Decimal(lookup(facts, field)) * field.engine_scale)
-            for name, field in vocab.items() if field.type.is_numeric}
+class EngineValues(dict[str, int]):
+    """The numeric facts as the engine's exact integers (money in cents), each converted
+    the first time a plan reads it."""
+
+    __slots__ = ("facts", "vocab")
+
+    def __init__(self, vocab: Vocabulary, facts: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.vocab, self.facts = vocab, facts
+
+    def __missing__(self, name: str) -> int:
+        field = self.vocab[name]
+        group, key = field.path
+        value = self[name] = int(Decimal(self.facts[group][key]) * field.engine_scale)
+        return value
+
+
+def engine_values(vocab: Vocabulary, facts: Mapping[str, Any]) -> EngineValues:
+    """Every numeric fact of two-level ``facts`` as the engine's exact integer, on demand."""
+    return EngineValues(vocab, facts)
+
+
+def _text(node: Expr) -> Plan | None:
+    """A plan read straight from the facts for a yes/no field, ``field op "text"`` or
+    ``field in ["a", "b"]``; None for anything else."""
+    if isinstance(node, Name):
+        return ("flag", node.name)
+    if isinstance(node, Compare) and node.op in ("==", "!="):
+        sides = (node.left, node.right)
+        names = [s for s in sides if isinstance(s, Name)]
+        texts = [s for s in sides if isinstance(s, StringLit)]
+        if len(names) == 1 and len(texts) == 1:
+            return ("among", node.op == "!=", names[0].name, (texts[0].value,))
+    if isinstance(node, Membership) and isinstance(node.operand, Name) \
+            and all(isinstance(item, StringLit) for item in node.items):
+        return ("among", node.negated, node.operand.name,
+                tuple(item.value for item in node.items if isinstance(item, StringLit)))
+    return None
 
 
 def prepare(node: Expr, vocab: Vocabulary, moved: frozenset[str]) -> Plan:
@@ -175,25 +212,29 @@ def prepare(node: Expr, vocab: Vocabulary, moved: frozenset[str]) -> Plan:
         return ("not", prepare(node.operand, vocab, moved))
     if isinstance(node, Logical):
         return (node.op, prepare(node.left, vocab, moved), prepare(node.right, vocab, moved))
-    if not mentioned(node) & moved:
-        return ("fixed", node)
+    kind = type_of(node.left if isinstance(node, Compare) else node, vocab)
+    is_moved = bool(mentioned(node) & moved)
+    if isinstance(node, Compare) and kind.numeric:
+        try:
+            poly = _difference(node.left, node.right, vocab)
+            _linear_in(poly, moved)
+        except NotAnalysable:
+            if is_moved:
+                raise
+            return ("fixed", node)
+        return ("cmp", node.op, poly)
+    if not is_moved:
+        return _text(node) or ("fixed", node)
     if isinstance(node, Membership):
         plans = [("cmp", "==", _difference(node.operand, item, vocab)) for item in node.items]
         plan: Plan = plans[0]
         for item_plan in plans[1:]:
             plan = ("or", plan, item_plan)
         return ("not", plan) if node.negated else plan
-    if isinstance(node, Compare):
-        kind = type_of(node.left, vocab)
-        if kind is ExprType.BOOL:
-            return ("same", node.op, prepare(node.left, vocab, moved),
-                    prepare(node.right, vocab, moved))
-        if not kind.numeric:
-            raise NotAnalysable("a text comparison is not moved by a numeric lever")
-        poly = _difference(node.left, node.right, vocab)
-        _linear_in(poly, moved)
-        return ("cmp", node.op, poly)
-    raise NotAnalysable("a yes/no fact is not moved by a numeric lever")
+    if isinstance(node, Compare) and kind is ExprType.BOOL:
+        return ("same", node.op, prepare(node.left, vocab, moved),
+                prepare(node.right, vocab, moved))
+    raise NotAnalysable("a text or yes/no fact is not moved by a numeric lever")
 
 
 def _linear_in(poly: IntPoly, moved: frozenset[str]) -> None:
@@ -222,6 +263,13 @@ def evaluate_plan(plan: Plan, vocab: Vocabulary, facts: Mapping[str, Any],
                 constant += fixed * lever[0]
                 slope += fixed * lever[1]
         return solve(plan[1], slope, constant)
+    if kind == "among":
+        field = vocab[plan[2]]
+        group, key = field.path
+        return FULL if (facts[group][key] in plan[3]) != plan[1] else EMPTY
+    if kind == "flag":
+        group, key = vocab[plan[1]].path
+        return FULL if facts[group][key] else EMPTY
     if kind == "fixed":
         return FULL if evaluate(plan[1], vocab, facts) else EMPTY
     if kind == "not":
