@@ -30,25 +30,27 @@ from typing import Any
 from policy_service.domain.codes import CREDIT_OUTCOMES
 from policy_service.domain.money import minor_digits, to_wire
 from policy_service.domain.remedy_messages import message
-from policy_service.language.ast import Expr, Otherwise
-from policy_service.language.cache import BoundedCache
+from policy_service.domain.remedy_targets import (
+    APPROVED,
+    LEVER_ORDER,
+    MOVED,
+    MOVED_BY_PAYMENT,
+    Targets,
+    targets_of,
+    when_of,
+)
 from policy_service.language.document import Rule, RuleSet
 from policy_service.language.intervals import (
     EMPTY,
     IntSet,
     Moves,
     NotAnalysable,
-    Plan,
     engine_values,
     evaluate_plan,
-    mentioned,
-    prepare,
 )
 from policy_service.language.reference import evaluate
 
-APPROVED = CREDIT_OUTCOMES[0]
 BLOCKING = frozenset(CREDIT_OUTCOMES[2:])  # hold, declined: more than conditions
-MOVED_BY_PAYMENT = ("exposure.open_receivables", "exposure.total")
 
 
 @dataclass(frozen=True)
@@ -90,55 +92,8 @@ class Remedy:
         return body
 
 
-def _when(rule: Rule) -> Expr:
-    if isinstance(rule.when, Otherwise):
-        raise ValueError(f"{rule.name} is the otherwise rule")
-    return rule.when
-
-
-def rule_levers(rule: Rule, ruleset: RuleSet) -> tuple[str, ...]:
-    """The levers that move a fact the rule's condition reads (none for otherwise)."""
-    if rule.is_otherwise:
-        return ()
-    vocab = ruleset.vocabulary
-    found = {vocab[name].lever for name in mentioned(_when(rule))}
-    return tuple(sorted(lever for lever in found if lever))
-
-
-Targets = tuple[tuple[Rule, Plan | None], ...]
-PLANS: BoundedCache[tuple[str, str], dict[str, Targets]] = BoundedCache(128)
-"""Per rule set document and lever: its target rules, each prepared for the lever (None when
-the lever enters it non-linearly)."""
-LEVER_ORDER = ("status", "overdue", "review", "term", "order_amount")
-MOVED = {"order_amount": frozenset({"order.amount"}),
-         "overdue": frozenset({"overdue.amount", *MOVED_BY_PAYMENT}),
-         "term": frozenset({"order.requested_term_days"})}
-
-
-def _all_targets(ruleset: RuleSet) -> dict[str, Targets]:
-    found: dict[str, list[tuple[Rule, Plan | None]]] = {lever: [] for lever in LEVER_ORDER}
-    for rule in ruleset.ordered_rules:
-        if rule.then.get("outcome") == APPROVED:
-            continue
-        for lever in rule_levers(rule, ruleset):
-            plan: Plan | None = None
-            if lever in MOVED:
-                try:
-                    plan = prepare(_when(rule), ruleset.vocabulary, MOVED[lever])
-                except NotAnalysable:
-                    plan = None
-            found.setdefault(lever, []).append((rule, plan))
-    return {lever: tuple(rules) for lever, rules in found.items()}
-
-
-def _targets(ruleset: RuleSet) -> dict[str, Targets]:
-    """Per lever, the rules it targets, prepared once per rule set document."""
-    return PLANS.get((ruleset.checksum, ruleset.vocabulary.name),
-                     lambda: _all_targets(ruleset))
-
-
 def _fires(rule: Rule, ruleset: RuleSet, facts: Mapping[str, Any]) -> bool:
-    return bool(evaluate(_when(rule), ruleset.vocabulary, facts))
+    return bool(evaluate(when_of(rule), ruleset.vocabulary, facts))
 
 
 def _fired_set(targets: Targets, ruleset: RuleSet, facts: Mapping[str, Any],
@@ -274,7 +229,7 @@ def remedies(ruleset: RuleSet, facts: Mapping[str, Any], matched: Sequence[str],
         return ()
     fired = set(matched)
     found: list[Remedy] = []
-    prepared = _targets(ruleset)
+    prepared = targets_of(ruleset)
     for lever in LEVER_ORDER:
         targets = prepared[lever]
         names = tuple(r.name for r, _plan in targets if r.name in fired)

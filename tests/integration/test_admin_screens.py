@@ -130,6 +130,18 @@ def _draft_page(client: Any) -> tuple[str, str]:
     return url, client.get(url).get_data(as_text=True)
 
 
+def test_the_editor_shows_which_rules_have_remedies_on_which_levers(
+        app: Flask, users: dict[str, str]) -> None:
+    _url, page = _draft_page(login(app, users["risk_manager"]))
+    table = page.split('id="rule-levers"')[1].split("</table>")[0]
+    rows = dict(re.findall(r'<tr data-rule="([a-z_]+)"[^>]*>(.*?)</tr>', table, re.S))
+    assert 'data-lever="order_amount"' in rows["over_limit"]
+    assert 'data-lever="overdue"' in rows["long_overdue"]
+    assert 'data-lever="review"' in rows["review_lapsed"]
+    assert "data-no-lever" in rows["cash_in_advance"] and "data-lever" not in \
+        rows["cash_in_advance"]
+
+
 def _row_form(page: str, **changes: str) -> dict[str, str]:
     """The editor's row inputs as submitted by a browser, with `changes` applied."""
     data = dict(re.findall(r'name="(rules-\d+-[^"]+|row_count)" value="([^"]*)"', page))

@@ -27,8 +27,8 @@ from policy_service.domain.remedies import (
     Remedy,
     after_payment,
     remedies,
-    rule_levers,
 )
+from policy_service.domain.remedy_targets import lever_report, rule_levers
 from policy_service.engine import DurableRulesEngine
 from policy_service.language.compiler import compile_ruleset, encode_facts
 from policy_service.language.document import RuleSet, load_ruleset, load_ruleset_file
@@ -220,3 +220,13 @@ def test_every_shipped_rule_that_holds_or_declines_has_a_lever() -> None:
     levers = {r.name: rule_levers(r, SHIPPED) for r in SHIPPED.conditional_rules
               if r.then["outcome"] in ("hold", "declined")}
     assert levers and all(levers.values()), levers
+
+
+def test_the_rule_editor_report_names_each_rule_s_levers() -> None:
+    report = {rule: (exact, inexact) for rule, exact, inexact in lever_report(SHIPPED)}
+    assert report["over_limit"] == (("order_amount",), ())
+    assert report["long_overdue"] == (("overdue",), ())
+    assert report["term_exceeds"] == (("term",), ())
+    assert report["stop_supply"] == (("status",), ())
+    assert report["cash_in_advance"] == ((), ())  # tier D: nothing sales can change
+    assert "otherwise" not in report

@@ -14,7 +14,10 @@ from policy_service.admin.i18n import _
 from policy_service.admin.views.base import ProtectedView
 from policy_service.admin.views.draft_review import DraftReviewMixin, pretty, shown
 from policy_service.container import Services
+from policy_service.domain.remedy_targets import lever_report
+from policy_service.language.document import RuleSetInvalid, load_ruleset
 from policy_service.language.kinds import KINDS
+from policy_service.language.vocabulary import LEVERS
 from policy_service.services.errors import Invalid, ServiceError
 from policy_service.services.rules import backtest, lifecycle, rebase, registry
 
@@ -58,6 +61,17 @@ def code_label(code: str) -> str:
     """A code in a choice list: the code the rules store, with its translation if it has one."""
     shown = _(code)
     return code if shown == code else f"{code} – {shown}"
+
+
+def _levers(name: str, document: Any) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Which rules of a credit_approval draft have remedies on which levers (none for
+    another kind, or a draft that does not validate)."""
+    if name != "credit_approval":
+        return []
+    try:
+        return lever_report(load_ruleset(document, name))
+    except RuleSetInvalid:
+        return []
 
 
 class DraftEditorView(DraftReviewMixin, ProtectedView):
@@ -194,6 +208,7 @@ class DraftEditorView(DraftReviewMixin, ProtectedView):
             raw_text=raw_text if raw_text is not None else
             json.dumps(document, ensure_ascii=False, indent=2),
             vocabulary=list(kind.vocabulary.values()) if kind else [],
+            levers=_levers(name, document), lever_names=LEVERS,
             editable=self.can_write() and draft["status"] == "draft"
             and draft["author"] == auth.actor(),
             may_decide=self.can_write() and draft["status"] == "submitted"
