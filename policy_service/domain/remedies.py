@@ -42,10 +42,10 @@ from policy_service.domain.remedy_targets import (
 from policy_service.language.document import Rule, RuleSet
 from policy_service.language.intervals import (
     EMPTY,
+    EngineValues,
     IntSet,
     Moves,
     NotAnalysable,
-    engine_values,
     evaluate_plan,
 )
 from policy_service.language.reference import evaluate
@@ -125,7 +125,7 @@ def _order(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets, names: 
     currency, amount = str(facts["order"]["currency"]), Decimal(facts["order"]["amount"])
     digits = _digits(facts)
     steps = int(amount.scaleb(digits))
-    fired = _fired_set(targets, ruleset, facts, engine_values(ruleset.vocabulary, facts),
+    fired = _fired_set(targets, ruleset, facts, EngineValues(ruleset.vocabulary, facts),
                        {"order.amount": (0, _cents(ruleset, digits))})
     best = fired.complement().intersect(IntSet.of(1, steps)).maximum()
     if best is None:
@@ -174,7 +174,7 @@ def _overdue(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
         if size <= 0:
             continue
         at = after_payment(facts, ordered, _money(start, digits))
-        values = engine_values(ruleset.vocabulary, at)
+        values = EngineValues(ruleset.vocabulary, at)
         moves = {name: (values[name], -cents) for name in MOVED["overdue"]}
         fired = _fired_set(targets, ruleset, at, values, moves)
         first = fired.complement().intersect(IntSet.of(0, size - 1)).minimum()
@@ -210,7 +210,7 @@ def _discrete(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
 def _term(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
           names: tuple[str, ...]) -> list[Remedy]:
     asked = int(facts["order"]["requested_term_days"])
-    fired = _fired_set(targets, ruleset, facts, engine_values(ruleset.vocabulary, facts),
+    fired = _fired_set(targets, ruleset, facts, EngineValues(ruleset.vocabulary, facts),
                        {"order.requested_term_days": (0, 1)})
     best = fired.complement().intersect(IntSet.of(0, asked)).maximum()
     if best is None:

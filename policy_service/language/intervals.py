@@ -183,11 +183,6 @@ class EngineValues(dict[str, int]):
         return value
 
 
-def engine_values(vocab: Vocabulary, facts: Mapping[str, Any]) -> EngineValues:
-    """Every numeric fact of two-level ``facts`` as the engine's exact integer, on demand."""
-    return EngineValues(vocab, facts)
-
-
 def _text(node: Expr) -> Plan | None:
     """A plan read straight from the facts for a yes/no field, ``field op "text"`` or
     ``field in ["a", "b"]``; None for anything else."""
@@ -282,14 +277,6 @@ def evaluate_plan(plan: Plan, vocab: Vocabulary, facts: Mapping[str, Any],
         return left.union(right)
     same = left.intersect(right).union(left.complement().intersect(right.complement()))
     return same if plan[1] == "==" else same.complement()
-
-
-def holding_set(node: Expr, vocab: Vocabulary, facts: Mapping[str, Any], moves: Moves
-                ) -> IntSet:
-    """The integers t for which ``node`` holds when the moved fields' engine integers are
-    a + b * t and every other fact is as in ``facts`` (NotAnalysable if non-linear)."""
-    return evaluate_plan(prepare(node, vocab, frozenset(moves)), vocab, facts,
-                         engine_values(vocab, facts), moves)
 
 
 def mentioned(node: Expr) -> frozenset[str]:
