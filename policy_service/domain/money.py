@@ -99,8 +99,3 @@ def digits_problem(value: Decimal, currency: str) -> str | None:
 def quantize_to(value: Decimal, currency: str) -> Decimal:
     """Round half-up to ``currency``'s minor unit (JPY whole yen, CNY cents)."""
     return value.quantize(Decimal(1).scaleb(-minor_digits(currency)), rounding=ROUND_HALF_UP)
-
-
-def format_money(value: Decimal, currency: str) -> str:
-    """For people: separators, the currency's decimals and its code ("8,000.00 CNY")."""
-    return f"{quantize_to(value, currency):,.{minor_digits(currency)}f} {currency}"

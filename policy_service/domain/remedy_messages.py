@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from policy_service.domain.money import format_money
+from policy_service.domain.money import money_text
 
 _TEXTS = {
     "reduce_amount": ("将订单金额降至 {amount} 以下即可批准",
@@ -32,7 +32,7 @@ def message(kind: str, currency: str, amount: Decimal | None = None,
             days: int = 0) -> dict[str, str]:
     """The remedy's message {zh, en}: "8,000.00 CNY", invoices listed oldest first."""
     zh, en = _TEXTS[kind]
-    values = {"amount": format_money(amount, currency) if amount is not None else "",
+    values = {"amount": money_text(amount, currency) if amount is not None else "",
               "invoices": ", ".join(invoices), "current": current, "to": to, "days": str(days)}
     zh_values = {**values, "invoices": "、".join(invoices)}
     return {"zh": zh.format(**zh_values), "en": en.format(**values)}
