@@ -6,7 +6,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from babel.numbers import format_decimal, get_currency_precision
+from babel.numbers import get_currency_precision
 
 CENT = Decimal("0.01")
 MINOR_UNITS_PER_UNIT = 100
@@ -78,13 +78,14 @@ def minor_digits(currency: str) -> int:
 def money_text(value: Decimal, currency: str) -> str:
     """Money as people read it (policy part two): "12,000.00 CNY", "1,000 JPY".
 
-    Babel formats with the currency's own digits (rounded half-up first: Babel rounds
-    half-even); Chinese and English screens use the same digits and separators.
+    The currency's own digits (Babel's data), rounded half-up, with comma thousands
+    separators and a point (Babel's "#,##0.00" in English: the same text, at a tenth of
+    the cost, which matters on the decision path where remedies are written); Chinese and
+    English screens use the same digits and separators.
     """
     digits = minor_digits(currency)
     rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return f"{format_decimal(rounded, format=pattern, locale='en')} {currency}"
+    return f"{rounded:,.{digits}f} {currency}"
 
 
 def digits_problem(value: Decimal, currency: str) -> str | None:
