@@ -1,7 +1,7 @@
 """credit checks keep their remedies (what it would take to get the order approved)
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-07
 
 The remedies are computed when the order is decided and stored with the decision, so the
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0012"
-down_revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
