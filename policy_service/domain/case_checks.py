@@ -110,7 +110,8 @@ def check_overdue_penalty(ruleset: RuleSet, case: Case) -> CaseResult:
         paid = invoice["amount"] - invoice["unpaid_principal"]
         accruals = penalty.accrue(terms, invoice["amount"], DUE, accrued=ZERO, after=None,
                                   through=DUE + timedelta(days=days),
-                                  principal_paid_on=lambda _day: paid)
+                                  principal_paid_on=lambda _day: paid,
+                                  currency=str(invoice["currency"]))
         total = sum((a.amount for a in accruals), ZERO)
         actual["accrual"] = {"days_past_due": days, "total": str(total)}
     failures = compare(case.expect, actual, ("rule", "code", "matched"))

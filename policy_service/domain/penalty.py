@@ -2,8 +2,9 @@
 
 Day D of an invoice accrues when it is more than ``grace_days`` past the due date.
 The base is the principal still unpaid on D (payments dated D count), the day's amount
-is base × daily rate rounded half-up to cents, and the running total never exceeds
-cap percent × the invoice amount (the last day takes what remains under the cap).
+is base × daily rate rounded half-up to the currency's minor unit (whole yen for JPY),
+and the running total never exceeds cap percent × the invoice amount (the last day takes
+what remains under the cap).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from policy_service.domain.money import quantize
+from policy_service.domain.money import quantize_to
 from policy_service.language.document import RuleSet
 
 HUNDRED = Decimal(100)
@@ -32,13 +33,13 @@ class PenaltyTerms:
     daily_rate_percent: Decimal
     cap_percent: Decimal
 
-    def cap(self, amount: Decimal) -> Decimal:
-        """The most penalty an invoice of ``amount`` can accrue."""
-        return quantize(amount * self.cap_percent / HUNDRED)
+    def cap(self, amount: Decimal, currency: str) -> Decimal:
+        """The most penalty an invoice of ``amount`` can accrue, in ``currency``'s minor unit."""
+        return quantize_to(amount * self.cap_percent / HUNDRED, currency)
 
-    def daily(self, base: Decimal) -> Decimal:
-        """One day's penalty on ``base``, half-up to cents (before the cap)."""
-        return quantize(base * self.daily_rate_percent / HUNDRED)
+    def daily(self, base: Decimal, currency: str) -> Decimal:
+        """One day's penalty on ``base``, half-up to ``currency``'s minor unit (before the cap)."""
+        return quantize_to(base * self.daily_rate_percent / HUNDRED, currency)
 
     def first_day(self, due_date: date) -> date:
         """The first day that accrues: the day after the grace days after the due date."""
@@ -75,13 +76,14 @@ def choose_terms(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, A
 def accrue(
     terms: PenaltyTerms, amount: Decimal, due_date: date, *, accrued: Decimal,
     after: date | None, through: date, principal_paid_on: Callable[[date], Decimal],
+    currency: str,
 ) -> list[Accrual]:
     """The new daily accruals from the day after ``after`` (or the first day) through ``through``.
 
     ``accrued`` is what earlier days already accrued (it counts toward the cap);
     ``principal_paid_on(day)`` is the principal paid on or before ``day``.
     """
-    cap = terms.cap(amount)
+    cap = terms.cap(amount, currency)
     day = terms.first_day(due_date)
     if after is not None and after >= day:
         day = after + timedelta(days=1)
@@ -90,7 +92,7 @@ def accrue(
         base = amount - principal_paid_on(day)
         if base <= 0:
             break
-        share = min(terms.daily(base), cap - accrued)
+        share = min(terms.daily(base, currency), cap - accrued)
         if share > 0:
             out.append(Accrual(day, base, share))
             accrued += share

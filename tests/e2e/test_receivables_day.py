@@ -43,7 +43,7 @@ def test_penalties_dunning_stop_supply_and_a_review_across_several_days(server: 
 
     server.cli("daily", "--as-of", (DUE + timedelta(days=40)).isoformat())
     terms = shipped_terms("B", "1000.00")
-    expected = terms.daily(Decimal("1000.00")) * (40 - terms.grace_days)
+    expected = terms.daily(Decimal("1000.00"), "CNY") * (40 - terms.grace_days)
     assert Decimal(erp("GET", "/v1/invoices/E-1")["penalty_accrued"]) == expected
     steps = risk("GET", "/v1/customers/C-E2E/dunning")["steps"]
     # first seen 40 days late: the customer gets the demand letter (letter and email) and

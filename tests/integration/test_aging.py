@@ -62,7 +62,7 @@ def test_the_aging_of_a_past_month_end_shows_what_was_true_then(
         services: Services, api: Api) -> None:
     customer(services, tier="B")  # 3 grace days, then 0.05% a day of the unpaid principal
     terms = shipped_terms("B", "1000.00")
-    assert terms.grace_days == 3 and terms.daily(Decimal("1000.00")) == Decimal("0.50")
+    assert terms.grace_days == 3 and terms.daily(Decimal("1000.00"), "CNY") == Decimal("0.50")
     month_end = DUE + timedelta(days=30)
     invoice(services, "I-1", "1000.00", DUE)
     pay(services, "P-1", "I-1", "400.00", DUE + timedelta(days=10))

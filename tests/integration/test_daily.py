@@ -46,7 +46,8 @@ def test_the_policy_example_accrues_the_grace_free_days_at_the_daily_rate(
     run_daily(services.uow(), services.rulesets, DUE + timedelta(days=40))
     terms = shipped_terms("B", "1000.00")
     days = 40 - terms.grace_days
-    assert get_invoice(services, "I-1").penalty_accrued == terms.daily(Decimal("1000.00")) * days
+    assert get_invoice(services, "I-1").penalty_accrued == terms.daily(
+        Decimal("1000.00"), "CNY") * days
     accruals = rows(services, PenaltyAccrual, invoice_id="I-1")
     assert [a.day for a in accruals] == [terms.first_day(DUE) + timedelta(days=n)
                                          for n in range(days)]
@@ -82,7 +83,7 @@ def test_a_partial_payment_reduces_the_base_of_the_following_days(services: Serv
     assert bases[0] == Decimal("1000.00")
     assert bases[-1] == Decimal("600.00")
     assert get_invoice(services, "I-1").penalty_accrued == sum(
-        (terms.daily(b) for b in bases), Decimal("0.00"))
+        (terms.daily(b, "CNY") for b in bases), Decimal("0.00"))
 
 
 def test_accrual_stops_at_the_cap(services: Services) -> None:
@@ -90,7 +91,7 @@ def test_accrual_stops_at_the_cap(services: Services) -> None:
     invoice(services, "I-1", "1000.00", DUE)
     run_daily(services.uow(), services.rulesets, DUE + timedelta(days=1000))
     assert get_invoice(services, "I-1").penalty_accrued == shipped_terms(
-        "C", "1000.00").cap(Decimal("1000.00"))
+        "C", "1000.00").cap(Decimal("1000.00"), "CNY")
 
 
 def test_each_step_happens_at_most_once_and_a_paid_invoice_stops_escalating(

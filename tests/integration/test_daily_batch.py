@@ -88,7 +88,7 @@ def test_bulk_written_penalty_days_read_back_exactly_and_sum_to_the_invoice_tota
     accruals = rows(services, PenaltyAccrual, invoice_id="I-1")
     assert [a.base for a in accruals] == [Decimal("1234.57")] + [Decimal("901.23")] * 3 + [
         Decimal("801.23")] * 4
-    assert all(a.amount == terms.daily(a.base) for a in accruals)
+    assert all(a.amount == terms.daily(a.base, "CNY") for a in accruals)
     assert get_invoice(services, "I-1").penalty_accrued == sum(
         (a.amount for a in accruals), Decimal("0.00"))
 

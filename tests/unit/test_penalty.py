@@ -33,25 +33,39 @@ def test_the_grace_days_are_free_and_the_next_day_accrues(tier: str) -> None:
     terms = terms_for(tier)
     last_free = DUE + timedelta(days=terms.grace_days)
     assert accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
-                  through=last_free, principal_paid_on=NOTHING_PAID) == []
+                  through=last_free, principal_paid_on=NOTHING_PAID, currency="CNY") == []
     (first,) = accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
-                      through=last_free + timedelta(days=1), principal_paid_on=NOTHING_PAID)
+                      through=last_free + timedelta(days=1), principal_paid_on=NOTHING_PAID,
+                      currency="CNY")
     assert first.day == last_free + timedelta(days=1)
-    assert first.amount == terms.daily(Decimal("1000.00"))
+    assert first.amount == terms.daily(Decimal("1000.00"), "CNY")
 
 
 def test_a_day_rounds_half_up_to_cents() -> None:
     terms = PenaltyTerms("r", "C", 0, Decimal("0.05"), Decimal("15"))
-    assert terms.daily(Decimal("1010.00")) == Decimal("0.51")
-    assert terms.daily(Decimal("1009.00")) == Decimal("0.50")
+    assert terms.daily(Decimal("1010.00"), "CNY") == Decimal("0.51")
+    assert terms.daily(Decimal("1009.00"), "CNY") == Decimal("0.50")
+
+
+def test_a_jpy_day_and_cap_round_half_up_to_whole_yen() -> None:
+    terms = PenaltyTerms("r", "C", 0, Decimal("0.05"), Decimal("15"))
+    assert terms.daily(Decimal("1010"), "JPY") == Decimal("1")  # 0.505 -> 1
+    assert terms.daily(Decimal("999"), "JPY") == Decimal("0")  # 0.4995 -> 0
+    assert terms.daily(Decimal("3000"), "JPY") == Decimal("2")  # 1.5 -> 2
+    assert terms.cap(Decimal("1003"), "JPY") == Decimal("150")  # 150.45 -> 150
+    days = accrue(terms, Decimal("3000"), DUE, accrued=Decimal(0), after=None,
+                  through=DUE + timedelta(days=4), principal_paid_on=NOTHING_PAID,
+                  currency="JPY")
+    assert [a.amount for a in days] == [Decimal("2")] * 4
 
 
 def test_the_last_day_under_the_cap_takes_only_what_remains() -> None:
     terms = terms_for("C")
-    cap = terms.cap(Decimal("1000.00"))
+    cap = terms.cap(Decimal("1000.00"), "CNY")
     accrued = cap - Decimal("0.20")
     (last,) = accrue(terms, Decimal("1000.00"), DUE, accrued=accrued, after=None,
-                     through=DUE + timedelta(days=1000), principal_paid_on=NOTHING_PAID)
+                     through=DUE + timedelta(days=1000), principal_paid_on=NOTHING_PAID,
+                     currency="CNY")
     assert last.amount == Decimal("0.20")
 
 
@@ -60,12 +74,12 @@ def test_catching_up_after_a_gap_equals_accruing_day_by_day() -> None:
     payments = paid_by([(DUE + timedelta(days=10), Decimal("300.00"))])
     through = DUE + timedelta(days=30)
     at_once = accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
-                     through=through, principal_paid_on=payments)
+                     through=through, principal_paid_on=payments, currency="CNY")
     daily, accrued, last = [], Decimal(0), None
     for n in range(31):
         day = DUE + timedelta(days=n)
         new = accrue(terms, Decimal("1000.00"), DUE, accrued=accrued, after=last, through=day,
-                     principal_paid_on=payments)
+                     principal_paid_on=payments, currency="CNY")
         daily += new
         accrued += sum((a.amount for a in new), Decimal(0))
         last = day
@@ -76,14 +90,14 @@ def test_a_day_already_accrued_is_never_accrued_again() -> None:
     terms = terms_for("C")
     through = DUE + timedelta(days=5)
     assert accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal("2.50"), after=through,
-                  through=through, principal_paid_on=NOTHING_PAID) == []
+                  through=through, principal_paid_on=NOTHING_PAID, currency="CNY") == []
 
 
 def test_a_fully_paid_principal_accrues_nothing() -> None:
     terms = terms_for("C")
     paid = paid_by([(DUE, Decimal("1000.00"))])
     assert accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
-                  through=DUE + timedelta(days=20), principal_paid_on=paid) == []
+                  through=DUE + timedelta(days=20), principal_paid_on=paid, currency="CNY") == []
 
 
 def test_principal_paid_on_a_day_counts_every_payment_dated_on_or_before_it() -> None:

@@ -75,12 +75,14 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
                 or invoice.principal_paid >= invoice.amount:
             continue
         terms = terms_of(ctx, book, invoice)
-        if terms is None or invoice.penalty_accrued >= terms.cap(invoice.amount):
+        if terms is None or invoice.penalty_accrued >= terms.cap(invoice.amount,
+                                                                    invoice.currency):
             continue
         accruals = penalty.accrue(
             terms, invoice.amount, invoice.due_date, accrued=invoice.penalty_accrued,
             after=book.last_accrued.get(invoice.id), through=ctx.as_of,
-            principal_paid_on=penalty.paid_by(book.payments[invoice.id]))
+            principal_paid_on=penalty.paid_by(book.payments[invoice.id]),
+            currency=invoice.currency)
         if not accruals:
             continue
         for a in accruals:
