@@ -44,9 +44,14 @@ def get_invoice(invoice_id: str) -> Any:
 @blp.response(201, PaymentOut, description="created")
 @blp.alt_response(200, schema=PaymentOut, description="the same payment sent again")
 def create_payment(body: dict[str, Any]) -> Any:
-    """Apply a payment to an invoice: principal first, then penalty."""
+    """Apply a payment to an invoice: principal first, then penalty.
+
+    ``paid_at`` is the value date (not before the issue date, not after today): penalty
+    accrued after it on the principal it pays is reversed. On a written-off invoice the
+    payment is a recovery (201) that reduces the bad debt.
+    """
     app = services()
     payment, created = ledger.record_payment(
-        app.uow(), app.rulesets, ledger.PaymentInput(**body)
+        app.uow(), app.rulesets, ledger.PaymentInput(**body), app.today()
     )
     return payment, 201 if created else 200

@@ -13,6 +13,7 @@ from policy_service.api import (
     credit_checks,
     customer_lists,
     customers,
+    escalations,
     json_body,
     openapi,
     ops,
@@ -62,7 +63,8 @@ def init_api(app: Flask) -> ContractApi:
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp,
-                      rule_lifecycle.blp, receivables_day.blp, clock.blp, customer_lists.blp):
+                      rule_lifecycle.blp, receivables_day.blp, clock.blp, customer_lists.blp,
+                      escalations.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     openapi.document_operations(api.spec, app)

@@ -1,4 +1,4 @@
-"""Tables of the receivables day: accruals, dunning, outbox, reviews, cases, candidates, runs."""
+"""Tables of the receivables day: accruals, corrections, dunning, outbox, reviews, cases, runs."""
 
 from __future__ import annotations
 
@@ -29,6 +29,23 @@ class PenaltyAccrual(Base):
     __table_args__ = (
         UniqueConstraint("invoice_id", "day", name="uq_penalty_accruals_invoice_day"),
     )
+
+
+class PenaltyCorrection(Base):
+    """Penalty of one accrued day reversed by a payment with an earlier value date (append-only).
+
+    The day's penalty is its accrual less its corrections; ``amount`` is what was taken off.
+    """
+
+    __tablename__ = "penalty_corrections"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date]
+    amount: Mapped[Decimal]
+    payment_id: Mapped[str] = mapped_column(String(64))
+    recorded_on: Mapped[date]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DunningStep(Base):
@@ -109,6 +126,11 @@ class LegalCase(Base):
     opened_on: Mapped[date]
     amount: Mapped[Decimal]
     status: Mapped[str] = mapped_column(String(20), default="open")
+    ruleset_version: Mapped[int | None]  # the escalation version that opened it
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    closed_on: Mapped[date | None]
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class BlacklistCandidate(Base):

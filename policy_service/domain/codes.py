@@ -51,3 +51,9 @@ DRAFT_STATUSES = ("draft", "submitted", "approved", "rejected", "published", "su
 
 DRAFT_KINDS = ("edit", "rollback")
 """How a draft came about: an edit of the published rules, or a rollback to a version."""
+
+LEGAL_CASE_STATUSES = ("open", "closed")
+"""A legal case (法律手段): open until a risk manager closes it with an outcome."""
+
+LEGAL_CASE_OUTCOMES = ("recovered", "settled", "uncollectable")
+"""How a risk manager closes a legal case."""

@@ -118,3 +118,39 @@ def paid_by(payments: Iterable[tuple[date, Decimal]]) -> Callable[[date], Decima
         return totals[index - 1] if index else ZERO
 
     return principal_paid_on
+
+
+@dataclass(frozen=True)
+class AccruedDay:
+    """A day's recorded penalty as it stands (its accrual less earlier corrections)."""
+
+    day: date
+    amount: Decimal
+    daily_rate_percent: Decimal
+
+
+def reversals(days: Iterable[AccruedDay], amount: Decimal, currency: str,
+              principal_paid_on: Callable[[date], Decimal], unpaid_penalty: Decimal
+              ) -> list[tuple[date, Decimal]]:
+    """Per day, the penalty to take off once payments are counted from their value dates.
+
+    Each day is owed only on the principal unpaid that day: its amount becomes at most
+    ``rate × (amount − principal_paid_on(day))`` rounded half-up to the currency's minor
+    unit (never more than it stands at). The total never exceeds ``unpaid_penalty`` (what
+    is neither paid nor waived); the latest days give way first.
+    """
+    out: list[tuple[date, Decimal]] = []
+    for accrued in sorted(days, key=lambda d: d.day):
+        base = max(amount - principal_paid_on(accrued.day), Decimal(0))
+        owed = min(quantize_to(base * accrued.daily_rate_percent / HUNDRED, currency),
+                   accrued.amount)
+        if owed < accrued.amount:
+            out.append((accrued.day, accrued.amount - owed))
+    room = max(unpaid_penalty, Decimal(0))
+    kept: list[tuple[date, Decimal]] = []
+    for day, cut in out:
+        take = min(cut, room)
+        if take > 0:
+            kept.append((day, take))
+            room -= take
+    return kept

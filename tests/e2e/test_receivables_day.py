@@ -62,11 +62,16 @@ def test_penalties_dunning_stop_supply_and_a_review_across_several_days(server: 
                                              "amount": "10.00", "currency": "CNY"}
                )["outcome"] == "declined"
 
-    for n, invoice_id in enumerate(("E-1", "E-2")):
-        outstanding = erp("GET", f"/v1/invoices/{invoice_id}")["outstanding"]
+    for n, (invoice_id, amount) in enumerate((("E-1", "1000.00"), ("E-2", "300.00"))):
+        # Value-dated the stop day: that day's penalty is not owed (principal paid that day)
+        # and is reversed, so what is paid is the outstanding less one day's penalty.
+        outstanding = Decimal(erp("GET", f"/v1/invoices/{invoice_id}")["outstanding"])
+        owed = outstanding - shipped_terms("B", amount).daily(Decimal(amount), "CNY")
         erp("POST", "/v1/payments", {"payment_id": f"PE-{n}", "invoice_id": invoice_id,
-                                     "amount": outstanding, "currency": "CNY",
+                                     "amount": str(owed), "currency": "CNY",
                                      "paid_at": stop_day.isoformat()}, status=201)
+        paid = erp("GET", f"/v1/invoices/{invoice_id}")
+        assert (paid["outstanding"], paid["status"]) == ("0.00", "paid")
     assert erp("GET", "/v1/customers/C-E2E/credit")["status"] == "active"
 
     sent = server.cli("outbox", "send", "--retries", "0")

@@ -54,10 +54,12 @@ def invoice(app: Services, invoice_id: str, amount: str, due: date,
                                            due - timedelta(days=30), due), "erp")
 
 
-def pay(app: Services, payment_id: str, invoice_id: str, amount: str, paid_at: date) -> None:
-    """A payment dated ``paid_at``."""
+def pay(app: Services, payment_id: str, invoice_id: str, amount: str, paid_at: date,
+        today: date | None = None, currency: str = "CNY") -> None:
+    """A payment value-dated ``paid_at``, recorded ``today`` (default: on its value date)."""
     record_payment(app.uow(), app.rulesets,
-                   PaymentInput(payment_id, invoice_id, Decimal(amount), "CNY", paid_at))
+                   PaymentInput(payment_id, invoice_id, Decimal(amount), currency, paid_at),
+                   today or paid_at)
 
 
 def shipped_terms(tier: str, amount: str) -> penalty.PenaltyTerms:

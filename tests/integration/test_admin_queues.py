@@ -239,7 +239,7 @@ def test_a_waiver_beyond_the_unpaid_penalty_or_a_bad_amount_is_refused_with_a_me
     assert get_invoice(services, "I-1").penalty_waived == 0
 
 
-def test_writing_off_from_the_queue_clears_it_and_lifts_the_stop_supply(
+def test_writing_off_from_the_queue_clears_it_and_keeps_the_stop_supply(
         app: Flask, users: dict[str, str], services: Services) -> None:
     client = login(app, users["risk_manager"])
     response = _post(client, "/admin/invoices/", "/admin/invoices/I-1/write-off",
@@ -247,8 +247,9 @@ def test_writing_off_from_the_queue_clears_it_and_lifts_the_stop_supply(
     assert response.headers["Location"].endswith("/admin/invoices/")
     assert 'data-invoice="I-1"' not in _page(client, "/admin/invoices/")
     assert get_invoice(services, "I-1").status == "written_off"
-    assert get_customer(services, "C-1").status == "active"
-    assert 'data-customer="C-1"' not in _page(client, "/admin/stop-supply/")
+    # A write-off does not make the customer a good risk: a risk manager lifts the stop.
+    assert get_customer(services, "C-1").status == "stop_supply"
+    assert 'data-customer="C-1"' in _page(client, "/admin/stop-supply/")
     case = _row(_page(client, "/admin/legal-cases/"), "case-row", "invoice", "I-1")
     assert "written_off" in case
     assert len(rows(services, LegalCase)) == 1

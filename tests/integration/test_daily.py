@@ -118,7 +118,10 @@ def test_supply_stops_at_the_stop_step_and_a_full_payment_lifts_it_at_once(
     assert get_customer(services).status == "active"
     run_daily(services.uow(), services.rulesets, stop_day)
     assert get_customer(services).status == "stop_supply"
-    pay(services, "P-1", "I-1", str(get_invoice(services, "I-1").outstanding), stop_day)
+    # Value-dated the next day: a payment dated the stop day itself would make that day's
+    # penalty unowed (payments dated D count on D), and so be more than is open.
+    pay(services, "P-1", "I-1", str(get_invoice(services, "I-1").outstanding),
+        stop_day + timedelta(days=1))
     assert get_customer(services).status == "active"
 
 

@@ -113,6 +113,9 @@ ROLE_MATRIX = {
     ("POST", "/v1/invoices/<invoice_id>/write-off"): RISK,
     ("GET", "/v1/reports/aging"): READ,
     ("GET", "/v1/clock"): ("order_system", "sales", "risk_manager", "auditor"),
+    ("GET", "/v1/legal-cases"): ("sales", "risk_manager", "auditor"),
+    ("POST", "/v1/legal-cases/<int:case_id>/close"): RISK,
+    ("POST", "/v1/customers/<customer_id>/lift-stop-supply"): RISK,
 }
 
 

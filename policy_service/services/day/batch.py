@@ -121,7 +121,7 @@ def dun(ctx: RunContext, book: Book, out: Writes) -> None:
         if "legal_case" in plan.actions and invoice.id not in book.legal:
             out.legal.append({"invoice_id": invoice.id, "customer_id": book.customer.id,
                               "opened_on": ctx.as_of, "amount": invoice.outstanding,
-                              "status": "open"})
+                              "status": "open", "ruleset_version": ctx.escalation.version})
             book.legal.add(invoice.id)
             ctx.counts["legal_cases"] += 1
         if "stop_supply" in plan.actions and cause is None:

@@ -15,7 +15,7 @@ from policy_service.services.credit.customers import get_customer, lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound
 from policy_service.services.receivables.classes import receivable_classifier
 from policy_service.services.receivables.ledger import invoice_view
-from policy_service.services.receivables.stop_supply import lift_if_cleared
+from policy_service.services.receivables.stop_supply import keep_for_write_off, lift_if_cleared
 from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -59,7 +59,10 @@ def waive_penalty(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str,
 
 def write_off(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str, note: str,
               actor: str, today: date) -> dict[str, Any]:
-    """Write off an open invoice (its outstanding amount becomes a 100% provision), with a note."""
+    """Write off an open invoice (its outstanding amount becomes a 100% provision), with a note.
+
+    An escalation's stop-supply stays, now until a risk manager lifts it.
+    """
     with uow:
         customer, invoice = _locked_invoice(uow, invoice_id)
         if invoice.status != "open":
@@ -69,8 +72,8 @@ def write_off(uow: UnitOfWork, registry: RuleSetRegistry, invoice_id: str, note:
         uow.session.add(InvoiceAdjustment(invoice_id=invoice.id, kind="write_off",
                                           amount=invoice.outstanding, actor=actor, note=note,
                                           business_date=today))
+        keep_for_write_off(customer, invoice.id, today, actor)
         uow.session.flush()
-        lift_if_cleared(uow.session, registry, customer, today)
         classify = receivable_classifier(registry, uow.session)
         uow.commit()
         return invoice_view(invoice, today, classify)

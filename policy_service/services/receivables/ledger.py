@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, CreditCheckEvent, Invoice, Payment
+from policy_service.domain.account_facts import unpaid_penalty
 from policy_service.domain.aging import Classifier
 from policy_service.domain.bounds import date_problem
 from policy_service.domain.codes import RESERVING_OUTCOMES
@@ -20,6 +21,7 @@ from policy_service.services.errors import Conflict, Invalid, NotFound, require_
 from policy_service.services.fingerprint import fingerprint
 from policy_service.services.receivables.classes import receivable_classifier
 from policy_service.services.receivables.stop_supply import lift_if_cleared
+from policy_service.services.receivables.value_dates import reverse_penalty, value_date_problem
 from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
@@ -120,12 +122,15 @@ def _consume_reservation(
 
 
 def record_payment(
-    uow: UnitOfWork, registry: RuleSetRegistry, data: PaymentInput, today: date | None = None
+    uow: UnitOfWork, registry: RuleSetRegistry, data: PaymentInput, today: date
 ) -> tuple[Payment, bool]:
     """Apply a payment: principal first, then penalty; returns (payment, created).
 
-    A stop-supply set by escalation is lifted at once (as of ``today``, default the
-    payment date) when no open invoice still causes it.
+    ``paid_at`` is the value date: no earlier than the invoice's issue date, no later than
+    ``today``; penalty accrued from it on the principal it pays is reversed (recorded).
+    A stop-supply set by escalation is lifted at once when, judged on ``today``'s state,
+    no open invoice still causes it. On a written-off invoice the payment is a recovery:
+    it reduces the bad debt and leaves the customer's status to a risk manager.
     """
     request_hash = fingerprint(asdict(data))
     try:
@@ -142,27 +147,36 @@ def record_payment(
             if data.currency != invoice.currency:
                 raise _wrong_currency(data.currency, invoice.currency)
             require_currency_digits(data.currency, amount=data.amount)
-            if invoice.status == "written_off":
-                raise Conflict(f"invoice {invoice.id} is written off")
-            if data.amount > invoice.outstanding:
-                raise Invalid(
-                    f"payment {data.amount} exceeds the open amount {invoice.outstanding}",
-                    fields={"amount": [f"at most {invoice.outstanding}"]},
-                )
+            problem = value_date_problem(invoice, data.paid_at, today)
+            if problem:
+                raise Invalid(f"paid_at {data.paid_at.isoformat()}: {problem}",
+                              fields={"paid_at": [problem]})
+            recovery = invoice.status == "written_off"
             principal = min(data.amount, invoice.amount - invoice.principal_paid)
-            penalty = data.amount - principal
             invoice.principal_paid += principal
-            invoice.penalty_paid += penalty
-            if invoice.outstanding == 0:
-                invoice.status = "paid"
             payment = Payment(
                 id=data.payment_id, invoice_id=invoice.id, amount=data.amount,
                 currency=data.currency, paid_at=data.paid_at, principal_part=principal,
-                penalty_part=penalty, request_hash=request_hash,
+                penalty_part=data.amount - principal, request_hash=request_hash,
             )
             session.add(payment)
             session.flush()
-            lift_if_cleared(session, registry, customer, today or data.paid_at)
+            if not recovery:
+                reverse_penalty(session, invoice, payment.id, data.paid_at, today)
+            open_penalty = unpaid_penalty(invoice)
+            if payment.penalty_part > open_penalty:
+                open_amount = principal + open_penalty
+                raise Invalid(
+                    f"payment {data.amount} exceeds the open amount {open_amount}"
+                    + (" (the written-off amount still unrecovered)" if recovery else ""),
+                    fields={"amount": [f"at most {open_amount}"]},
+                )
+            invoice.penalty_paid += payment.penalty_part
+            if invoice.outstanding == 0 and not recovery:
+                invoice.status = "paid"
+            session.flush()
+            if not recovery:
+                lift_if_cleared(session, registry, customer, today)
             uow.commit()
             return payment, True
     except IntegrityError:

@@ -1,4 +1,9 @@
-"""Stop-supply set by escalation and lifted as soon as its cause is gone (also at payment time)."""
+"""Stop-supply set by escalation and lifted as soon as its cause is gone (also at payment time).
+
+A write-off turns an escalation's stop-supply into one that only a risk manager lifts
+(``keep_for_write_off`` / ``lift_by_risk_manager``): neither a payment nor the day's run
+lifts it, because a written-off debt does not make the customer a good risk.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,11 @@ from policy_service.domain.escalation import due_steps
 from policy_service.domain.penalty import choose_terms
 from policy_service.language.document import RuleSet
 from policy_service.language.reference import matching_rules
+from policy_service.services.credit.customers import lock_customer, status_reason
+from policy_service.services.errors import Conflict, Invalid
 from policy_service.services.history import record_changes
 from policy_service.services.rules.registry import RuleSetRegistry
+from policy_service.services.unit_of_work import UnitOfWork
 
 ESCALATION = "escalation"
 REASON_PREFIX = "escalation:"
@@ -47,11 +55,40 @@ def lift(customer: Customer, as_of: date) -> bool:
     return True
 
 
-def _record(customer: Customer) -> None:
+def keep_for_write_off(customer: Customer, invoice_id: str, today: date, actor: str) -> bool:
+    """After a write-off: an escalation's stop-supply stays until a risk manager lifts it."""
+    if not set_by_escalation(customer):
+        return False
+    customer.status_reason = status_reason(
+        f"write-off: invoice {invoice_id} written off ({today.isoformat()}); supply stays "
+        "stopped until a risk manager lifts it", actor)
+    _record(customer, actor)
+    return True
+
+
+def lift_by_risk_manager(uow: UnitOfWork, customer_id: str, note: str, actor: str,
+                         today: date) -> Customer:
+    """POST /v1/customers/{id}/lift-stop-supply: a risk manager lifts a stop-supply."""
+    if not note.strip():
+        raise Invalid("a note is required", fields={"note": ["required"]})
+    with uow:
+        customer = lock_customer(uow, customer_id)
+        if customer.status != "stop_supply":
+            raise Conflict(f"customer {customer_id} is {customer.status}, not stop_supply",
+                           fields={"status": [customer.status]})
+        customer.status = "active"
+        customer.status_reason = status_reason(
+            f"stop-supply lifted ({today.isoformat()}): {note.strip()}", actor)
+        _record(customer, actor)
+        uow.commit()
+        return customer
+
+
+def _record(customer: Customer, actor: str = SYSTEM_ACTOR) -> None:
     session = object_session(customer)
     if session is not None:
         record_changes(session, customer, "customer", customer.id, ("status", "status_reason"),
-                       SYSTEM_ACTOR)
+                       actor)
 
 
 def causes_stop(ruleset: RuleSet, customer: Customer, invoice: Invoice, today: date,
