@@ -58,6 +58,8 @@ class Exposure(Protocol):
     def oldest_days_past_due(self) -> int: ...
     @property
     def overdue_invoice_count(self) -> int: ...
+    @property
+    def written_off_365d(self) -> Decimal: ...  # written off in the 365 days up to today
 
 
 def order_facts(customer: CustomerTerms, order: Order, exposure: Exposure, today: date
@@ -79,6 +81,7 @@ def order_facts(customer: CustomerTerms, order: Order, exposure: Exposure, today
             "payment_term_days": term,
             "age_days": max((today - customer.created_at.date()).days, 0),
             "review_overdue": customer.next_review_date < today,
+            "written_off_365d": exposure.written_off_365d,
         },
         "exposure": {
             "open_receivables": exposure.open_receivables,

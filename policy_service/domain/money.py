@@ -75,11 +75,6 @@ def minor_digits(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
-def quantize_to(value: Decimal, currency: str) -> Decimal:
-    """Round half-up to the currency's minor unit (whole yen for JPY, cents for CNY)."""
-    return value.quantize(Decimal(1).scaleb(-minor_digits(currency)), rounding=ROUND_HALF_UP)
-
-
 def money_text(value: Decimal, currency: str) -> str:
     """Money as people read it (policy part two): "12,000.00 CNY", "1,000 JPY".
 

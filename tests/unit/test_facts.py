@@ -78,6 +78,7 @@ class _Exposure:
     overdue_amount: Decimal = Decimal("800.00")
     oldest_days_past_due: int = 9
     overdue_invoice_count: int = 1
+    written_off_365d: Decimal = Decimal("0.00")
 
     @property
     def total(self) -> Decimal:

@@ -6,18 +6,20 @@ Outstanding is ``Invoice.outstanding`` (domain.outstanding); aging is receivable
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BindParameter, Connection, Date, bindparam, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from policy_service.db.models import CreditCheck, Invoice
+from policy_service.db.models_receivables import InvoiceAdjustment
 from policy_service.db.types import Money
 from policy_service.domain.remedies import OverdueInvoice
 
 ZERO = Decimal("0.00")
+WRITE_OFF_DAYS = 365  # customer.written_off_365d looks back this many days
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Exposure:
     overdue_amount: Decimal
     oldest_days_past_due: int
     overdue_invoice_count: int
+    written_off_365d: Decimal = ZERO  # written off (business dates) in the last 365 days
 
     @property
     def total(self) -> Decimal:
@@ -37,14 +40,24 @@ class Exposure:
 
 
 def _exposure_statement() -> Any:
-    """One statement for the hot path, built once: receivables, overdue and reservations."""
+    """One statement for the hot path, built once: receivables, overdue, reservations and
+    what was written off since ``since`` (exclusive)."""
     customer: BindParameter[str] = bindparam("customer_id")
     today = bindparam("today", type_=Date)
+    since = bindparam("since", type_=Date)
     outstanding, overdue = Invoice.outstanding, Invoice.due_date < today
     reserved = (
         select(func.coalesce(func.sum(CreditCheck.reserved_amount), 0))
         .where(CreditCheck.customer_id == customer,
                CreditCheck.status.in_(("open", "released")))
+        .scalar_subquery()
+    )
+    written = aliased(Invoice)  # its own FROM: not correlated with the open invoices below
+    written_off = (
+        select(func.coalesce(func.sum(InvoiceAdjustment.amount), 0))
+        .join(written, written.id == InvoiceAdjustment.invoice_id)
+        .where(written.customer_id == customer, InvoiceAdjustment.kind == "write_off",
+               InvoiceAdjustment.business_date > since)
         .scalar_subquery()
     )
     return select(
@@ -53,6 +66,7 @@ def _exposure_statement() -> Any:
         func.min(Invoice.due_date).filter(overdue),
         func.count().filter(overdue),
         type_coerce(reserved, Money()),
+        type_coerce(written_off, Money()),
     ).where(Invoice.customer_id == customer, Invoice.status == "open")
 
 
@@ -63,7 +77,8 @@ def current_exposure(
     session: Session | Connection, customer_id: str, today: date
 ) -> Exposure:
     """Exposure and overdue figures in one indexed query."""
-    row = session.execute(_EXPOSURE, {"customer_id": customer_id, "today": today}).one()
+    row = session.execute(_EXPOSURE, {"customer_id": customer_id, "today": today,
+                                      "since": today - timedelta(days=WRITE_OFF_DAYS)}).one()
     oldest_due: date | None = row[2]
     return Exposure(
         open_receivables=_money(row[0]),
@@ -71,6 +86,7 @@ def current_exposure(
         overdue_amount=_money(row[1]),
         oldest_days_past_due=(today - oldest_due).days if oldest_due else 0,
         overdue_invoice_count=int(row[3]),
+        written_off_365d=_money(row[5]),
     )
 
 
