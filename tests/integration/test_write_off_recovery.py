@@ -66,6 +66,13 @@ def test_a_write_off_keeps_the_stop_supply_until_a_risk_manager_lifts_it(
     assert check["outcome"] == "declined"
     assert [r["code"] for r in check["reasons"]] == ["WRITTEN_OFF_365D"]
     assert "41,200.00 CNY written off" in check["reasons"][0]["message"]["en"]
+    # The window is the 365 days up to today, by the business date of the write-off.
+    services.today = lambda: TODAY + timedelta(days=364)
+    assert "WRITTEN_OFF_365D" in [r["code"] for r in api.check("SO-2", "100.00").get_json()[
+        "reasons"]]
+    services.today = lambda: TODAY + timedelta(days=365)
+    assert "WRITTEN_OFF_365D" not in [r["code"] for r in api.check("SO-3", "100.00").get_json()[
+        "reasons"]]
 
 
 def test_a_payment_on_a_written_off_invoice_is_a_recovery_that_reduces_bad_debt(

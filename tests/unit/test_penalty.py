@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from policy_service.domain.penalty import PenaltyTerms, accrue, choose_terms, paid_by
+from policy_service.domain.penalty import (
+    AccruedDay,
+    PenaltyTerms,
+    accrue,
+    choose_terms,
+    paid_by,
+    reversals,
+)
 from policy_service.language.document import load_ruleset_file
 from policy_service.language.reference import matching_rules
 from policy_service.services.credit.tiers import DEFAULT_TIERS
@@ -110,3 +117,34 @@ def test_principal_paid_on_a_day_counts_every_payment_dated_on_or_before_it() ->
         naive = sum((part for paid_at, part in payments if paid_at <= day), Decimal("0.00"))
         assert paid_on(day) == naive
     assert paid_on(DUE - timedelta(days=4)) == Decimal("0.00")
+
+
+def _day(offset: int, amount: str, rate: str = "0.05") -> AccruedDay:
+    return AccruedDay(DUE + timedelta(days=offset), Decimal(amount), Decimal(rate))
+
+
+def test_a_value_dated_payment_reverses_only_what_its_principal_made_unowed() -> None:
+    days = [_day(n, "0.50") for n in range(1, 6)]  # 1,000.00 unpaid, 0.50 a day
+    paid = paid_by([(DUE + timedelta(days=3), Decimal("500.00"))])
+    # From the value date (day 3) on, 500.00 was unpaid: 0.25 a day; days 1-2 stay.
+    assert reversals(days, Decimal("1000.00"), "CNY", paid, Decimal("2.50")) == [
+        (DUE + timedelta(days=n), Decimal("0.25")) for n in (3, 4, 5)]
+
+
+def test_reversed_days_round_half_up_and_never_grow_a_day() -> None:
+    # 1,010.00 at 0.05% = 0.505 -> 0.51; after 505.00 paid, 505.00 x 0.05% = 0.2525 -> 0.25.
+    days = [_day(1, "0.51"), _day(2, "0.10")]  # day 2 was capped at 0.10
+    paid = paid_by([(DUE + timedelta(days=1), Decimal("505.00"))])
+    assert reversals(days, Decimal("1010.00"), "CNY", paid, Decimal("0.61")) == [
+        (DUE + timedelta(days=1), Decimal("0.26"))]
+
+
+def test_reversals_in_whole_yen_and_within_the_unpaid_penalty() -> None:
+    days = [_day(n, "2") for n in range(1, 5)]  # 3,000 JPY: 1.5 -> 2 yen a day
+    paid = paid_by([(DUE + timedelta(days=1), Decimal("3000"))])
+    assert reversals(days, Decimal("3000"), "JPY", paid, Decimal("8")) == [
+        (DUE + timedelta(days=n), Decimal("2")) for n in range(1, 5)]
+    # Only 5 yen is neither paid nor waived: the latest days give way.
+    assert reversals(days, Decimal("3000"), "JPY", paid, Decimal("5")) == [
+        (DUE + timedelta(days=1), Decimal("2")), (DUE + timedelta(days=2), Decimal("2")),
+        (DUE + timedelta(days=3), Decimal("1"))]
