@@ -23,6 +23,7 @@ CODES = (
     # invoices, receivable classes and legal cases
     N_("not_due"), N_("invoiced"), N_("paid"), N_("doubtful"), N_("bad_debt"),
     N_("cancelled"), N_("open"), N_("closed"), N_("pending"), N_("written_off"),
+    N_("recovered"), N_("settled"), N_("uncollectable"),
     # adjustments
     N_("waive_penalty"), N_("write_off"),
     # limit review outcomes

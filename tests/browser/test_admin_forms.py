@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -72,3 +72,36 @@ def test_a_tier_form_saves_and_new_customers_of_the_tier_follow_it(browser: Any,
     _put_customer(server, "C-TIER", tier="C")
     today = date.today()  # the server runs on the real clock
     assert _customer(server, "C-TIER")["next_review_date"] == add_months(today, 2).isoformat()
+
+
+def test_a_risk_manager_closes_a_legal_case_in_the_queue_and_the_api_shows_the_outcome(
+        browser: Any, server: Server) -> None:
+    clock = requests.get(f"{server.base_url}/v1/clock", headers=server.key("auditor"),
+                         timeout=10).json()
+    today = date.fromisoformat(clock["today"])
+    due = today - timedelta(days=120)  # past the legal_action step of the shipped escalation
+    _put_customer(server, "C-LEGAL", tier="C")
+    requests.post(f"{server.base_url}/v1/invoices", headers=server.key("order_system"), json={
+        "invoice_id": "I-LEGAL", "customer_id": "C-LEGAL", "amount": "5000.00",
+        "currency": "CNY", "issue_date": (due - timedelta(days=30)).isoformat(),
+        "due_date": due.isoformat()}, timeout=10).raise_for_status()
+    server.cli("daily", "--as-of", today.isoformat())
+
+    def cases(status: str) -> list[dict[str, Any]]:
+        response = requests.get(f"{server.base_url}/v1/legal-cases?status={status}",
+                                headers=server.key("auditor"), timeout=10)
+        assert response.status_code == 200, response.text
+        return [c for c in response.json()["legal_cases"] if c["invoice_id"] == "I-LEGAL"]
+
+    (case,) = cases("open")
+    page = log_in(browser, server, "risk1")
+    page.goto(f"{server.base_url}/admin/legal-cases/?status=open")
+    row = page.locator('tr.case-row[data-invoice="I-LEGAL"]')
+    row.locator('select[name="outcome"]').select_option("recovered")
+    row.locator('input[name="note"]').fill("paid in full after the court hearing")
+    row.locator("button.close-case").click()
+    page.wait_for_selector(".alert-success")
+    assert cases("open") == []
+    (closed,) = cases("closed")
+    assert (closed["case_id"], closed["outcome"], closed["closed_on"]) == (
+        case["case_id"], "recovered", today.isoformat())

@@ -63,7 +63,7 @@ def queue_endpoints() -> list[tuple[str, str, set[str]]]:
         ("POST", "/admin/reviews/1/decide", RISK), ("POST", "/admin/reviews/", NOBODY),
         ("GET", "/admin/stop-supply/", STAFF), ("POST", "/admin/stop-supply/", NOBODY),
         ("GET", "/admin/legal-cases/", STAFF), ("GET", "/admin/legal-cases/?status=open", STAFF),
-        ("POST", "/admin/legal-cases/", NOBODY),
+        ("POST", "/admin/legal-cases/", NOBODY), ("POST", "/admin/legal-cases/1/close", RISK),
         ("GET", "/admin/blacklist/", STAFF), ("POST", "/admin/blacklist/1/decide", RISK),
         ("GET", "/admin/invoices/", STAFF), ("GET", "/admin/invoices/?customer_id=C-1", STAFF),
         ("GET", i, STAFF), ("POST", f"{i}/waive-penalty", RISK), ("POST", f"{i}/write-off", RISK),

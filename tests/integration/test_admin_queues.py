@@ -106,9 +106,10 @@ def test_auditors_read_every_queue_but_see_no_decide_forms(
         app: Flask, users: dict[str, str]) -> None:
     client = login(app, users["auditor"])
     for url in ("/admin/reviews/", "/admin/blacklist/", "/admin/invoices/",
-                "/admin/invoices/I-1"):
+                "/admin/invoices/I-1", "/admin/legal-cases/"):
         page = _page(client, url)
         assert "decide-form" not in page and 'id="invoice-actions"' not in page, url
+        assert "close-case-form" not in page, url
 
 
 def test_a_risk_manager_approves_a_review_and_the_customer_takes_the_proposal(
@@ -253,6 +254,27 @@ def test_writing_off_from_the_queue_clears_it_and_keeps_the_stop_supply(
     case = _row(_page(client, "/admin/legal-cases/"), "case-row", "invoice", "I-1")
     assert "written_off" in case
     assert len(rows(services, LegalCase)) == 1
+
+
+def test_a_risk_manager_closes_a_legal_case_from_the_queue_once(
+        app: Flask, users: dict[str, str], services: Services) -> None:
+    client = login(app, users["risk_manager"])
+    (case,) = rows(services, LegalCase)
+    assert "close-case-form" in _page(client, "/admin/legal-cases/")
+    refused = _post(client, "/admin/legal-cases/", f"/admin/legal-cases/{case.id}/close",
+                    outcome="settled", note=" ")
+    assert refused.status_code == 302 and rows(services, LegalCase)[0].status == "open"
+    done = _post(client, "/admin/legal-cases/", f"/admin/legal-cases/{case.id}/close",
+                 outcome="uncollectable", note="debtor dissolved")
+    assert done.status_code == 302
+    (closed,) = rows(services, LegalCase)
+    assert (closed.status, closed.outcome, closed.closed_on, closed.note) == (
+        "closed", "uncollectable", RUN, "debtor dissolved")
+    row = _row(_page(client, "/admin/legal-cases/"), "case-row", "invoice", "I-1")
+    assert "uncollectable" in row and "close-case-form" not in row
+    again = _post(client, "/admin/legal-cases/", f"/admin/legal-cases/{case.id}/close",
+                  outcome="recovered", note="x")
+    assert again.status_code == 302 and rows(services, LegalCase)[0].outcome == "uncollectable"
 
 
 def test_the_vocabulary_tab_shows_the_fields_of_the_drafts_rule_set_kind(

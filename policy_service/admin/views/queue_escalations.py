@@ -1,15 +1,23 @@
-"""What escalation produced: customers with supply stopped, and legal cases (read-only)."""
+"""What escalation produced: customers with supply stopped, and legal cases.
+
+Staff read both; a risk manager closes a legal case with an outcome and a note through
+services/receivables/legal_cases.py, exactly as POST /v1/legal-cases/{id}/close does.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 
+from policy_service.admin import auth
+from policy_service.admin.i18n import _
 from policy_service.admin.views import queues
-from policy_service.admin.views.queues import QueueView, page_number
-from policy_service.services.receivables import queries
+from policy_service.admin.views.queues import QueueView, note_or_flash, page_number
+from policy_service.domain.codes import LEGAL_CASE_OUTCOMES
+from policy_service.services.errors import ServiceError
+from policy_service.services.receivables import legal_cases, queries
 
 
 class StopSupplyView(QueueView):
@@ -29,9 +37,8 @@ class StopSupplyView(QueueView):
 
 
 class LegalCaseView(QueueView):
-    """Legal cases opened by escalation: invoice, customer, amount, days overdue and status."""
-
-    write_roles = ()
+    """Legal cases opened by escalation: invoice, customer, amount, days overdue and status;
+    risk managers close an open one with an outcome and a note."""
 
     @expose("/")
     def index(self) -> Any:
@@ -43,4 +50,22 @@ class LegalCaseView(QueueView):
             cases, pages = queries.legal_case_queue(session, today, status, page,
                                                     queues.page_size())
         return self.render("policy/queue_legal.html", cases=cases, status=status, page=page,
-                           pages=pages)
+                           pages=pages, outcomes=LEGAL_CASE_OUTCOMES)
+
+    @expose("/<int:case_id>/close", methods=("POST",))
+    def close(self, case_id: int) -> Any:
+        """Close an open case with an outcome and a note (risk managers only)."""
+        back = auth.safe_target(request.form.get("next"), url_for(".index"))
+        note = note_or_flash()
+        if note is None:
+            return redirect(back)
+        outcome = (request.form.get("outcome") or "").strip()
+        try:
+            legal_cases.close_case(self.services.uow(), case_id, outcome, note, auth.actor(),
+                                   self.today())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Legal case %(id)s closed: %(outcome)s.", id=case_id, outcome=_(outcome)),
+                  "success")
+        return redirect(back)

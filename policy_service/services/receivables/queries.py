@@ -93,7 +93,8 @@ def legal_case_queue(session: Session, today: date, status: str, page: int, size
              "currency": invoice.currency, "due_date": invoice.due_date,
              "days": max((today - invoice.due_date).days, 0)
              if invoice.status == "open" else None,
-             "outstanding": invoice.outstanding, "invoice_status": invoice.status}
+             "outstanding": invoice.outstanding, "invoice_status": invoice.status,
+             "outcome": legal.outcome, "closed_on": legal.closed_on}
             for legal, invoice, name in rows], pages
 
 
