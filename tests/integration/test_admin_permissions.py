@@ -62,6 +62,7 @@ def queue_endpoints() -> list[tuple[str, str, set[str]]]:
         ("GET", "/admin/reviews/", STAFF), ("GET", "/admin/reviews/?page=2", STAFF),
         ("POST", "/admin/reviews/1/decide", RISK), ("POST", "/admin/reviews/", NOBODY),
         ("GET", "/admin/stop-supply/", STAFF), ("POST", "/admin/stop-supply/", NOBODY),
+        ("POST", "/admin/stop-supply/C-1/lift", RISK),
         ("GET", "/admin/legal-cases/", STAFF), ("GET", "/admin/legal-cases/?status=open", STAFF),
         ("POST", "/admin/legal-cases/", NOBODY), ("POST", "/admin/legal-cases/1/close", RISK),
         ("GET", "/admin/blacklist/", STAFF), ("POST", "/admin/blacklist/1/decide", RISK),

@@ -106,10 +106,10 @@ def test_auditors_read_every_queue_but_see_no_decide_forms(
         app: Flask, users: dict[str, str]) -> None:
     client = login(app, users["auditor"])
     for url in ("/admin/reviews/", "/admin/blacklist/", "/admin/invoices/",
-                "/admin/invoices/I-1", "/admin/legal-cases/"):
+                "/admin/invoices/I-1", "/admin/legal-cases/", "/admin/stop-supply/"):
         page = _page(client, url)
         assert "decide-form" not in page and 'id="invoice-actions"' not in page, url
-        assert "close-case-form" not in page, url
+        assert "close-case-form" not in page and "lift-form" not in page, url
 
 
 def test_a_risk_manager_approves_a_review_and_the_customer_takes_the_proposal(
@@ -250,7 +250,15 @@ def test_writing_off_from_the_queue_clears_it_and_keeps_the_stop_supply(
     assert get_invoice(services, "I-1").status == "written_off"
     # A write-off does not make the customer a good risk: a risk manager lifts the stop.
     assert get_customer(services, "C-1").status == "stop_supply"
-    assert 'data-customer="C-1"' in _page(client, "/admin/stop-supply/")
+    stopped = _row(_page(client, "/admin/stop-supply/"), "stopped-row", "customer", "C-1")
+    assert "kept-stop" in stopped and "lift-form" in stopped
+    refused = _post(client, "/admin/stop-supply/", "/admin/stop-supply/C-1/lift", note="")
+    assert refused.status_code == 302 and get_customer(services, "C-1").status == "stop_supply"
+    lifted = _post(client, "/admin/stop-supply/", "/admin/stop-supply/C-1/lift",
+                   note="guarantee signed")
+    assert lifted.status_code == 302
+    assert get_customer(services, "C-1").status == "active"
+    assert 'data-customer="C-1"' not in _page(client, "/admin/stop-supply/")
     case = _row(_page(client, "/admin/legal-cases/"), "case-row", "invoice", "I-1")
     assert "written_off" in case
     assert len(rows(services, LegalCase)) == 1

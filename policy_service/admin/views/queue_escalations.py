@@ -1,7 +1,8 @@
 """What escalation produced: customers with supply stopped, and legal cases.
 
-Staff read both; a risk manager closes a legal case with an outcome and a note through
-services/receivables/legal_cases.py, exactly as POST /v1/legal-cases/{id}/close does.
+Staff read both; a risk manager lifts a stop-supply with a note, or closes a legal case
+with an outcome and a note, through the same services as
+POST /v1/customers/{id}/lift-stop-supply and POST /v1/legal-cases/{id}/close.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from policy_service.admin.views import queues
 from policy_service.admin.views.queues import QueueView, note_or_flash, page_number
 from policy_service.domain.codes import LEGAL_CASE_OUTCOMES
 from policy_service.services.errors import ServiceError
-from policy_service.services.receivables import legal_cases, queries
+from policy_service.services.receivables import legal_cases, queries, stop_supply
 
 
 class StopSupplyView(QueueView):
-    """Customers whose supply is stopped, with the cause: the oldest overdue invoice (read-only)."""
-
-    write_roles = ()
+    """Customers whose supply is stopped, with the cause: the oldest overdue invoice; risk
+    managers lift a stop with a note (the only way a stop kept after a write-off ends)."""
 
     @expose("/")
     def index(self) -> Any:
@@ -34,6 +34,22 @@ class StopSupplyView(QueueView):
             stopped, pages = queries.stopped_customers(session, today, page, queues.page_size())
         return self.render("policy/queue_stop_supply.html", stopped=stopped, today=today,
                            page=page, pages=pages)
+
+    @expose("/<customer_id>/lift", methods=("POST",))
+    def lift(self, customer_id: str) -> Any:
+        """Lift a customer's stop-supply with a note (risk managers only), as the API does."""
+        back = auth.safe_target(request.form.get("next"), url_for(".index"))
+        note = note_or_flash()
+        if note is None:
+            return redirect(back)
+        try:
+            stop_supply.lift_by_risk_manager(self.services.uow(), customer_id, note,
+                                             auth.actor(), self.today())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Customer %(id)s: supply resumed.", id=customer_id), "success")
+        return redirect(back)
 
 
 class LegalCaseView(QueueView):

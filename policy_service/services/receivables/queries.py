@@ -17,6 +17,7 @@ from policy_service.domain.account_facts import unpaid_penalty
 from policy_service.domain.aging import Classifier
 from policy_service.services.paging import paged
 from policy_service.services.receivables.ledger import invoice_view
+from policy_service.services.receivables.stop_supply import set_by_escalation
 
 ZERO = Decimal("0.00")
 
@@ -73,6 +74,7 @@ def stopped_customers(session: Session, today: date, page: int, size: int
     causes = overdue_causes(session, [c.id for c in customers], today)
     return [{"customer_id": c.id, "name": c.name, "currency": c.currency,
              "tier": c.tier_code, "reason": c.status_reason or "",
+             "lifts_by_itself": set_by_escalation(c),
              "cause": causes.get(c.id)} for c in customers], pages
 
 
