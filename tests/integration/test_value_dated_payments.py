@@ -72,6 +72,12 @@ def test_a_payment_value_dated_earlier_reverses_the_later_penalty_and_clears_the
     credit = api.call("GET", "/v1/customers/C-1/credit").get_json()
     assert credit["exposure"]["open_receivables"] == "0.00"
     assert credit["overdue"]["amount"] == "0.00"
+    # Yesterday's aging, rebuilt from the dated rows, knows the value-dated payment and
+    # the penalty it reversed: nothing was owed.
+    yesterday = TODAY - timedelta(days=1)
+    report = api.call("GET", f"/v1/reports/aging?as_of={yesterday}", "auditor").get_json()
+    assert all(Decimal(t["provision"]) == 0 and all(Decimal(v) == 0 for v in t["buckets"].values())
+               for t in report["totals"])
 
 
 def test_a_partial_value_dated_payment_halves_the_later_days(services: Services,

@@ -22,7 +22,11 @@ from sqlalchemy import Connection, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer, Invoice, Payment
-from policy_service.db.models_receivables import InvoiceAdjustment, PenaltyAccrual
+from policy_service.db.models_receivables import (
+    InvoiceAdjustment,
+    PenaltyAccrual,
+    PenaltyCorrection,
+)
 from policy_service.db.types import Money
 from policy_service.domain.aging import AgingTotals, ReceivableClass
 
@@ -57,7 +61,8 @@ def _total(column: Any, *where: Any) -> Any:
 
 def _grouped_as_of(as_of: date, customer_ids: Sequence[str] | None) -> Any:
     """``_grouped`` as it stood at the end of ``as_of``: invoices issued by then, their
-    principal and penalty paid by payments value-dated by then, penalty accrued by then,
+    principal and penalty paid by payments value-dated by then, penalty accrued by then
+(less what those payments' value dates reversed of it),
     waivers and write-offs made by then (each rebuilt from its dated rows, the invoice's
     running totals being today's)."""
     paid_by = Payment.paid_at <= as_of
@@ -65,6 +70,7 @@ def _grouped_as_of(as_of: date, customer_ids: Sequence[str] | None) -> Any:
     owed = type_coerce(
         Invoice.amount - _total(Payment.principal_part, paid_by)
         + _total(PenaltyAccrual.amount, PenaltyAccrual.day <= as_of)
+        - _total(PenaltyCorrection.amount, PenaltyCorrection.day <= as_of)
         - _total(InvoiceAdjustment.amount, InvoiceAdjustment.kind == "waive_penalty", made_by)
         - _total(Payment.penalty_part, paid_by), Money())
     written_off = (select(InvoiceAdjustment.id)
