@@ -1,7 +1,7 @@
 """receivables corrections: penalty reversed by value-dated payments, closable legal cases
 
 Revision ID: 0010
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-07
 
 ``penalty_corrections`` records (append-only) the penalty a payment with an earlier value
@@ -15,7 +15,7 @@ from alembic import op
 import policy_service.db.types
 
 revision = "0010"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
