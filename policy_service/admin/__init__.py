@@ -17,7 +17,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 import policy_service.admin.views.invoices as invoice_views
 import policy_service.admin.views.queues as queue_views
-from policy_service.admin import auth, i18n, web
+from policy_service.admin import auth, formatting, i18n, web
 from policy_service.admin.views import (
     customer_page,
     customers,
@@ -45,6 +45,7 @@ def init_admin(app: Flask, services: Services, tables: AdminTables) -> Admin:
                       REMEMBER_COOKIE_SECURE=services.settings.cookie_secure)
     web.protect_forms(app)
     i18n.init_babel(app)
+    formatting.init_formatting(app, services.settings.timezone)
     auth.init_login(app, services)
     app.register_blueprint(Blueprint("policy_admin_templates", __name__,
                                      template_folder=str(PACKAGE / "templates")))

@@ -47,8 +47,10 @@ def init_babel(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     app.jinja_env.globals.update(pick=pick, current_language=language,
                                  language_names=LANGUAGE_NAMES, money=_money)
+    app.jinja_env.filters["tr"] = lambda code: gettext(str(code))  # a stored code, translated
 
 
 def _money(value: Any, currency: str) -> str:
-    """``{{ money(amount, currency) }}``: "12,000.00 CNY"; blank for no amount."""
+    """``{{ money(amount, currency) }}``: "12,000.00 CNY"; blank for no amount (the same
+    rendering as the ``money`` filter of admin/formatting.py)."""
     return "" if value is None else money_text(Decimal(str(value)), currency)

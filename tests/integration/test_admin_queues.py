@@ -88,11 +88,11 @@ def test_each_queue_shows_the_records_the_daily_run_produced(
     client = login(app, users["auditor"])
     review = _row(_page(client, "/admin/reviews/"), "review-row", "customer", "C-2")
     assert '"on-time">100.0%<' in review and '"max-late">0<' in review
-    assert "0.00 CNY" in review and "raise" in review and "120000.00" in review
+    assert "0.00 CNY" in review and "raise" in review and "120,000.00 CNY" in review
     stopped = _row(_page(client, "/admin/stop-supply/"), "stopped-row", "customer", "C-1")
     days = shipped_step_day("legal_action")
     assert ">I-1<" in stopped and f'"cause-days">{days}<' in stopped
-    assert str(get_invoice(services, "I-1").outstanding) in stopped
+    assert f"{get_invoice(services, 'I-1').outstanding:,} CNY" in stopped
     case = _row(_page(client, "/admin/legal-cases/"), "case-row", "invoice", "I-1")
     assert "open" in case and "C-1" in case
     candidate = _row(_page(client, "/admin/blacklist/"), "candidate-row", "customer", "C-3")
@@ -221,7 +221,8 @@ def test_a_risk_manager_waives_the_penalty_from_the_invoice_detail(
                      note="goodwill", amount="")
     assert response.headers["Location"].endswith("/admin/invoices/I-1")
     page = _page(client, "/admin/invoices/I-1")
-    assert f'id="penalty-waived">{accrued}<' in page and 'id="unpaid-penalty">0.00<' in page
+    assert f'id="penalty-waived">{accrued:,} CNY<' in page
+    assert 'id="unpaid-penalty">0.00 CNY<' in page
     assert "goodwill" in page and users["risk_manager"] in page
     (adjustment,) = rows(services, InvoiceAdjustment, invoice_id="I-1")
     assert (adjustment.kind, adjustment.amount, adjustment.actor) == (

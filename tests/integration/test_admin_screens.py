@@ -92,7 +92,7 @@ def test_the_decision_detail_shows_the_threshold_against_the_actual_value(
     detail_url = "/admin/decisions/details/" + listing.split("/admin/decisions/details/")[1] \
         .split('"')[0].replace("&amp;", "&")
     page = client.get(detail_url).get_data(as_text=True)
-    assert "CREDIT_LIMIT_EXCEEDED" in page and "Threshold" in page and "5000.00" in page
+    assert "CREDIT_LIMIT_EXCEEDED" in page and "Threshold" in page and "5,000.00 CNY" in page
     remedies = page.split('id="remedies"')[1].split("</ul>")[0]
     assert "reduce the order to 1,000.00 CNY or less to be approved" in remedies
     assert "prepay 4,000.00 CNY to be approved" in remedies

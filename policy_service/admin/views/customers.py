@@ -17,7 +17,8 @@ from markupsafe import Markup
 from wtforms import DecimalField, validators
 
 from policy_service.admin import auth
-from policy_service.admin.i18n import lazy
+from policy_service.admin.formatting import money_column, time_column
+from policy_service.admin.i18n import _, lazy
 from policy_service.admin.views.base import ReadOnlyModelView, SecureModelView
 from policy_service.container import Services
 from policy_service.domain.codes import CUSTOMER_STATUSES
@@ -46,6 +47,17 @@ def _flash(error: ServiceError) -> None:
     problem = (error.fields.get("status_reason") or [None])[0]
     message = REASON_MESSAGES.get(problem) if isinstance(error, Invalid) else None
     flash(str(message) if message else error.message, "error")
+
+
+def _code(_view: Any, _context: Any, model: Any, name: str) -> str:
+    """A stored code (status, field name) in the user's language."""
+    value = getattr(model, name)
+    return _(str(value)) if value not in (None, "") else ""
+
+
+def _day(_view: Any, _context: Any, model: Any, name: str) -> str:
+    value = getattr(model, name)
+    return value.isoformat() if value is not None else ""
 
 
 class ServiceEditedView(SecureModelView):
@@ -82,6 +94,11 @@ class TierView(ServiceEditedView):
     write_roles = EDITORS
     column_list = ("code", "name_en", "name_zh", "payment_term_days", "review_interval_months",
                    "grace_days")
+    column_labels = {"code": lazy("Code"), "name_en": lazy("Name (English)"),  # noqa: RUF012
+                     "name_zh": lazy("Name (Chinese)"),
+                     "payment_term_days": lazy("Payment term days"),
+                     "review_interval_months": lazy("Review interval months"),
+                     "grace_days": lazy("Grace days")}
     form_columns = TIER_FIELDS
     column_default_sort = "rank"
     form_args = {f: {"validators": [validators.NumberRange(min=0)]}  # noqa: RUF012
@@ -100,10 +117,16 @@ class CustomerView(ServiceEditedView):
     write_roles = EDITORS
     column_list = ("id", "name", "tier", "credit_limit", "collateral_amount", "currency",
                    "status", "status_reason", "owner", "next_review_date")
-    column_labels = {"tier": lazy("Tier"), "credit_limit": lazy("Credit limit"),  # noqa: RUF012
+    column_labels = {"id": lazy("Customer"), "currency": lazy("Currency"),  # noqa: RUF012
+                     "tier": lazy("Tier"), "credit_limit": lazy("Credit limit"),
+                     "payment_term_days": lazy("Payment term days"),
+                     "tier_code": lazy("Tier"),
                      "collateral_amount": lazy("Collateral"), "status": lazy("Status"),
                      "status_reason": lazy("Status reason"), "name": lazy("Name"),
                      "owner": lazy("Owner"), "next_review_date": lazy("Next review")}
+    column_formatters = {"credit_limit": money_column(),  # noqa: RUF012
+                         "collateral_amount": money_column(), "status": _code,
+                         "next_review_date": _day}
     column_searchable_list = ("id", "name")
     column_filters = ("status", "tier_code", "owner", "currency")
     column_formatters = {"id": lambda _v, _c, model, _n: customer_link(model.id)}  # noqa: RUF012
@@ -130,6 +153,12 @@ class ChangeHistoryView(ReadOnlyModelView):
 
     column_list = ("changed_at", "entity", "entity_id", "field", "old_value", "new_value",
                    "changed_by")
+    column_labels = {"changed_at": lazy("Changed at"), "entity": lazy("Entity"),  # noqa: RUF012
+                     "entity_id": lazy("Entity id"), "field": lazy("Field"),
+                     "old_value": lazy("Old value"), "new_value": lazy("New value"),
+                     "changed_by": lazy("Changed by")}
+    column_formatters = {"changed_at": time_column,  # noqa: RUF012
+                         "entity": _code, "field": _code}
     column_default_sort = ("id", True)
     can_view_details = False
 

@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from policy_service.admin import auth
+from policy_service.admin.formatting import money_column, time_column
 from policy_service.admin.i18n import _, lazy, pick
 from policy_service.admin.views.base import ReadOnlyModelView
 from policy_service.admin.web import csrf
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from policy_service.admin_tables import AdminTables
 
 DECIDERS = (auth.RISK,)
+
+
+def _code(_view: Any, _context: Any, model: Any, name: str) -> str:
+    return _(str(getattr(model, name) or ""))
 
 
 def _reasons(_view: Any, _context: Any, model: Any, _name: str) -> Markup:
@@ -39,7 +44,8 @@ class DecisionView(ReadOnlyModelView):
                      "ruleset_version": lazy("Rule set version"), "reasons": lazy("Reasons")}
     column_searchable_list = ("order_id", "customer_id")
     column_default_sort = ("decided_at", True)
-    column_formatters = {"reasons": _reasons}  # noqa: RUF012
+    column_formatters = {"reasons": _reasons, "amount": money_column(),  # noqa: RUF012
+                         "decided_at": time_column, "outcome": _code, "status": _code}
     column_export_list = ("decision_id", "decided_at", "order_id", "customer_id", "amount",
                           "currency", "outcome", "status", "ruleset_name", "ruleset_version",
                           "matched_rules", "reserved_amount", "exposure_before",
