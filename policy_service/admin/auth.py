@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
@@ -92,6 +94,31 @@ def _safe_next(target: str | None) -> str:
     return safe_target(target, url_for("admin.index"))
 
 
+def screen_of(target: str) -> str:
+    """The page a GET of which shows the same screen as ``target`` (post/redirect/get).
+
+    After a POST that rendered a page (Validate, Run test cases, Backtest, a refused Save)
+    the address is the POST's: its parent path is the screen it was sent from
+    (``/admin/drafts/x/5/test`` -> ``/admin/drafts/x/5``). A path that answers GET is kept
+    with its query (``/admin/customers/edit/?id=C-1``).
+    """
+    path, _sep, query = target.partition("?")
+    adapter = current_app.url_map.bind("localhost")
+    candidate = path
+    while True:
+        try:
+            adapter.match(candidate, method="GET")
+        except RequestRedirect:
+            return candidate
+        except HTTPException:
+            parent = candidate.rstrip("/").rsplit("/", 1)[0]
+            if len(parent) < len("/admin") or parent == candidate:
+                return url_for("admin.index")
+            candidate = parent
+            continue
+        return f"{candidate}?{query}" if candidate == path and query else candidate
+
+
 class AuthView(BaseView):
     """Login, logout and the language switch (hidden from the menu, open to all)."""
 
@@ -143,5 +170,6 @@ class AuthView(BaseView):
         if code not in LOCALES:
             abort(400)
         remember_locale(self.services.uow(), int(current_user.id), code)
-        return redirect(_safe_next(request.form.get("next") or (request.referrer and
-                                   urlsplit(request.referrer).path)))
+        target = _safe_next(request.form.get("next") or (request.referrer and
+                                                         urlsplit(request.referrer).path))
+        return redirect(screen_of(target), code=303)

@@ -35,6 +35,11 @@ def language() -> str:
     return "zh" if locale is not None and locale.language == "zh" else "en"
 
 
+def html_lang() -> str:
+    """The page's ``<html lang>``: "zh-Hans" or "en"."""
+    return "zh-Hans" if language() == "zh" else "en"
+
+
 def pick(message: Mapping[str, Any] | str | None) -> str:
     """A stored {zh, en} message in the current language (English when that one is missing)."""
     if isinstance(message, Mapping):
@@ -45,7 +50,7 @@ def pick(message: Mapping[str, Any] | str | None) -> str:
 def init_babel(app: Flask) -> None:
     """Flask-Babel with our catalogs; templates get `_`, `pick`, `money` and the languages."""
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
-    app.jinja_env.globals.update(pick=pick, current_language=language,
+    app.jinja_env.globals.update(pick=pick, current_language=language, html_lang=html_lang,
                                  language_names=LANGUAGE_NAMES, money=_money)
     app.jinja_env.filters["tr"] = lambda code: gettext(str(code))  # a stored code, translated
 

@@ -30,7 +30,7 @@ def test_an_unknown_admin_page_is_an_html_404_in_chinese(app: Flask,
     response = client.get("/admin/no-such-screen/")
     assert response.status_code == 404 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert "此页面不存在。" in page and "返回仪表板" in page and '<html lang="zh">' in page
+    assert "此页面不存在。" in page and "返回仪表板" in page and '<html lang="zh-Hans">' in page
     assert "does not exist" not in page
 
 

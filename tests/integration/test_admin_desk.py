@@ -1,0 +1,80 @@
+"""The risk manager's desk: the page's language, the language switch after a POST, money."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from policy_service.container import Services
+from tests.integration.test_admin_support import csrf_token, login, make_users, post_form
+
+SCREENS = ("/admin/", "/admin/customers/", "/admin/tiers/", "/admin/changes/",
+           "/admin/held/", "/admin/decisions/", "/admin/drafts/", "/admin/rulehistory/",
+           "/admin/reviews/", "/admin/stop-supply/", "/admin/legal-cases/",
+           "/admin/blacklist/", "/admin/invoices/", "/admin/lookup/")
+
+
+@pytest.fixture
+def users(services: Services, api: Any) -> dict[str, str]:
+    """Logins of every role; C-1 (CNY, limit 1,000.00) has one held order of 5,000.00."""
+    api.customer("C-1", credit_limit="1000.00")
+    assert api.check("SO-HOLD", "5000.00").get_json()["outcome"] == "hold"
+    return make_users(services)
+
+
+def _lang(html: str) -> str:
+    found = re.search(r"<html[^>]*\blang=\"([^\"]*)\"", html)
+    return found.group(1) if found else ""
+
+
+def _switch(client: Any, page: str, next_url: str, code: str = "zh") -> Any:
+    return client.post(f"/admin/auth/locale/{code}",
+                       data={"csrf_token": csrf_token(page), "next": next_url})
+
+
+def test_every_screen_says_its_language_on_the_html_element(
+        app: Flask, users: dict[str, str]) -> None:
+    client = login(app, users["risk_manager"])
+    assert _lang(client.get("/admin/auth/login").get_data(as_text=True)) in ("en", "zh-Hans")
+    for url in SCREENS:
+        assert _lang(client.get(url).get_data(as_text=True)) == "en", url
+    post_form(client, "/admin/", "/admin/auth/locale/zh", {"next": "/admin/"})
+    for url in (*SCREENS, "/admin/no-such-page"):
+        assert _lang(client.get(url).get_data(as_text=True)) == "zh-Hans", url
+
+
+def test_switching_language_after_a_posted_result_shows_the_same_screen_by_get(
+        app: Flask, users: dict[str, str]) -> None:
+    client = login(app, users["risk_manager"])
+    drafts = client.get("/admin/drafts/").get_data(as_text=True)
+    editor = client.post("/admin/drafts/credit_approval/new",
+                         data={"csrf_token": csrf_token(drafts)}).headers["Location"]
+    editor_path = editor.removeprefix("http://localhost")
+    for action in ("validate", "test", "backtest", "save"):
+        result = client.post(f"{editor_path}/{action}",
+                             data={"csrf_token": csrf_token(client.get(editor).get_data(
+                                 as_text=True))})
+        assert result.status_code in (200, 302, 422), (action, result.status_code)
+        switched = _switch(client, result.get_data(as_text=True) or drafts,
+                           f"{editor_path}/{action}", "zh" if action != "test" else "en")
+        assert switched.status_code == 303, action
+        assert switched.headers["Location"].endswith(editor_path), action
+        assert client.get(switched.headers["Location"]).status_code == 200
+
+
+def test_switching_language_on_a_refused_customer_save_stays_on_that_customer(
+        app: Flask, users: dict[str, str]) -> None:
+    client = login(app, users["risk_manager"])
+    form = client.get("/admin/customers/edit/?id=C-1").get_data(as_text=True)
+    refused = client.post("/admin/customers/edit/?id=C-1", data={
+        "csrf_token": csrf_token(form), "tier": "B", "credit_limit": "-5",
+        "collateral_amount": "0", "payment_term_days": "30", "status": "active"})
+    assert refused.status_code == 200
+    switched = _switch(client, refused.get_data(as_text=True), "/admin/customers/edit/?id=C-1")
+    assert switched.status_code == 303
+    assert switched.headers["Location"].endswith("/admin/customers/edit/?id=C-1")
+    page = client.get(switched.headers["Location"]).get_data(as_text=True)
+    assert _lang(page) == "zh-Hans" and 'value="1000.00"' in page
