@@ -48,7 +48,9 @@ def init_admin(app: Flask, services: Services, tables: AdminTables) -> Admin:
     formatting.init_formatting(app, services.settings.timezone)
     auth.init_login(app, services)
     app.register_blueprint(Blueprint("policy_admin_templates", __name__,
-                                     template_folder=str(PACKAGE / "templates")))
+                                     template_folder=str(PACKAGE / "templates"),
+                                     static_folder=str(PACKAGE / "static"),
+                                     static_url_path="/admin/policy-static"))
     admin = Admin(
         app, name="Policy Service", url="/admin",
         index_view=dashboard.DashboardView(services, name=i18n.lazy("Dashboard"), url="/admin"),

@@ -1,91 +1,75 @@
-"""Small server-rendered SVG charts (no JavaScript, no CDN): bars, paired bars and a line."""
+"""The dashboard's charts as Chart.js configurations (the library is vendored under
+admin/static/vendor: no CDN, nothing downloaded at run time).
+
+Each builder returns a plain dict the template hands to ``new Chart(canvas, config)`` as
+JSON; amounts go out as numbers of the currency's major unit for drawing only, while every
+figure a person reads (titles, tooltips' source tables, the cards) is formatted by
+``admin/formatting.py``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
-from html import escape
+from typing import Any
 
-from markupsafe import Markup
+from policy_service.admin.i18n import _
+from policy_service.services.credit.queries import CustomerExposure
 
-Number = Decimal | int | float
-COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a")
-
-
-def _fmt(value: Number) -> str:
-    return f"{Decimal(str(value)):,.2f}" if not isinstance(value, int) else f"{value:,}"
+BLUE, RED, AMBER, GREY = "#1565c0", "#c62828", "#ef6c00", "#616161"
+BUCKET_COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a")
 
 
-def column_chart(labels: Sequence[str], values: Sequence[Number], *, title: str,
-                 width: int = 460, height: int = 240) -> Markup:
-    """Vertical bars, one per label, each with its value on top (e.g. the aging buckets)."""
-    top = max([float(v) for v in values] + [1.0])
-    slot = (width - 40) / max(len(values), 1)
-    parts = [f'<text x="{width / 2}" y="16" text-anchor="middle" font-weight="bold">'
-             f"{escape(title)}</text>"]
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        bar = (height - 70) * float(value) / top
-        x, y = 30 + i * slot + slot * 0.15, height - 30 - bar
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar:.1f}" '
-                     f'fill="{COLORS[i % len(COLORS)]}"><title>{escape(label)}: '
-                     f"{_fmt(value)}</title></rect>")
-        parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
-                     f'font-size="11">{_fmt(value)}</text>')
-        parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{height - 12}" text-anchor="middle" '
-                     f'font-size="12">{escape(label)}</text>')
-    return _svg(parts, width, height, title)
+def _axis(title: str, **extra: Any) -> dict[str, Any]:
+    return {"title": {"display": True, "text": title}, **extra}
 
 
-def limit_bars(rows: Sequence[tuple[str, Number, Number]], *, title: str,
-               width: int = 460) -> Markup:
-    """One row per customer: exposure as a bar over its limit (red when over the limit)."""
-    height = 40 + 26 * max(len(rows), 1)
-    top = max([float(max(e, lim)) for _, e, lim in rows] + [1.0])
-    scale = (width - 170) / top
-    parts = [f'<text x="{width / 2}" y="16" text-anchor="middle" font-weight="bold">'
-             f"{escape(title)}</text>"]
-    for i, (name, exposure, limit) in enumerate(rows):
-        y = 30 + i * 26
-        over = float(exposure) > float(limit)
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(name[:16])}</text>')
-        parts.append(f'<rect x="110" y="{y}" width="{float(limit) * scale:.1f}" height="18" '
-                     f'fill="#e0e0e0"><title>limit {_fmt(limit)}</title></rect>')
-        parts.append(f'<rect x="110" y="{y + 4}" width="{float(exposure) * scale:.1f}" '
-                     f'height="10" fill="{"#c62828" if over else "#1565c0"}">'
-                     f"<title>{escape(name)}: {_fmt(exposure)} / {_fmt(limit)}</title></rect>")
-        pct = 100 * float(exposure) / float(limit) if float(limit) else 0
-        parts.append(f'<text x="{width - 55}" y="{y + 14}" font-size="11">{pct:.0f}%</text>')
-    return _svg(parts, width, height, title)
+def _options(title: str, x: dict[str, Any], y: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"responsive": True, "maintainAspectRatio": False, "animation": False,
+            "plugins": {"title": {"display": True, "text": title},
+                        "legend": {"display": False}},
+            "scales": {"x": x, "y": y}, **extra}
 
 
-def line_chart(labels: Sequence[str], values: Sequence[Number], *, title: str,
-               width: int = 460, height: int = 240) -> Markup:
-    """A line with dots over time (e.g. the overdue amount per week)."""
-    top = max([float(v) for v in values] + [1.0])
-    step = (width - 60) / max(len(values) - 1, 1)
-    points = [(40 + i * step, height - 30 - (height - 70) * float(v) / top)
-              for i, v in enumerate(values)]
-    parts = [f'<text x="{width / 2}" y="16" text-anchor="middle" font-weight="bold">'
-             f"{escape(title)}</text>",
-             f'<line x1="40" y1="{height - 30}" x2="{width - 20}" y2="{height - 30}" '
-             'stroke="#999"/>']
-    if points:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="#c62828" stroke-width="2"/>')
-    for (x, y), label, value in zip(points, labels, values, strict=True):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#c62828">'
-                     f"<title>{escape(label)}: {_fmt(value)}</title></circle>")
-    for i in (0, len(labels) - 1) if labels else ():
-        anchor = "start" if i == 0 else "end"
-        parts.append(f'<text x="{points[i][0]:.1f}" y="{height - 12}" text-anchor="{anchor}" '
-                     f'font-size="11">{escape(labels[i])}</text>')
-    parts.append(f'<text x="40" y="34" font-size="11">{_fmt(max(values, default=0))}</text>')
-    return _svg(parts, width, height, title)
+def utilization_chart(currency: str, customers: Sequence[CustomerExposure]) -> dict[str, Any]:
+    """Horizontal bars: each customer's exposure as a percent of its own limit (collateral
+    counted), by name; over 100% is red, and a line marks 100%."""
+    labels = [c.name or c.customer_id for c in customers]
+    values = [float(c.utilization() or 0) for c in customers]
+    colors = [RED if v > 100 else AMBER if v > 90 else BLUE for v in values]
+    return {"type": "bar",
+            "data": {"labels": labels, "datasets": [{
+                "label": _("Utilization (% of the limit)"), "data": values,
+                "backgroundColor": colors}]},
+            "options": _options(
+                _("Exposure against limit, %(currency)s", currency=currency),
+                _axis(_("% of the customer's limit (collateral counted)"), min=0,
+                      suggestedMax=max([120.0, *values])),
+                _axis(_("Customer")), indexAxis="y")}
 
 
-def _svg(parts: list[str], width: int, height: int, title: str) -> Markup:
-    body = "".join(parts)
-    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
-                  f'aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-                  f'width="100%" style="max-width:{width}px" font-family="sans-serif">'
-                  f"{body}</svg>")
+def aging_chart(currency: str, buckets: dict[str, Decimal]) -> dict[str, Any]:
+    """Columns per aging bucket (days past due) in one currency."""
+    return {"type": "bar",
+            "data": {"labels": [_bucket_label(b) for b in buckets],
+                     "datasets": [{"label": currency,
+                                   "data": [float(v) for v in buckets.values()],
+                                   "backgroundColor": list(BUCKET_COLORS)}]},
+            "options": _options(_("Aging, %(currency)s", currency=currency),
+                                _axis(_("Days past due")), _axis(currency, min=0))}
+
+
+def trend_chart(currency: str, trend: Sequence[tuple[date, Decimal]]) -> dict[str, Any]:
+    """The overdue amount at the end of each of the last weeks, in one currency."""
+    return {"type": "line",
+            "data": {"labels": [day.isoformat() for day, _v in trend],
+                     "datasets": [{"label": currency, "data": [float(v) for _d, v in trend],
+                                   "borderColor": RED, "backgroundColor": RED}]},
+            "options": _options(_("Overdue amount, last 12 weeks, %(currency)s",
+                                  currency=currency),
+                                _axis(_("Week ending")), _axis(currency, min=0))}
+
+
+def _bucket_label(bucket: str) -> str:
+    return _("not due") if bucket == "not_due" else _("%(range)s days", range=bucket)

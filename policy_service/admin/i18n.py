@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from babel.dates import get_day_names, get_month_names
 from flask import Flask, request
 from flask_babel import Babel, get_locale, gettext, lazy_gettext
 from flask_login import current_user
@@ -40,6 +41,17 @@ def html_lang() -> str:
     return "zh-Hans" if language() == "zh" else "en"
 
 
+def date_picker_locale() -> dict[str, Any]:
+    """The date picker's words in the current language (month and day names from Babel)."""
+    locale = get_locale() or "en"
+    months, days = get_month_names("abbreviated", locale=locale), get_day_names(
+        "narrow" if language() == "zh" else "short", locale=locale)
+    return {"applyLabel": _("Apply"), "cancelLabel": _("Cancel"), "fromLabel": _("From"),
+            "toLabel": _("To"), "weekLabel": _("Wk"), "customRangeLabel": _("Custom range"),
+            "monthNames": [months[i] for i in range(1, 13)],
+            "daysOfWeek": [days[i] for i in (6, 0, 1, 2, 3, 4, 5)], "firstDay": 1}
+
+
 def pick(message: Mapping[str, Any] | str | None) -> str:
     """A stored {zh, en} message in the current language (English when that one is missing)."""
     if isinstance(message, Mapping):
@@ -51,6 +63,7 @@ def init_babel(app: Flask) -> None:
     """Flask-Babel with our catalogs; templates get `_`, `pick`, `money` and the languages."""
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     app.jinja_env.globals.update(pick=pick, current_language=language, html_lang=html_lang,
+                                 date_picker_locale=date_picker_locale,
                                  language_names=LANGUAGE_NAMES, money=_money)
     app.jinja_env.filters["tr"] = lambda code: gettext(str(code))  # a stored code, translated
 

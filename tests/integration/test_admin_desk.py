@@ -78,3 +78,56 @@ def test_switching_language_on_a_refused_customer_save_stays_on_that_customer(
     assert switched.headers["Location"].endswith("/admin/customers/edit/?id=C-1")
     page = client.get(switched.headers["Location"]).get_data(as_text=True)
     assert _lang(page) == "zh-Hans" and 'value="1000.00"' in page
+
+
+def _table_row(page: str, text: str) -> str:
+    found = re.search(r"(?s)<tr[^>]*>(?:(?!</tr>).)*?" + re.escape(text) + r".*?</tr>", page)
+    assert found, text
+    return found.group(0)
+
+
+def _book(page: str, currency: str) -> dict[str, str]:
+    section = page.split(f'id="book-{currency}"')[1].split("</section>")[0]
+    return dict(re.findall(r'data-figure="([a-z_]+)">([^<]*)<', section))
+
+
+def test_the_dashboard_gives_one_book_per_currency_never_a_sum_across_them(
+        app: Flask, users: dict[str, str], api: Any) -> None:
+    api.customer("C-JP", name="Nippon KK", currency="JPY", credit_limit="20000000")
+    body = api.check("SO-JP", "1000000", customer_id="C-JP", currency="JPY").get_json()
+    assert body["outcome"] == "approved", body
+    page = login(app, users["risk_manager"]).get("/admin/").get_data(as_text=True)
+    cny, jpy = _book(page, "CNY"), _book(page, "JPY")
+    assert jpy["exposure"] == "1,000,000 JPY" and jpy["held_orders"] == "0"
+    assert cny["exposure"] == "0.00 CNY" and cny["held_orders"] == "1"
+    assert cny["overdue_share"] == "–" and cny["provision"] == "0.00 CNY"
+    assert "1,000,000.00" not in page  # JPY has no decimals, and no CNY total holds it
+    jp_row = page.split('data-customer="C-JP"')[1].split("</tr>")[0]
+    assert "Nippon KK" in jp_row and ">5.0%<" in jp_row
+    assert page.count('class="policy-chart"') == 6
+    assert "/admin/policy-static/vendor/chart.umd.min.js" in page and "cdn" not in page.lower()
+
+
+def test_a_customer_over_its_limit_shows_its_own_percentage_in_red(
+        app: Flask, users: dict[str, str], api: Any) -> None:
+    held = api.check("SO-OVER", "1200.00").get_json()
+    api.call("POST", f"/v1/credit-checks/{held['decision_id']}/release", role="risk_manager",
+             json={"note": "known customer"})
+    page = login(app, users["auditor"]).get("/admin/").get_data(as_text=True)
+    row = page.split('data-customer="C-1"')[1].split("</tr>")[0]
+    assert "text-danger" in row and ">120.0%<" in row
+    assert _book(page, "CNY")["over_limit"] == "1"
+
+
+def test_releasing_a_hold_that_overruns_the_limit_asks_first_with_the_utilization(
+        app: Flask, users: dict[str, str], api: Any) -> None:
+    api.customer("C-OK", name="Small Order Co", credit_limit="100000.00")
+    api.check("SO-SMALL", "10.00", customer_id="C-OK", requested_term_days=365)
+    page = login(app, users["risk_manager"]).get("/admin/held/").get_data(as_text=True)
+    over = _table_row(page, "SO-HOLD")
+    assert "over its limit: 500.0% of the limit, available -4,000.00 CNY" in over
+    assert "1,000.00 CNY" in over and "Acme" in over
+    small = _table_row(page, "SO-SMALL")
+    assert 'data-confirm="Release order SO-SMALL?"' in small and "over its limit" not in small
+    assert "Reject order SO-SMALL? This cannot be undone." in small
+

@@ -326,3 +326,15 @@ def test_a_long_queue_is_paged_oldest_first(app: Flask, users: dict[str, str],
     assert link, "no link to page 2"
     second = _page(client, link.group(1).replace("&amp;", "&"))
     assert re.findall(r'data-invoice="([^"]+)"', second) == ["L-2", "L-3"]
+
+
+def test_irreversible_buttons_ask_before_they_send(app: Flask, users: dict[str, str]) -> None:
+    client = login(app, users["risk_manager"])
+    invoices = _page(client, "/admin/invoices/")
+    assert re.search(r'value="write_off"[^>]*data-confirm="Write off invoice I-1 '
+                     r'\([0-9,]+\.[0-9]{2} CNY\)\?', invoices)
+    detail = _page(client, "/admin/invoices/I-1")
+    assert 'id="write-off" data-confirm="Write off invoice I-1' in detail
+    candidate = _row(_page(client, "/admin/blacklist/"), "candidate-row", "customer", "C-3")
+    assert re.search(r'value="blacklist"[^>]*data-confirm="Blacklist customer [^"]+\? New orders '
+                     r'will be declined\."', candidate)

@@ -5,6 +5,8 @@ Plain functions over a session, set-based: no use case, no commit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from policy_service.db.models import CreditCheck, Customer, Invoice
 from policy_service.db.models_admin import ChangeRecord
 from policy_service.services.credit import decision_body
+from policy_service.services.credit.checks import reservation
 
 ZERO = Decimal("0.00")
 
@@ -28,29 +31,92 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def exposure_against_limits(session: Session, top: int = 8
-                            ) -> tuple[list[tuple[str, Decimal, Decimal]], int]:
-    """The customers with the most exposure (customer, exposure, limit + collateral), and
-    how many are over their limit — two grouped queries over every customer.
+@dataclass(frozen=True)
+class CustomerExposure:
+    """A customer's exposure against its own limit (collateral counted), in its currency."""
+
+    customer_id: str
+    name: str
+    currency: str
+    status: str
+    exposure: Decimal
+    limit: Decimal  # credit limit + collateral
+
+    @property
+    def available(self) -> Decimal:
+        """limit + collateral - exposure (negative when over the limit)."""
+        return self.limit - self.exposure
+
+    def utilization(self, extra: Decimal = ZERO) -> Decimal | None:
+        """(exposure + extra) / (limit + collateral) in percent, one decimal; None at 0 limit."""
+        if self.limit <= 0:
+            return None
+        return (100 * (self.exposure + extra) / self.limit).quantize(Decimal("0.1"))
+
+
+def customer_exposures(session: Session, customer_ids: Sequence[str] | None = None
+                       ) -> list[CustomerExposure]:
+    """Every customer's (or those of ``customer_ids``) exposure — three grouped queries.
 
     Exposure is the credit check's: outstanding of open invoices plus open and released
     reservations (``services/credit/exposure.py``).
     """
-    receivables = dict(session.execute(
+    def only(query: Any, column: Any) -> Any:
+        return query if customer_ids is None else query.where(column.in_(customer_ids))
+    receivables = dict(session.execute(only(
         select(Invoice.customer_id, func.sum(Invoice.outstanding))
-        .where(Invoice.status == "open").group_by(Invoice.customer_id)).all())
-    reserved = dict(session.execute(
+        .where(Invoice.status == "open"), Invoice.customer_id)
+        .group_by(Invoice.customer_id)).all())
+    reserved = dict(session.execute(only(
         select(CreditCheck.customer_id, func.sum(CreditCheck.reserved_amount))
-        .where(CreditCheck.status.in_(("open", "released")))
+        .where(CreditCheck.status.in_(("open", "released"))), CreditCheck.customer_id)
         .group_by(CreditCheck.customer_id)).all())
-    rows = []
-    for customer_id, limit, collateral in session.execute(
-            select(Customer.id, Customer.credit_limit, Customer.collateral_amount)):
-        exposure = _money(receivables.get(customer_id)) + _money(reserved.get(customer_id))
-        rows.append((customer_id, exposure, limit + collateral))
-    over = sum(1 for _, exposure, limit in rows if exposure > limit)
-    rows.sort(key=lambda row: row[1], reverse=True)
-    return [row for row in rows[:top] if row[1] > 0], over
+    rows = session.execute(only(select(Customer.id, Customer.name, Customer.currency,
+                                       Customer.status, Customer.credit_limit,
+                                       Customer.collateral_amount), Customer.id))
+    return [CustomerExposure(cid, name, currency, status,
+                             _money(receivables.get(cid)) + _money(reserved.get(cid)),
+                             limit + collateral)
+            for cid, name, currency, status, limit, collateral in rows]
+
+
+def counts_by_currency(session: Session) -> dict[str, dict[str, int]]:
+    """Per currency: open holds, and customers on stop supply."""
+    counts: dict[str, dict[str, int]] = {}
+    for currency, number in session.execute(
+            select(CreditCheck.currency, func.count()).where(
+                CreditCheck.outcome == "hold", CreditCheck.status == "open")
+            .group_by(CreditCheck.currency)):
+        counts.setdefault(currency, {})["held_orders"] = int(number)
+    for currency, number in session.execute(
+            select(Customer.currency, func.count()).where(Customer.status == "stop_supply")
+            .group_by(Customer.currency)):
+        counts.setdefault(currency, {})["stop_supply"] = int(number)
+    return counts
+
+
+def release_effects(session: Session, holds: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """What releasing each hold would do to its customer: available and utilization after.
+
+    ``holds`` are the listed credit checks (rows of the held-orders screen).
+    """
+    exposures = {e.customer_id: e for e in customer_exposures(
+        session, sorted({h.customer_id for h in holds}))}
+    effects = {}
+    for hold in holds:
+        found = exposures.get(hold.customer_id)
+        if found is None:
+            continue
+        percent = max((Decimal(c["percent"]) for c in hold.conditions or []
+                       if c.get("type") == "prepayment" and "percent" in c),
+                      default=Decimal(0))
+        reserves = reservation(hold.amount, "approved", percent)
+        effects[hold.decision_id] = {
+            "customer": found, "reserves": reserves,
+            "available_after": found.available - reserves,
+            "utilization_after": found.utilization(reserves),
+            "over_limit_after": found.exposure + reserves > found.limit}
+    return effects
 
 
 def order_decision(session: Session, order_id: str) -> dict[str, Any] | None:

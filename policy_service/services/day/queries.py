@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer
@@ -36,6 +36,19 @@ def decided_reviews(session: Session, limit: int) -> list[dict[str, Any]]:
     return [_review_row(*row) for row in session.execute(
         _reviews().where(CreditReview.status != "pending")
         .order_by(CreditReview.decided_at.desc(), CreditReview.id.desc()).limit(limit))]
+
+
+def pending_by_currency(session: Session) -> dict[str, dict[str, int]]:
+    """Per currency: pending review proposals and pending blacklist candidates."""
+    counts: dict[str, dict[str, int]] = {}
+    for key, model in (("pending_reviews", CreditReview),
+                       ("blacklist_candidates", BlacklistCandidate)):
+        for currency, number in session.execute(
+                select(Customer.currency, func.count()).select_from(model)
+                .join(Customer, Customer.id == model.customer_id)
+                .where(model.status == "pending").group_by(Customer.currency)):
+            counts.setdefault(currency, {})[key] = int(number)
+    return counts
 
 
 def review_customer(session: Session, review_id: int) -> str | None:

@@ -26,22 +26,34 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def overdue_principal(session: Session, day: date) -> Decimal:
-    """Unpaid principal past its due date at the end of ``day`` (written-off excluded)."""
+def overdue_principal(session: Session, day: date) -> dict[str, Decimal]:
+    """Per currency, unpaid principal past its due date at the end of ``day`` (written-off
+    excluded): never one sum across currencies."""
     paid = (select(Payment.invoice_id, func.sum(Payment.principal_part).label("paid"))
             .where(Payment.paid_at <= day).group_by(Payment.invoice_id).subquery())
     unpaid = Invoice.amount - func.coalesce(paid.c.paid, 0)
-    return _money(session.scalar(
-        select(func.sum(case((unpaid > 0, unpaid), else_=0)))
+    return {currency: _money(total) for currency, total in session.execute(
+        select(Invoice.currency, func.sum(case((unpaid > 0, unpaid), else_=0)))
         .select_from(Invoice).outerjoin(paid, paid.c.invoice_id == Invoice.id)
         .where(Invoice.status != "written_off", Invoice.issue_date <= day,
-               Invoice.due_date < day)))
+               Invoice.due_date < day).group_by(Invoice.currency))}
 
 
-def overdue_trend(session: Session, today: date, weeks: int = 12) -> list[tuple[date, Decimal]]:
-    """Overdue principal at the end of each of the last ``weeks`` weeks, oldest first."""
+def overdue_trend(session: Session, today: date, weeks: int = 12
+                  ) -> dict[str, list[tuple[date, Decimal]]]:
+    """Per currency, overdue principal at the end of each of the last ``weeks`` weeks."""
     days = [today - timedelta(days=7 * week) for week in range(weeks - 1, -1, -1)]
-    return [(day, overdue_principal(session, day)) for day in days]
+    by_day = [(day, overdue_principal(session, day)) for day in days]
+    currencies = sorted({c for _day, amounts in by_day for c in amounts})
+    return {c: [(day, amounts.get(c, ZERO)) for day, amounts in by_day] for c in currencies}
+
+
+def open_legal_cases_by_currency(session: Session) -> dict[str, int]:
+    """Open legal cases, counted per currency of the customer."""
+    return {currency: int(number) for currency, number in session.execute(
+        select(Customer.currency, func.count()).select_from(LegalCase)
+        .join(Customer, Customer.id == LegalCase.customer_id)
+        .where(LegalCase.status == "open").group_by(Customer.currency))}
 
 
 def overdue_causes(session: Session, customer_ids: Sequence[str],
