@@ -40,4 +40,15 @@ CODES = (
     # the users screen's refusals (services.access.users), translated by value
     N_("you cannot change your own role"), N_("you cannot deactivate yourself"),
     N_("password must have at least 8 characters"), N_("a username has 1 to 100 characters"),
+    # customer statuses shown as values (the change history, the status choice)
+    N_("blacklisted"),
+    # dunning steps, their channels and actions (invoice detail)
+    N_("reminder"), N_("due_today"), N_("overdue_notice"), N_("phone_follow_up"),
+    N_("formal_demand_letter"), N_("legal_action"),
+    N_("email"), N_("sms"), N_("letter"), N_("task"), N_("legal_case"),
+    # the change history: what changed and which field
+    N_("customer"), N_("tier"), N_("name"), N_("credit_limit"), N_("currency"),
+    N_("collateral_amount"), N_("payment_term_days"), N_("status"), N_("status_reason"),
+    N_("next_review_date"), N_("owner"), N_("phone"), N_("name_en"), N_("name_zh"),
+    N_("review_interval_months"), N_("grace_days"),
 )

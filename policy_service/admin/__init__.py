@@ -52,7 +52,7 @@ def init_admin(app: Flask, services: Services, tables: AdminTables) -> Admin:
                                      static_folder=str(PACKAGE / "static"),
                                      static_url_path="/admin/policy-static"))
     admin = Admin(
-        app, name="Policy Service", url="/admin",
+        app, name=i18n.lazy("Policy Service"), url="/admin",
         index_view=dashboard.DashboardView(services, name=i18n.lazy("Dashboard"), url="/admin"),
         theme=Bootstrap4Theme(base_template="policy/base.html", fluid=True),
         translations_path=str(PACKAGE / "translations"),

@@ -40,11 +40,11 @@ def utilization_chart(currency: str, customers: Sequence[CustomerExposure]) -> d
     colors = [RED if v > 100 else AMBER if v > 90 else BLUE for v in values]
     return {"type": "bar",
             "data": {"labels": labels, "datasets": [{
-                "label": _("Utilization (% of the limit)"), "data": values,
+                "label": _("Utilization (percent of the limit)"), "data": values,
                 "backgroundColor": colors}]},
             "options": _options(
                 _("Exposure against limit, %(currency)s", currency=currency),
-                _axis(_("% of the customer's limit (collateral counted)"), min=0,
+                _axis(_("Percent of the customer's limit (collateral counted)"), min=0,
                       suggestedMax=max([120.0, *values])),
                 _axis(_("Customer")), indexAxis="y")}
 

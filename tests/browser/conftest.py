@@ -71,10 +71,20 @@ def shot(page: Any, name: str, *, readme: bool = False) -> None:
         shutil.copy(path, README_IMAGES / f"admin-{name}.png")
 
 
+DIALOGS: list[str] = []  # every confirm() the admin asked, newest last
+
+
+def _answer(dialog: Any) -> None:
+    """A person reads the question and says yes (tests read DIALOGS to see what was asked)."""
+    DIALOGS.append(dialog.message)
+    dialog.accept()
+
+
 def log_in(browser: Any, server: Server, username: str) -> Any:
-    """A new page logged in as `username`."""
+    """A new page logged in as `username`; confirm dialogs are answered yes and recorded."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.set_default_timeout(10_000)
+    page.on("dialog", _answer)
     page.goto(f"{server.base_url}/admin/")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)

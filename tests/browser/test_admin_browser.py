@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import DIALOGS, log_in, shot
 from tests.e2e.conftest import Server
 
 # The tests are one story (draft, approval, audit, sales) on one server, in file order;
@@ -41,7 +41,7 @@ def test_a_risk_manager_sees_the_syntax_error_at_the_field_fixes_it_backtests_an
     assert _check(server, "SO-WEB-1", "5000.00")["outcome"] == "hold"
     _check(server, "SO-WEB-2", "100.00")
     page = log_in(browser, server, "risk1")
-    page.wait_for_selector("#aging-chart svg")
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-aging-CNY')")
     shot(page, "dashboard", readme=True)
     page.goto(f"{server.base_url}/admin/drafts/")
     page.click("#new-draft-credit_approval")
@@ -76,6 +76,7 @@ def test_a_second_risk_manager_approves_and_the_next_check_carries_the_new_versi
     page.once("dialog", lambda dialog: dialog.accept())  # "publish this draft?"
     page.click("#approve-draft")
     page.wait_for_selector("text=Published as")
+    assert DIALOGS[-1].startswith("Publish draft")  # it asked before publishing
     shot(page, "rule-editor-approved")
     decision = _check(server, "SO-WEB-3", "9000.00")
     FLOW["order"] = "SO-WEB-3"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from flask import flash, url_for
 from flask_admin import Admin
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import DecimalField, validators
 
 from policy_service.admin import auth
@@ -60,6 +60,30 @@ def _day(_view: Any, _context: Any, model: Any, name: str) -> str:
     return value.isoformat() if value is not None else ""
 
 
+def _data(_view: Any, _context: Any, model: Any, name: str) -> Markup:
+    """Text a person or the system wrote (a reason, a name, an actor): shown as it is."""
+    value = getattr(model, name)
+    return Markup(f'<span translate="no">{escape(value if value is not None else "")}</span>')
+
+
+def _changed_value(_view: Any, _context: Any, model: Any, name: str) -> Markup | str:
+    """A status change shows the statuses in the user's language; other values as stored."""
+    value = getattr(model, name)
+    if model.field == "status" and value:
+        return _(str(value))
+    return _data(_view, _context, model, name)
+
+
+CUSTOMER_LABELS = {
+    "id": lazy("Customer"), "name": lazy("Name"), "tier": lazy("Tier"),
+    "tier_code": lazy("Tier"), "credit_limit": lazy("Credit limit"),
+    "currency": lazy("Currency"), "payment_term_days": lazy("Payment term days"),
+    "owner": lazy("Owner"), "email": lazy("Email"), "phone": lazy("Phone"),
+    "collateral_amount": lazy("Collateral"), "status": lazy("Status"),
+    "status_reason": lazy("Status reason"), "next_review_date": lazy("Next review"),
+    "created_at": lazy("Created at"), "updated_at": lazy("Updated at")}
+
+
 class ServiceEditedView(SecureModelView):
     """A model screen whose edits are saved by a service, not by the session."""
 
@@ -94,6 +118,7 @@ class TierView(ServiceEditedView):
     write_roles = EDITORS
     column_list = ("code", "name_en", "name_zh", "payment_term_days", "review_interval_months",
                    "grace_days")
+    column_formatters = {"name_en": _data}  # noqa: RUF012 - the English name is data here
     column_labels = {"code": lazy("Code"), "name_en": lazy("Name (English)"),  # noqa: RUF012
                      "name_zh": lazy("Name (Chinese)"),
                      "payment_term_days": lazy("Payment term days"),
@@ -117,23 +142,19 @@ class CustomerView(ServiceEditedView):
     write_roles = EDITORS
     column_list = ("id", "name", "tier", "credit_limit", "collateral_amount", "currency",
                    "status", "status_reason", "owner", "next_review_date")
-    column_labels = {"id": lazy("Customer"), "currency": lazy("Currency"),  # noqa: RUF012
-                     "tier": lazy("Tier"), "credit_limit": lazy("Credit limit"),
-                     "payment_term_days": lazy("Payment term days"),
-                     "tier_code": lazy("Tier"),
-                     "collateral_amount": lazy("Collateral"), "status": lazy("Status"),
-                     "status_reason": lazy("Status reason"), "name": lazy("Name"),
-                     "owner": lazy("Owner"), "next_review_date": lazy("Next review")}
+    column_labels = CUSTOMER_LABELS
     column_formatters = {"credit_limit": money_column(),  # noqa: RUF012
                          "collateral_amount": money_column(), "status": _code,
-                         "next_review_date": _day}
+                         "next_review_date": _day, "status_reason": _data, "name": _data,
+                         "owner": _data, "email": _data, "phone": _data,
+                         "created_at": time_column, "updated_at": time_column,
+                         "id": lambda _v, _c, model, _n: customer_link(model.id)}
     column_searchable_list = ("id", "name")
     column_filters = ("status", "tier_code", "owner", "currency")
-    column_formatters = {"id": lambda _v, _c, model, _n: customer_link(model.id)}  # noqa: RUF012
     form_columns = EDITABLE_CUSTOMER_FIELDS
     form_overrides = {"credit_limit": DecimalField,  # noqa: RUF012 - Money is a TypeDecorator
                       "collateral_amount": DecimalField}
-    form_choices = {"status": [(s, s) for s in CUSTOMER_STATUSES]}  # noqa: RUF012
+    form_choices = {"status": [(s, lazy(s)) for s in CUSTOMER_STATUSES]}  # noqa: RUF012
     form_args = {  # noqa: RUF012
         "tier": {"get_label": "code", "allow_blank": False},
         "credit_limit": {"validators": [validators.NumberRange(min=0)]},
@@ -158,7 +179,8 @@ class ChangeHistoryView(ReadOnlyModelView):
                      "old_value": lazy("Old value"), "new_value": lazy("New value"),
                      "changed_by": lazy("Changed by")}
     column_formatters = {"changed_at": time_column,  # noqa: RUF012
-                         "entity": _code, "field": _code}
+                         "entity": _code, "field": _code, "old_value": _changed_value,
+                         "new_value": _changed_value, "changed_by": _data}
     column_default_sort = ("id", True)
     can_view_details = False
 

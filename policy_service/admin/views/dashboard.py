@@ -29,10 +29,11 @@ class DashboardView(RoleChecked, AdminIndexView):
             with self.services.database.sessions() as session:
                 mine = credit_queries.own_customers(session, auth.actor())
             return self.render("policy/sales_home.html", customers=mine)
-        books = dashboard(self.services, self.services.today())
+        today = self.services.today()
+        books = dashboard(self.services, today)
         configs = {book.currency: {
             "utilization": charts.utilization_chart(book.currency, book.customers),
             "aging": charts.aging_chart(book.currency, book.buckets),
             "trend": charts.trend_chart(book.currency, book.trend)} for book in books}
         return self.render("policy/dashboard.html", books=books, configs=configs,
-                           today=self.services.today())
+                           today=today)

@@ -42,7 +42,8 @@ class DecisionView(ReadOnlyModelView):
     column_labels = {"decided_at": lazy("Decided at"), "order_id": lazy("Order"),  # noqa: RUF012
                      "customer_id": lazy("Customer"), "amount": lazy("Amount"),
                      "outcome": lazy("Outcome"), "status": lazy("Status"),
-                     "ruleset_version": lazy("Rule set version"), "reasons": lazy("Reasons")}
+                     "ruleset_version": lazy("Rule set version"), "reasons": lazy("Reasons"),
+                     "currency": lazy("Currency")}
     column_searchable_list = ("order_id", "customer_id")
     column_default_sort = ("decided_at", True)
     column_formatters = {"reasons": _reasons, "amount": money_column(),  # noqa: RUF012

@@ -47,9 +47,10 @@ class InvoiceView(QueueView):
     @expose("/<invoice_id>")
     def detail(self, invoice_id: str) -> Any:
         """One invoice: amounts, penalty, adjustments, dunning steps and any legal case."""
+        today = self.today()  # before the session: the test clock reads in its own transaction
         with self.services.database.sessions() as session:
             classify = receivable_classifier(self.services.rulesets, session)
-            found = queries.invoice_detail(session, classify, invoice_id, self.today())
+            found = queries.invoice_detail(session, classify, invoice_id, today)
         if found is None:
             abort(404)
         return self.render("policy/invoice_detail.html", invoice=found.invoice,
