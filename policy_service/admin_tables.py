@@ -58,9 +58,9 @@ class OnOrAfter(BaseSQLAFilter):
         """column >= the day's start."""
         return query.filter(self.get_column(alias) >= value)
 
-    def operation(self) -> str:
+    def operation(self) -> Any:
         """The verb shown."""
-        return str(lazy_gettext("greater than"))
+        return lazy_gettext("greater than")
 
 
 class OnOrBefore(OnOrAfter):
@@ -74,9 +74,13 @@ class OnOrBefore(OnOrAfter):
         """column < the next day's start."""
         return query.filter(self.get_column(alias) < value)
 
-    def operation(self) -> str:
+    def operation(self) -> Any:
         """The verb shown."""
-        return str(lazy_gettext("smaller than"))
+        return lazy_gettext("smaller than")
+
+
+# Each operation() returns the lazy string: Flask-Admin caches it when the screen is built
+# (outside any request), so a str() there would freeze it in English.
 
 
 class JsonListContains(BaseSQLAFilter):
@@ -86,9 +90,9 @@ class JsonListContains(BaseSQLAFilter):
         """A quoted LIKE over the JSON text works on SQLite and PostgreSQL."""
         return query.filter(cast(self.get_column(alias), String).like(f'%"{value}"%'))
 
-    def operation(self) -> str:
+    def operation(self) -> Any:
         """The verb shown."""
-        return str(lazy_gettext("contains"))
+        return lazy_gettext("contains")
 
 
 @dataclass(frozen=True)

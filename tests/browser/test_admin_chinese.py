@@ -12,12 +12,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from tests.browser.book import seed_book
 from tests.browser.conftest import log_in, shot
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.browser]
+FLOW: dict[str, Any] = {}  # one story on one server, in file order
 SCREENS = ("/admin/", "/admin/customers/", "/admin/customers/edit/?id=C-SH",
            "/admin/customers/details/?id=C-SH", "/admin/tiers/", "/admin/tiers/edit/?id=B",
            "/admin/changes/", "/admin/held/", "/admin/decisions/", "/admin/drafts/",
@@ -62,7 +64,7 @@ def english_words(text: str) -> list[str]:
 def test_every_main_screen_reads_in_chinese(browser: Any, server: Server) -> None:
     today = date.today() + timedelta(days=400)  # every customer's review date has come
     server.cli("clock", "set", today.isoformat())
-    seed_book(server, today)
+    FLOW["held"] = seed_book(server, today)
     page = log_in(browser, server, "risk1")
     page.click("#switch-language")
     page.wait_for_selector("html[lang='zh-Hans']")
@@ -79,3 +81,49 @@ def test_every_main_screen_reads_in_chinese(browser: Any, server: Server) -> Non
     assert leftovers == {}, "\n".join(f"{path}: {' '.join(words)}"
                                        for path, words in leftovers.items())
 
+
+
+def test_a_date_filter_offers_chinese_operators_and_a_chinese_calendar(
+        browser: Any, server: Server) -> None:
+    page = log_in(browser, server, "risk1")  # risk1 chose Chinese in the walk above
+    page.goto(f"{server.base_url}/admin/decisions/")
+    page.click("text=添加筛选器")
+    page.click("a.filter:text-is('决策时间')")
+    operations = page.wait_for_selector("select.filter-op", state="attached").text_content()
+    assert operations and "大于" in operations and english_words(operations) == []
+    page.click("input.filter-val[data-date-format='YYYY-MM-DD']")
+    calendar = page.wait_for_selector(".daterangepicker", state="visible")
+    text = calendar.inner_text()
+    assert "一" in text and "月" in text and english_words(text) == [], text
+    shot(page, "decisions-date-filter-zh")
+
+
+def test_an_over_limit_release_warns_with_the_utilization_before_it_is_sent(
+        browser: Any, server: Server) -> None:
+    from tests.browser.conftest import DIALOGS
+
+    page = log_in(browser, server, "risk1")
+    page.goto(f"{server.base_url}/admin/held/")
+    row = page.locator("tr", has_text="SO-GZ-1").first
+    row.locator("input[name='note']").fill("已与客户经理确认")
+    row.locator("button[value='release']").click()
+    page.wait_for_selector(".alert-success")
+    assert "超出额度" in DIALOGS[-1] and "%" in DIALOGS[-1], DIALOGS[-1]
+    assert "订单 SO-GZ-1 已放行。" in page.inner_text(".alert-success")
+    credit = requests.get(f"{server.base_url}/v1/credit-checks/{FLOW['held']['SO-GZ-1']}",
+                          headers=server.key("auditor"), timeout=10).json()
+    assert credit["status"] == "released"
+
+
+def test_switching_language_after_validate_shows_the_editor_again(
+        browser: Any, server: Server) -> None:
+    page = log_in(browser, server, "risk2")
+    page.goto(f"{server.base_url}/admin/drafts/")
+    page.click("#new-draft-credit_approval")
+    page.wait_for_selector("#rows-form")
+    editor = page.url
+    page.click("#validate-rows")
+    page.wait_for_load_state()
+    page.click("#switch-language")
+    page.wait_for_selector("#rows-form")
+    assert page.url == editor and page.get_attribute("html", "lang") == "zh-Hans"
