@@ -42,7 +42,7 @@ def test_a_risk_manager_sees_the_syntax_error_at_the_field_fixes_it_backtests_an
     _check(server, "SO-WEB-2", "100.00")
     page = log_in(browser, server, "risk1")
     page.wait_for_function("() => window.Chart && Chart.getChart('chart-aging-CNY')")
-    shot(page, "dashboard", readme=True)
+    shot(page, "dashboard-small-book")
     page.goto(f"{server.base_url}/admin/drafts/")
     page.click("#new-draft-credit_approval")
     page.wait_for_selector("#rows-form")

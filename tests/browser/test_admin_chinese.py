@@ -66,6 +66,8 @@ def test_every_main_screen_reads_in_chinese(browser: Any, server: Server) -> Non
     server.cli("clock", "set", today.isoformat())
     FLOW["held"] = seed_book(server, today)
     page = log_in(browser, server, "risk1")
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-aging-CNY')")
+    shot(page, "dashboard", readme=True)  # the README's picture: a realistic book, in English
     page.click("#switch-language")
     page.wait_for_selector("html[lang='zh-Hans']")
     leftovers = {}
@@ -77,7 +79,7 @@ def test_every_main_screen_reads_in_chinese(browser: Any, server: Server) -> Non
             leftovers[path] = words
     page.goto(f"{server.base_url}/admin/")
     page.wait_for_function("() => window.Chart && Chart.getChart('chart-aging-CNY')")
-    shot(page, "dashboard-zh")
+    shot(page, "dashboard-zh", readme=True)
     assert leftovers == {}, "\n".join(f"{path}: {' '.join(words)}"
                                        for path, words in leftovers.items())
 
