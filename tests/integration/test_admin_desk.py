@@ -131,3 +131,17 @@ def test_releasing_a_hold_that_overruns_the_limit_asks_first_with_the_utilizatio
     assert 'data-confirm="Release order SO-SMALL?"' in small and "over its limit" not in small
     assert "Reject order SO-SMALL? This cannot be undone." in small
 
+
+
+def test_a_hold_decided_meanwhile_is_refused_in_the_users_language(
+        app: Flask, users: dict[str, str]) -> None:
+    client = login(app, users["risk_manager"])
+    post_form(client, "/admin/", "/admin/auth/locale/zh", {"next": "/admin/"})
+    held = client.get("/admin/held/").get_data(as_text=True)
+    action = held.split('action="/admin/held/decide/')[1].split('"')[0]
+    for _time in range(2):  # two risk managers press Release on the same row
+        client.post(f"/admin/held/decide/{action}", data={
+            "action": "release", "note": "已核实", "csrf_token": csrf_token(held)})
+    page = client.get("/admin/held/").get_data(as_text=True)
+    assert "订单 SO-HOLD 已放行。" in page and "此订单已不在暂停状态：已被他人处理。" in page
+    assert "only an open hold" not in page

@@ -17,7 +17,7 @@ from policy_service.admin.web import csrf
 from policy_service.container import Services
 from policy_service.services.credit import holds
 from policy_service.services.credit.queries import release_effects
-from policy_service.services.errors import ServiceError
+from policy_service.services.errors import Conflict, ServiceError
 
 if TYPE_CHECKING:
     from policy_service.admin_tables import AdminTables
@@ -184,6 +184,8 @@ class HeldOrdersView(ReadOnlyModelView):
         try:
             decided = decide(self.services.uow(), decision_id, note, auth.actor(),
                              self.services.today())
+        except Conflict:
+            flash(_("This order is no longer on hold: it was decided meanwhile."), "error")
         except ServiceError as exc:
             flash(exc.message, "error")
         else:

@@ -18,7 +18,7 @@ from policy_service.admin.views import queues
 from policy_service.admin.views.queues import QueueView, note_or_flash, page_number
 from policy_service.container import Services
 from policy_service.domain.money import MoneyError, parse_amount
-from policy_service.services.errors import ServiceError
+from policy_service.services.errors import Conflict, ServiceError
 from policy_service.services.receivables import adjustments, queries
 from policy_service.services.receivables.classes import receivable_classifier
 
@@ -90,6 +90,9 @@ class InvoiceView(QueueView):
         try:
             adjustments.write_off(self.services.uow(), self.services.rulesets, invoice_id, note,
                                   auth.actor(), self.today())
+        except Conflict:
+            flash(_("Invoice %(id)s is not open: only an open invoice can be written off.",
+                    id=invoice_id), "error")
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
