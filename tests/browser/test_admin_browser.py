@@ -76,7 +76,7 @@ def test_a_second_risk_manager_approves_and_the_next_check_carries_the_new_versi
     page.once("dialog", lambda dialog: dialog.accept())  # "publish this draft?"
     page.click("#approve-draft")
     page.wait_for_selector("text=Published as")
-    assert DIALOGS[-1].startswith("Publish draft")  # it asked before publishing
+    assert DIALOGS[-1].startswith("Publish")  # it asked before publishing
     shot(page, "rule-editor-approved")
     decision = _check(server, "SO-WEB-3", "9000.00")
     FLOW["order"] = "SO-WEB-3"
