@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -77,10 +78,8 @@ DIALOGS: list[str] = []  # every confirm() the admin asked, newest last
 def _answer(dialog: Any) -> None:
     """A person reads the question and says yes (tests read DIALOGS to see what was asked)."""
     DIALOGS.append(dialog.message)
-    try:
+    with contextlib.suppress(Exception):  # a test's own page.once(...) may answer first
         dialog.accept()
-    except Exception:  # a test's own page.once(...) handler answered it first
-        pass
 
 
 def log_in(browser: Any, server: Server, username: str) -> Any:
