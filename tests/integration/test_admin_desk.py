@@ -110,12 +110,13 @@ def test_the_dashboard_gives_one_book_per_currency_never_a_sum_across_them(
 
 def test_a_customer_over_its_limit_shows_its_own_percentage_in_red(
         app: Flask, users: dict[str, str], api: Any) -> None:
-    held = api.check("SO-OVER", "1200.00").get_json()
+    held = api.check("SO-OVER", "1300.00").get_json()  # 30% over: held (up to 20%: prepay)
+    assert held["outcome"] == "hold", held
     api.call("POST", f"/v1/credit-checks/{held['decision_id']}/release", role="risk_manager",
              json={"note": "known customer"})
     page = login(app, users["auditor"]).get("/admin/").get_data(as_text=True)
     row = page.split('data-customer="C-1"')[1].split("</tr>")[0]
-    assert "text-danger" in row and ">120.0%<" in row
+    assert "text-danger" in row and ">130.0%<" in row
     assert _book(page, "CNY")["over_limit"] == "1"
 
 
