@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@# The statement PDF embeds a CJK font when one is installed (else it names STSong-Light).
+	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null) || \
+		echo "fonts-wqy-microhei not installed: statement PDFs use the reader's STSong-Light"
 	$(BIN)/policy-service serve --demo
 
 test: $(STAMP)

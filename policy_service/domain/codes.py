@@ -57,3 +57,13 @@ LEGAL_CASE_STATUSES = ("open", "closed")
 
 LEGAL_CASE_OUTCOMES = ("recovered", "settled", "uncollectable")
 """How a risk manager closes a legal case."""
+
+STATEMENT_LINE_TYPES = ("invoice", "payment", "penalty", "waiver", "credit_note", "write_off",
+                        "recovery")
+"""The lines of a statement of account (对账单), as api.md names them."""
+
+ALERT_LEVELS = ("info", "warning", "critical")
+"""Early-warning alert levels (预警级别), least to most severe."""
+
+ALERT_STATUSES = ("open", "closed")
+"""An early-warning alert is open until the daily run sees its rule stop matching."""

@@ -116,6 +116,8 @@ ROLE_MATRIX = {
     ("GET", "/v1/legal-cases"): ("sales", "risk_manager", "auditor"),
     ("POST", "/v1/legal-cases/<int:case_id>/close"): RISK,
     ("POST", "/v1/customers/<customer_id>/lift-stop-supply"): RISK,
+    ("GET", "/v1/customers/<customer_id>/statement"): ("sales", "risk_manager", "auditor"),
+    ("POST", "/v1/customers/<customer_id>/statement/send"): RISK,
 }
 
 

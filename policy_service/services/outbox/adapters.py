@@ -18,14 +18,24 @@ class DeliveryError(Exception):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Envelope:
-    """What an adapter delivers: channel, recipient, subject and bilingual body."""
+    """What an adapter delivers: channel, recipient, subject, bilingual body and files."""
 
     message_id: int
     channel: str
     recipient: str | None
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Adapter(Protocol):
@@ -71,6 +81,10 @@ class SmtpEmailAdapter:
         message["To"] = envelope.recipient
         message["Subject"] = envelope.subject
         message.set_content(envelope.body)
+        for file in envelope.attachments:
+            maintype, _, subtype = file.content_type.partition("/")
+            message.add_attachment(file.content, maintype=maintype, subtype=subtype,
+                                   filename=file.filename)
         s = self.settings
         try:
             with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as smtp:
@@ -94,5 +108,5 @@ def delivery_adapters(smtp: SmtpSettings | None,
     }
 
 
-__all__ = ["Adapter", "DeliveryError", "Envelope", "LoggingAdapter", "SmsAdapter",
+__all__ = ["Adapter", "Attachment", "DeliveryError", "Envelope", "LoggingAdapter", "SmsAdapter",
            "SmtpEmailAdapter", "SmtpSettings", "delivery_adapters"]

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer
 from policy_service.db.models_receivables import OutboxMessage
+from policy_service.db.models_reports import OutboxAttachment
 from policy_service.db.types import utcnow
-from policy_service.services.outbox.adapters import Adapter, DeliveryError, Envelope
+from policy_service.services.outbox.adapters import Adapter, Attachment, DeliveryError, Envelope
 from policy_service.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -60,12 +61,23 @@ def backoff(attempts: int, base: float = BACKOFF_SECONDS) -> timedelta:
     return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
 
 
-def _envelope(message: OutboxMessage) -> Envelope:
+def attach(session: Session, message: OutboxMessage, filename: str, content_type: str,
+           content: bytes) -> None:
+    """Send a file with a queued message (flushes the message to learn its id)."""
+    session.flush()
+    session.add(OutboxAttachment(message_id=message.id, filename=filename,
+                                 content_type=content_type, content=content))
+
+
+def _envelope(session: Session, message: OutboxMessage) -> Envelope:
     body = f"{message.body_zh}\n\n{message.body_en}\n"
-    return Envelope(message.id, message.channel, message.recipient, message.subject, body)
+    files = tuple(Attachment(a.filename, a.content_type, a.content) for a in session.scalars(
+        select(OutboxAttachment).where(OutboxAttachment.message_id == message.id)
+        .order_by(OutboxAttachment.id)))
+    return Envelope(message.id, message.channel, message.recipient, message.subject, body, files)
 
 
-def _attempt(adapter: Adapter, message: OutboxMessage, retries: int, pause: float,
+def _attempt(adapter: Adapter, envelope: Envelope, retries: int, pause: float,
              sleep: Callable[[float], None]) -> str | None:
     """Try now, then ``retries`` more times with doubling pauses; the last error or None."""
     error: str | None = None
@@ -73,7 +85,7 @@ def _attempt(adapter: Adapter, message: OutboxMessage, retries: int, pause: floa
         if attempt:
             sleep(pause * 2 ** (attempt - 1))
         try:
-            adapter.send(_envelope(message))
+            adapter.send(envelope)
             return None
         except DeliveryError as exc:
             error = str(exc)
@@ -100,7 +112,8 @@ def send_pending(
                 or_(OutboxMessage.next_attempt_at <= now()))
             .order_by(OutboxMessage.id).limit(limit)).all()
         for message in due:
-            error = _attempt(adapters[message.channel], message, retries, pause, sleep)
+            error = _attempt(adapters[message.channel], _envelope(session, message), retries,
+                             pause, sleep)
             message.attempts += 1
             if error is None:
                 message.status, message.sent_at, message.last_error = "sent", now(), None
