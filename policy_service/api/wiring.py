@@ -20,6 +20,7 @@ from policy_service.api import (
     paths,
     receivables,
     receivables_day,
+    reports,
     rule_lifecycle,
     rulesets,
     statements,
@@ -65,8 +66,7 @@ def init_api(app: Flask) -> ContractApi:
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp,
                       rule_lifecycle.blp, receivables_day.blp, clock.blp, customer_lists.blp,
-                      escalations.blp,
-                      statements.blp):
+                      escalations.blp, statements.blp, reports.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     openapi.document_operations(api.spec, app)

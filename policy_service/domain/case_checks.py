@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from policy_service.domain import blacklist, escalation, penalty, review
+from policy_service.domain import blacklist, early_warning, escalation, penalty, review
 from policy_service.domain.aging import class_of
 from policy_service.domain.codes import TIER_CODES
 from policy_service.domain.decision import combine
@@ -207,6 +207,14 @@ def check_blacklist_watch(ruleset: RuleSet, case: Case) -> CaseResult:
     return CaseResult(actual, failures)
 
 
+def check_early_warning(ruleset: RuleSet, case: Case) -> CaseResult:
+    """The alerts raised: their rules, levels and codes (by rule name), and their messages."""
+    alerts = early_warning.raised(ruleset, matching_rules(ruleset, case.facts), case.facts)
+    actual = {"rules": [a.rule for a in alerts], "levels": [a.level for a in alerts],
+              "codes": [a.code for a in alerts], "messages": [a.message for a in alerts]}
+    return CaseResult(actual, compare(case.expect, actual, ("rules", "levels", "codes")))
+
+
 CHECKS: dict[str, Callable[[RuleSet, Case], CaseResult]] = {
     "credit_approval": check_credit_approval,
     "overdue_penalty": check_overdue_penalty,
@@ -214,6 +222,7 @@ CHECKS: dict[str, Callable[[RuleSet, Case], CaseResult]] = {
     "limit_review": check_limit_review,
     "receivable_classes": check_receivable_classes,
     "blacklist_watch": check_blacklist_watch,
+    "early_warning": check_early_warning,
 }
 
 

@@ -1,6 +1,7 @@
 """The account rule set kinds, registered on import.
 
-overdue_penalty, escalation, limit_review, receivable_classes and blacklist_watch.
+overdue_penalty, escalation, limit_review, receivable_classes, blacklist_watch and
+early_warning.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from policy_service.domain.codes import DUNNING_STEPS, MESSAGE_CHANNELS
+from policy_service.domain.codes import ALERT_LEVELS, DUNNING_STEPS, MESSAGE_CHANNELS
 from policy_service.domain.codes import RECEIVABLE_CLASSES as CLASSES
 from policy_service.language.errors import RuleError
 from policy_service.language.errors import rule_error as _err
@@ -24,6 +25,7 @@ from policy_service.language.kinds import (
 )
 from policy_service.language.vocabularies_account import (
     BLACKLIST_WATCH_VOCABULARY,
+    EARLY_WARNING_VOCABULARY,
     ESCALATION_VOCABULARY,
     PENALTY_VOCABULARY,
     RECEIVABLE_CLASSES_VOCABULARY,
@@ -167,6 +169,21 @@ def validate_watch_then(rule: str, then: Any) -> list[RuleError]:
             + _int(rule, then, "window_days", 1, MAX_WINDOW_DAYS))
 
 
+WARNING_KEYS = ("level", "code", "message")
+
+
+def validate_warning_then(rule: str, then: Any) -> list[RuleError]:
+    """``then`` of early_warning: the alert's level (info, warning, critical), code, message."""
+    head = _head(rule, then, WARNING_KEYS)
+    if head is not None:
+        return head
+    errors = unknown_keys(rule, "then.", then, WARNING_KEYS) + _code(rule, then)
+    if then.get("level") not in ALERT_LEVELS:
+        errors.append(_err(rule, "then.level", f"unknown level {then.get('level')!r}",
+                           " | ".join(ALERT_LEVELS)))
+    return errors + validate_message(rule, then)
+
+
 OVERDUE_PENALTY = register_kind(
     RuleSetKind("overdue_penalty", PENALTY_VOCABULARY, validate_penalty_then))
 ESCALATION = register_kind(
@@ -178,4 +195,7 @@ RECEIVABLE_CLASSES = register_kind(
                 otherwise="required"))
 BLACKLIST_WATCH = register_kind(
     RuleSetKind("blacklist_watch", BLACKLIST_WATCH_VOCABULARY, validate_watch_then,
+                otherwise="forbidden"))
+EARLY_WARNING = register_kind(
+    RuleSetKind("early_warning", EARLY_WARNING_VOCABULARY, validate_warning_then,
                 otherwise="forbidden"))

@@ -101,3 +101,31 @@ BLACKLIST_WATCH_VOCABULARY = Vocabulary("blacklist_watch", (
     _f("invoice.currency", T.STRING, "invoice currency", "发票币种", CURRENCIES),
     *_CUSTOMER,
 ))
+
+EARLY_WARNING_VOCABULARY = Vocabulary("early_warning", (
+    *_CUSTOMER,
+    _f("customer.name", T.STRING, "customer name", "客户名称"),
+    _f("customer.credit_limit", T.MONEY, "credit limit", "信用额度"),
+    _f("customer.currency", T.STRING, "the customer's currency", "客户币种", CURRENCIES),
+    _f("exposure.total", T.MONEY, "open receivables (with unpaid penalty) + reserved orders",
+       "信用占用合计（未收应收账款含罚款 + 已批准未开票订单）"),
+    _f("exposure.utilization", T.DECIMAL,
+       "exposure now divided by the credit limit, collateral not counted (0 when the limit is 0)",
+       "当前信用占用 / 信用额度（不计担保；额度为 0 时为 0）", max_abs=1000000),
+    _f("overdue.amount", T.MONEY, "outstanding of the invoices past their due date",
+       "逾期发票的未收金额"),
+    _f("overdue.share", T.DECIMAL, "overdue amount divided by the open receivables (0–1)",
+       "逾期金额 / 未收应收账款（0–1）", max_abs=1),
+    _f("payments.days_late_90d", T.DECIMAL,
+       "average days late of the payments of the last 90 days, weighted by amount "
+       "(0 if none; paid early counts as 0)",
+       "近 90 天付款的平均逾期天数（按金额加权；无付款为 0；提前付款计 0）", max_abs=DAYS),
+    _f("payments.days_late_prior_90d", T.DECIMAL,
+       "the same average over the 90 days before those", "再往前 90 天付款的平均逾期天数",
+       max_abs=DAYS),
+    _f("payments.days_since_last", T.INTEGER,
+       "days since the last payment's value date (since the oldest open invoice was issued "
+       "if nothing was paid; 0 with no invoice)",
+       "距最近一次付款起息日的天数（从未付款则自最早未付发票开票日起；无发票为 0）",
+       max_abs=DAYS),
+))

@@ -310,7 +310,8 @@ def test_the_overdue_notice_states_the_customers_own_penalty_terms(
     customer(services, tier=tier)
     invoice(services, "I-1", "1000.00", DUE)
     run_daily(services.uow(), services.rulesets, DUE + timedelta(days=1))
-    (notice,) = [m for m in rows(services, OutboxMessage) if "overdue" in m.dedupe_key]
+    (notice,) = [m for m in rows(services, OutboxMessage)
+                 if m.dedupe_key.startswith("dunning:") and "overdue" in m.dedupe_key]
     terms = shipped_terms(tier, "1000.00")
     assert f"From day {first_day} after the due date" in notice.body_en
     assert f"{terms.daily_rate_percent}% a day" in notice.body_en

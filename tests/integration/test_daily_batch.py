@@ -70,9 +70,11 @@ def test_invoices_agreeing_on_the_facts_the_rules_read_share_one_evaluation(
     # escalation: 10 days from due with at least 100 outstanding (1000.00 and 2345.67 of
     # both customers share it), 10 days with less (80.01 plus penalty: the materiality
     # threshold splits it off), and 50 days; one tier; the aging classes and the blacklist
-    # watch see two distinct days past due / days late
+    # watch see two distinct days past due / days late; early warning sees two customers
+    # with different figures
     assert counting.calls == Counter({"escalation": 3, "overdue_penalty": 1,
-                                      "receivable_classes": 2, "blacklist_watch": 2})
+                                      "receivable_classes": 2, "blacklist_watch": 2,
+                                      "early_warning": 2})
     assert ctx.counts["penalty_days"] == 6 * 10 + 50
 
 

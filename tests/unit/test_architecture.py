@@ -118,6 +118,7 @@ ROLE_MATRIX = {
     ("POST", "/v1/customers/<customer_id>/lift-stop-supply"): RISK,
     ("GET", "/v1/customers/<customer_id>/statement"): ("sales", "risk_manager", "auditor"),
     ("POST", "/v1/customers/<customer_id>/statement/send"): RISK,
+    ("GET", "/v1/alerts"): ("sales", "risk_manager", "auditor"),
 }
 
 

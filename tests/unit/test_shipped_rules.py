@@ -46,6 +46,7 @@ EXPECTED = {
     "limit_review": ("rule", "action", "code", "credit_limit", "tier"),
     "receivable_classes": ("rule", "class", "provision_percent"),
     "blacklist_watch": ("rules", "window_days", "flagged_at"),
+    "early_warning": ("rules",),
 }
 
 

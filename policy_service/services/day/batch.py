@@ -33,6 +33,7 @@ from policy_service.domain.money import to_minor_units
 from policy_service.domain.penalty import PenaltyTerms
 from policy_service.domain.review import InvoiceHistory
 from policy_service.language.reference import render_template
+from policy_service.services.day import alerting
 from policy_service.services.day.books import Book, BookInvoice
 from policy_service.services.day.context import RunContext
 from policy_service.services.day.reviews import review_customer
@@ -238,5 +239,6 @@ def process(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
                             ctx.matched)
             ctx.counts["reviews"] += 1
     age(session, ctx, books)
+    alerting.warn(session, ctx, books)
 
 

@@ -38,6 +38,7 @@ class RunContext:
     review: ReviewContext
     classes: ActiveRuleSet
     watch: ActiveRuleSet
+    warning: ActiveRuleSet | None = None  # early_warning (None: not evaluated)
     grace_days: dict[str, int] = field(default_factory=dict)  # by tier: the tier row's
     counts: Counter[str] = field(default_factory=Counter)
     memo: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)

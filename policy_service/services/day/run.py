@@ -115,6 +115,7 @@ def _context(rulesets: RuleSetRegistry, session: Session, as_of: date) -> RunCon
         review=review_context(session, rulesets.current(session, "limit_review")),
         classes=rulesets.current(session, "receivable_classes"),
         watch=rulesets.current(session, "blacklist_watch"),
+        warning=rulesets.current(session, "early_warning"),
         grace_days={t.code: t.grace_days for t in session.scalars(select(Tier))})
 
 

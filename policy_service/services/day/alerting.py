@@ -1,0 +1,93 @@
+"""Early warning in the day's run: evaluate ``early_warning`` per customer, open and close alerts.
+
+One open alert per customer and rule: a rule that matches and has none opens one (with
+the rule set version) and queues a task for the account owner; an open alert whose rule
+no longer matches is closed on the run's date. Running a day twice changes nothing. A
+back-dated run leaves alerts alone (it does not undo what a later run saw).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from policy_service.db.models import CreditCheck
+from policy_service.db.models_reports import Alert
+from policy_service.domain import early_warning
+from policy_service.domain.early_warning import Figures, PaidPart
+from policy_service.services.day.books import Book
+from policy_service.services.day.context import RunContext
+from policy_service.services.outbox import messages
+
+ZERO = Decimal("0.00")
+
+
+def figures(book: Book, reserved: Decimal, as_of: date) -> Figures:
+    """What early warning reads of a book (after the day's penalty is accrued)."""
+    as_of_open = [i for i in book.invoices if i.status == "open"]
+    c = book.customer
+    return Figures(
+        tier=c.tier_code, status=c.status, name=c.name, currency=c.currency,
+        credit_limit=c.credit_limit,
+        open_receivables=sum((i.outstanding for i in as_of_open), ZERO),
+        reserved_orders=reserved,
+        overdue_amount=sum((i.outstanding for i in as_of_open if i.due_date < as_of), ZERO),
+        paid=tuple(PaidPart(amount, paid_at, i.due_date) for i in book.invoices
+                   for paid_at, amount in book.payments.get(i.id, ())),
+        oldest_open_issue=min((i.issue_date for i in as_of_open), default=None))
+
+
+def _reserved(session: Session, ids: list[str]) -> dict[str, Decimal]:
+    return {customer_id: amount for customer_id, amount in session.execute(
+        select(CreditCheck.customer_id, func.sum(CreditCheck.reserved_amount))
+        .where(CreditCheck.customer_id.in_(ids), CreditCheck.status.in_(("open", "released")))
+        .group_by(CreditCheck.customer_id))}
+
+
+def _open_alerts(session: Session, ids: list[str]) -> dict[tuple[str, str], int]:
+    return {(customer_id, rule): alert_id for alert_id, customer_id, rule in session.execute(
+        select(Alert.id, Alert.customer_id, Alert.rule)
+        .where(Alert.customer_id.in_(ids), Alert.status == "open"))}
+
+
+def warn(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
+    """Open and close the batch's alerts; queue a task for each new one."""
+    books = list(books)
+    if ctx.backdated or not books or ctx.warning is None:
+        return
+    ids = [b.customer.id for b in books]
+    reserved, opened = _reserved(session, ids), _open_alerts(session, ids)
+    ruleset = ctx.warning.compiled.ruleset
+    new_alerts: list[dict[str, Any]] = []
+    closing: list[int] = []
+    for book in books:
+        facts = early_warning.warning_facts(
+            figures(book, reserved.get(book.customer.id, ZERO), ctx.as_of), ctx.as_of)
+        alerts = early_warning.raised(ruleset, ctx.matched(ctx.warning, facts), facts)
+        matched = {a.rule for a in alerts}
+        closing += [alert_id for (customer_id, rule), alert_id in opened.items()
+                    if customer_id == book.customer.id and rule not in matched]
+        for alert in alerts:
+            if (book.customer.id, alert.rule) in opened:
+                continue
+            new_alerts.append({"customer_id": book.customer.id, "rule": alert.rule,
+                               "level": alert.level, "code": alert.code,
+                               "message": alert.message, "status": "open",
+                               "opened_on": ctx.as_of, "ruleset_version": ctx.warning.version})
+            messages.enqueue(
+                session, book.customer, f"alert:{book.customer.id}:{alert.rule}:{ctx.as_of}",
+                "task", f"{alert.level} {alert.code} {book.customer.id}",
+                {"zh": f"预警（{alert.level}）：{alert.message['zh']}",
+                 "en": f"Early warning ({alert.level}): {alert.message['en']}"})
+            ctx.counts["alerts_opened"] += 1
+    if new_alerts:
+        session.execute(insert(Alert), new_alerts)
+    if closing:
+        session.execute(update(Alert).where(Alert.id.in_(closing))
+                        .values(status="closed", closed_on=ctx.as_of))
+        ctx.counts["alerts_closed"] += len(closing)
