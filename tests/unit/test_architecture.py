@@ -119,6 +119,7 @@ ROLE_MATRIX = {
     ("GET", "/v1/customers/<customer_id>/statement"): ("sales", "risk_manager", "auditor"),
     ("POST", "/v1/customers/<customer_id>/statement/send"): RISK,
     ("GET", "/v1/alerts"): ("sales", "risk_manager", "auditor"),
+    ("GET", "/v1/reports/kpis"): ("sales", "risk_manager", "auditor"),
 }
 
 
