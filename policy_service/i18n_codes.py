@@ -51,4 +51,6 @@ CODES = (
     N_("collateral_amount"), N_("payment_term_days"), N_("status"), N_("status_reason"),
     N_("next_review_date"), N_("owner"), N_("phone"), N_("name_en"), N_("name_zh"),
     N_("review_interval_months"), N_("grace_days"),
+    # early-warning alert levels
+    N_("info"), N_("warning"), N_("critical"),
 )

@@ -11,6 +11,7 @@ from policy_service.admin.metrics import dashboard
 from policy_service.admin.views.base import RoleChecked
 from policy_service.container import Services
 from policy_service.services.credit import queries as credit_queries
+from policy_service.services.day import alert_queries
 
 
 class DashboardView(RoleChecked, AdminIndexView):
@@ -31,9 +32,11 @@ class DashboardView(RoleChecked, AdminIndexView):
             return self.render("policy/sales_home.html", customers=mine)
         today = self.services.today()
         books = dashboard(self.services, today)
+        with self.services.database.sessions() as session:
+            open_alerts = alert_queries.open_alert_count(session)
         configs = {book.currency: {
             "utilization": charts.utilization_chart(book.currency, book.customers),
             "aging": charts.aging_chart(book.currency, book.buckets),
             "trend": charts.trend_chart(book.currency, book.trend)} for book in books}
         return self.render("policy/dashboard.html", books=books, configs=configs,
-                           today=today)
+                           today=today, open_alerts=open_alerts)

@@ -68,7 +68,8 @@ class QueueView(ProtectedView):
 
 
 def add_views(admin: Admin, services: Services) -> None:
-    """Register the review, stop-supply, legal-case and blacklist-candidate queues."""
+    """Register the review, stop-supply, legal-case, blacklist-candidate and alert queues."""
+    from policy_service.admin.views.queue_alerts import AlertView
     from policy_service.admin.views.queue_candidates import BlacklistCandidateView
     from policy_service.admin.views.queue_escalations import LegalCaseView, StopSupplyView
     from policy_service.admin.views.queue_reviews import ReviewQueueView
@@ -83,3 +84,5 @@ def add_views(admin: Admin, services: Services) -> None:
     admin.add_view(BlacklistCandidateView(services, name=lazy("Blacklist candidates"),
                                           category=category, endpoint="blacklist_candidates",
                                           url="/admin/blacklist"))
+    admin.add_view(AlertView(services, name=lazy("Early warning"), category=category,
+                             endpoint="alerts", url="/admin/alerts"))
