@@ -30,6 +30,10 @@ FONT_FILES = (
     (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
 )
 FONT_NAME = "StatementCJK"
+ROWS_PER_TABLE = 16  # lines of two text rows each: about one A4 landscape page
+HEADER = ("日期 / Date", "类型 / Type", "单号 / Ref", "摘要 / Description", "借方 / Debit",
+          "贷方 / Credit", "余额 / Balance")
+COLUMNS = [22 * mm, 28 * mm, 34 * mm, 95 * mm, 32 * mm, 32 * mm, 32 * mm]
 FALLBACK_FONT = "STSong-Light"
 
 TYPE_NAMES = {
@@ -77,31 +81,34 @@ def render(document: dict[str, Any]) -> bytes:
                   f"{money(document['closing_balance'], currency)}", text),
         Spacer(1, 4 * mm),
     ]
-    rows: list[list[Any]] = [[Paragraph(h, text) for h in (
-        "日期 / Date", "类型 / Type", "单号 / Ref", "摘要 / Description", "借方 / Debit",
-        "贷方 / Credit", "余额 / Balance")]]
+    rows: list[list[str]] = []
     for line in document["lines"]:
         zh, en = TYPE_NAMES[line["type"]]
-        rows.append([line["date"], Paragraph(f"{zh} / {en}", text),
-                     Paragraph(_escape(line["ref"]), text),
-                     Paragraph(f"{_escape(line['description']['zh'])}<br/>"
-                               f"{_escape(line['description']['en'])}", text),
+        rows.append([line["date"], f"{zh} / {en}", line["ref"],
+                     f"{line['description']['zh']}\n{line['description']['en']}",
                      money(line["debit"], currency), money(line["credit"], currency),
                      money(line["balance"], currency)])
-    rows.append(["", "", "", Paragraph("合计 / Totals", text),
-                 money(document["total_debit"], currency),
+    rows.append(["", "", "", "合计 / Totals", money(document["total_debit"], currency),
                  money(document["total_credit"], currency),
                  money(document["closing_balance"], currency)])
-    table = Table(rows, repeatRows=1, colWidths=[22 * mm, 28 * mm, 34 * mm, 95 * mm,
-                                                 32 * mm, 32 * mm, 32 * mm])
+    # One table per page-sized chunk: ReportLab splits one long table in quadratic time.
+    tables = [_table(font, rows[i:i + ROWS_PER_TABLE])
+              for i in range(0, len(rows), ROWS_PER_TABLE)]
+    pdf.build([*head, *tables])
+    return out.getvalue()
+
+
+def _table(font: str, rows: list[list[str]]) -> Table:
+    """A chunk of lines under the bilingual header row."""
+    table = Table([list(HEADER), *rows], colWidths=COLUMNS, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("LEADING", (0, 0), (-1, -1), 10),
         ("ALIGN", (4, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
     ]))
-    pdf.build([*head, table])
-    return out.getvalue()
+    return table
 
 
 def _escape(value: str) -> str:
