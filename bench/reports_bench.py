@@ -1,0 +1,129 @@
+"""Benchmark KPIs over a seeded book and one customer's 10,000-line statement (JSON, CSV, PDF).
+
+Run:  .venv/bin/python bench/reports_bench.py [--customers 100000] [--invoices 1000000]
+      [--lines 10000] [--backends sqlite,postgresql]
+
+The book is daily_bench.py's (same generator and seed). The statement customer gets
+``lines / 2`` invoices and as many payments, spread over the year before the as-of date,
+so its statement over that year has ``lines`` lines. Each figure is the best of three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from daily_bench import PG_URL, seed
+
+from policy_service.config import Settings
+from policy_service.container import Services
+from policy_service.db.models import Customer, Invoice, Payment
+from policy_service.services.receivables import kpis, statement, statement_pdf
+
+
+def best(label: str, work: Any) -> Any:
+    """Run ``work`` three times, print the best wall time, return its result."""
+    times, result = [], None
+    for _ in range(3):
+        started = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - started)
+    print(f"  {label}: {min(times):.2f} s (best of 3; worst {max(times):.2f} s)")
+    return result
+
+
+def statement_customer(app: Services, lines: int, as_of: date) -> None:
+    """One customer with lines/2 invoices and as many payments over the last year."""
+    start = as_of - timedelta(days=365)
+    count = lines // 2
+    with app.database.engine.begin() as connection:
+        connection.execute(insert(Customer), [{
+            "id": "STMT-1", "name": "Statement bench", "tier_code": "B",
+            "credit_limit": Decimal("100000000.00"), "currency": "CNY",
+            "next_review_date": as_of + timedelta(days=180), "status": "active",
+            "collateral_amount": Decimal(0)}])
+        invoices, payments = [], []
+        for n in range(count):
+            issued = start + timedelta(days=n * 365 // count)
+            invoices.append({"id": f"STMT-I-{n}", "customer_id": "STMT-1",
+                             "amount": Decimal("1000.00"), "currency": "CNY",
+                             "issue_date": issued, "due_date": issued + timedelta(days=60),
+                             "principal_paid": Decimal("1000.00"), "status": "paid",
+                             "request_hash": "bench"})
+            payments.append({"id": f"STMT-P-{n}", "invoice_id": f"STMT-I-{n}",
+                             "amount": Decimal("1000.00"), "currency": "CNY",
+                             "paid_at": min(issued + timedelta(days=55), as_of),
+                             "principal_part": Decimal("1000.00"),
+                             "penalty_part": Decimal(0), "request_hash": "bench"})
+        connection.execute(insert(Invoice), invoices)
+        connection.execute(insert(Payment), payments)
+
+
+def bench(backend: str, args: argparse.Namespace) -> None:
+    """Seed one backend and time the reports on it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        instance = Path(tmp)
+        drop = None
+        if backend == "sqlite":
+            url = f"sqlite:///{instance / 'bench.db'}"
+        else:
+            name = f"policy_bench_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+            drop = (admin, name)
+        try:
+            seed(url, instance, args)
+            app = Services.build(Settings(url, instance,
+                                          Path(__file__).resolve().parents[1] / "rules"))
+            statement_customer(app, args.lines, args.as_of)
+            print(f"[{backend}] {args.customers:,} customers / {args.invoices:,} invoices")
+            document = best(f"KPIs over the whole book (as of {args.as_of}, 90 days)",
+                            lambda: kpis.kpis(app.uow(), args.as_of, 90, "UTC"))
+            print(f"    {len(document['by_owner'])} owners, currencies "
+                  f"{', '.join(document['overall'])}")
+            period = statement.Period("STMT-1", args.as_of - timedelta(days=366), args.as_of)
+            body = best(f"statement JSON body ({args.lines:,} lines)",
+                        lambda: statement.statement(app.uow(), period))
+            print(f"    {len(body['lines']):,} lines, closing {body['closing_balance']}")
+            best("statement CSV", lambda: statement.statement_csv(body))
+            pdf = best("statement PDF", lambda: statement_pdf.render(body))
+            print(f"    PDF {len(pdf) / 1024:,.0f} KiB")
+            app.database.dispose()
+        finally:
+            if drop is not None:
+                with drop[0].connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{drop[1]}" WITH (FORCE)'))
+                drop[0].dispose()
+
+
+def main() -> None:
+    """Parse arguments and bench each backend."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 23))
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    for backend in args.backends.split(","):
+        bench(backend.strip(), args)
+
+
+if __name__ == "__main__":
+    main()
