@@ -82,6 +82,7 @@ class CreditOut(Schema):
     aging = fields.Nested(AgingOut)
     aging_as_of = fields.Date(metadata={"description": "the date the aging is as of"})
     next_review_date = fields.Date()
+    open_alerts = fields.Integer(metadata={"description": "open early-warning alerts"})
 
 
 class InvoiceIn(StrictSchema):

@@ -34,9 +34,11 @@ def test_high_utilization_opens_one_alert_and_a_task_and_closes_when_it_falls(
     assert "9,000.00 CNY" in alert["message"]["en"] and "80%" in alert["message"]["zh"]
     (task,) = [m for m in rows(services, OutboxMessage) if m.channel == "task"]
     assert task.recipient == "sales-key" and "9,000.00 CNY" in task.body_en
+    assert api.call("GET", "/v1/customers/C-1/credit").get_json()["open_alerts"] == 1
     pay(services, "P-1", "I-1", "5000.00", DUE - timedelta(days=3))
     run_daily(services.uow(), services.rulesets, DUE - timedelta(days=2))
     assert _alerts(api, "?status=open") == []
+    assert api.call("GET", "/v1/customers/C-1/credit").get_json()["open_alerts"] == 0
     (closed,) = _alerts(api, "?status=closed")
     assert (closed["alert_id"], closed["closed_on"]) == (
         alert["alert_id"], (DUE - timedelta(days=2)).isoformat())

@@ -7,10 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice, Tier
+from policy_service.db.models_reports import Alert
 from policy_service.domain.codes import CUSTOMER_STATUSES
 from policy_service.domain.dates import add_months
 from policy_service.domain.money import SUPPORTED_CURRENCIES
@@ -134,6 +135,8 @@ def credit_status(uow: UnitOfWork, customer_id: str, today: date,
             "aging": customer_buckets(session, customer_id, as_of, past=as_of < today),
             "aging_as_of": as_of,
             "next_review_date": customer.next_review_date,
+            "open_alerts": int(session.scalar(select(func.count()).select_from(Alert).where(
+                Alert.customer_id == customer_id, Alert.status == "open")) or 0),
         }
 
 
