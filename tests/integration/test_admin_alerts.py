@@ -1,4 +1,4 @@
-"""The early-warning screen and the dashboard's alert count, as staff see them."""
+"""The early-warning screen, the dashboard's alert count and the KPI page, as staff see them."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from sqlalchemy import update
 from policy_service.container import Services
 from policy_service.db.models import User
 from policy_service.services.day.run import run_daily
+from tests.conftest import Api
 from tests.integration.receivables_book import customer, invoice
 from tests.integration.test_admin_support import login, make_users
+from tests.integration.test_kpis import book as kpi_book
 
 DUE = date(2026, 3, 1)
 
@@ -60,3 +62,19 @@ def test_the_alert_screen_speaks_chinese(services: Services, app: Flask) -> None
 def test_sales_logins_do_not_see_the_alert_screen(services: Services, app: Flask) -> None:
     users = make_users(services)
     assert login(app, users["sales"]).get("/admin/alerts/").status_code == 403
+
+
+def test_the_kpi_page_shows_the_reports_figures_and_refuses_a_bad_period_in_words(
+        services: Services, app: Flask, api: Api) -> None:
+    kpi_book(services, api)
+    users = make_users(services)
+    client = login(app, users["auditor"])
+    html = client.get("/admin/kpis/?as_of=2026-06-30&period_days=90").get_data(as_text=True)
+    row = re.search(r'data-owner="sales-key" data-currency="CNY">(.*?)</tr>', html, re.S)
+    assert row is not None
+    cells = re.sub(r"<[^>]+>", "|", row.group(1))
+    for figure in ("41.54", "80.00", "0.5000", "3.33", "2,400.00 CNY", "1,200.00 CNY"):
+        assert figure in cells
+    assert 'data-owner="*" data-currency="JPY"' in html and "10,000 JPY" in html
+    bad = client.get("/admin/kpis/?period_days=0")
+    assert bad.status_code == 200 and 'id="kpi-error"' in bad.get_data(as_text=True)

@@ -69,6 +69,7 @@ class QueueView(ProtectedView):
 
 def add_views(admin: Admin, services: Services) -> None:
     """Register the review, stop-supply, legal-case, blacklist-candidate and alert queues."""
+    from policy_service.admin.views.kpis import KpiView
     from policy_service.admin.views.queue_alerts import AlertView
     from policy_service.admin.views.queue_candidates import BlacklistCandidateView
     from policy_service.admin.views.queue_escalations import LegalCaseView, StopSupplyView
@@ -86,3 +87,5 @@ def add_views(admin: Admin, services: Services) -> None:
                                           url="/admin/blacklist"))
     admin.add_view(AlertView(services, name=lazy("Early warning"), category=category,
                              endpoint="alerts", url="/admin/alerts"))
+    admin.add_view(KpiView(services, name=lazy("KPIs"), category=category, endpoint="kpis",
+                           url="/admin/kpis"))

@@ -23,7 +23,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from policy_service.domain.money import minor_digits
+from policy_service.domain.money import money_text
 
 FONT_FILES = (
     (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
@@ -56,8 +56,8 @@ def statement_font() -> str:
 
 
 def money(value: str, currency: str) -> str:
-    """ "12000.00", CNY -> "12,000.00 CNY"; JPY in whole units."""
-    return f"{Decimal(value):,.{minor_digits(currency)}f} {currency}"
+    """ "12000.00", CNY -> "12,000.00 CNY"; JPY in whole units (domain.money.money_text)."""
+    return money_text(Decimal(value), currency)
 
 
 def render(document: dict[str, Any]) -> bytes:
