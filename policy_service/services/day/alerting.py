@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck
+from policy_service.db.models_receivables import OutboxMessage
 from policy_service.db.models_reports import Alert
 from policy_service.domain import early_warning
 from policy_service.domain.early_warning import Figures, PaidPart
@@ -65,6 +66,7 @@ def warn(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
     ruleset = ctx.warning.compiled.ruleset
     new_alerts: list[dict[str, Any]] = []
     closing: list[int] = []
+    tasks: list[dict[str, Any]] = []
     for book in books:
         facts = early_warning.warning_facts(
             figures(book, reserved.get(book.customer.id, ZERO), ctx.as_of), ctx.as_of)
@@ -79,14 +81,15 @@ def warn(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
                                "level": alert.level, "code": alert.code,
                                "message": alert.message, "status": "open",
                                "opened_on": ctx.as_of, "ruleset_version": ctx.warning.version})
-            messages.enqueue(
-                session, book.customer, f"alert:{book.customer.id}:{alert.rule}:{ctx.as_of}",
+            tasks.append(messages.message_row(
+                book.customer, f"alert:{book.customer.id}:{alert.rule}:{ctx.as_of}",
                 "task", f"{alert.level} {alert.code} {book.customer.id}",
                 {"zh": f"预警（{alert.level}）：{alert.message['zh']}",
-                 "en": f"Early warning ({alert.level}): {alert.message['en']}"})
+                 "en": f"Early warning ({alert.level}): {alert.message['en']}"}))
             ctx.counts["alerts_opened"] += 1
-    if new_alerts:
+    if new_alerts:  # in bulk, like the rest of the day's writes
         session.execute(insert(Alert), new_alerts)
+        session.execute(insert(OutboxMessage), tasks)
     if closing:
         session.execute(update(Alert).where(Alert.id.in_(closing))
                         .values(status="closed", closed_on=ctx.as_of))
