@@ -23,7 +23,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer, Invoice, Payment
-from policy_service.db.models_receivables import InvoiceAdjustment, PenaltyAccrual
+from policy_service.db.models_receivables import (
+    InvoiceAdjustment,
+    PenaltyAccrual,
+    PenaltyCorrection,
+)
 from policy_service.domain.money import to_wire
 from policy_service.domain.statement import Entry, Statement, build, penalty_day, period_problem
 from policy_service.services.credit.customers import get_customer
@@ -105,18 +109,21 @@ def penalty_entries(session: Session, period: Period) -> Iterator[Entry]:
 
     Days before the period enter the opening balance as one sum.
     """
-    where = (PenaltyAccrual.customer_id == period.customer_id, PenaltyAccrual.day <= period.end)
-    before = session.scalar(select(func.sum(PenaltyAccrual.amount))
-                            .where(*where, PenaltyAccrual.day < period.start))
+    months: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    before = Decimal(0)
+    # A day's penalty is its accrual less what payments with an earlier value date
+    # reversed of it (penalty_corrections, by the accrued day).
+    for table, sign in ((PenaltyAccrual, 1), (PenaltyCorrection, -1)):
+        where = (table.customer_id == period.customer_id, table.day <= period.end)
+        before += sign * Decimal(session.scalar(select(func.sum(table.amount))
+                                                .where(*where, table.day < period.start)) or 0)
+        for invoice_id, day, amount in session.execute(
+                select(table.invoice_id, table.day, func.sum(table.amount))
+                .where(*where, table.day >= period.start).group_by(table.invoice_id, table.day)):
+            months[(invoice_id, penalty_day(day, period.end))] += sign * Decimal(amount)
     if before:
         yield Entry(period.start - timedelta(days=1), "penalty", "", {"zh": "", "en": ""},
-                    debit=Decimal(before))
-    months: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
-    for invoice_id, day, amount in session.execute(
-            select(PenaltyAccrual.invoice_id, PenaltyAccrual.day, func.sum(PenaltyAccrual.amount))
-            .where(*where, PenaltyAccrual.day >= period.start)
-            .group_by(PenaltyAccrual.invoice_id, PenaltyAccrual.day)):
-        months[(invoice_id, penalty_day(day, period.end))] += Decimal(amount)
+                    debit=before)
     for (invoice_id, day), amount in months.items():
         if amount:
             yield Entry(day, "penalty", invoice_id,

@@ -1,7 +1,7 @@
 """statements and early warning: outbox attachments, alerts
 
 Revision ID: 0014
-Revises: 0015
+Revises: 0010
 Create Date: 2026-12-07
 
 A queued message may carry files (a statement's PDF goes out as an email attachment);
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0014"
-down_revision = "0015"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
