@@ -82,6 +82,8 @@ class CreditOut(Schema):
     aging = fields.Nested(AgingOut)
     aging_as_of = fields.Date(metadata={"description": "the date the aging is as of"})
     next_review_date = fields.Date()
+    disputed_amount = MoneyString(metadata={"description": "under open dispute (in exposure)"})
+    active_plans = fields.Integer(metadata={"description": "active payment plans"})
 
 
 class InvoiceIn(StrictSchema):

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from policy_service.api import (
     clock,
+    collections,
     credit_checks,
     customer_lists,
     customers,
@@ -21,6 +22,7 @@ from policy_service.api import (
     receivables_day,
     rule_lifecycle,
     rulesets,
+    worklist,
 )
 from policy_service.api.errors import http_exception_body, register_error_handlers
 from policy_service.api.fields import Currency, MoneyString
@@ -62,7 +64,8 @@ def init_api(app: Flask) -> ContractApi:
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp,
-                      rule_lifecycle.blp, receivables_day.blp, clock.blp, customer_lists.blp):
+                      rule_lifecycle.blp, receivables_day.blp, clock.blp, customer_lists.blp,
+                      collections.blp, worklist.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     openapi.document_operations(api.spec, app)

@@ -248,3 +248,5 @@ from policy_service.db import models_receivables  # noqa: E402, F401  # isort: s
 from policy_service.db import models_admin  # noqa: E402, F401  # isort: skip
 
 from policy_service.db import models_clock  # noqa: E402, F401  # isort: skip
+
+from policy_service.db import models_collections  # noqa: E402, F401  # isort: skip

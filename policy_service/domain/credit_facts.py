@@ -58,6 +58,10 @@ class Exposure(Protocol):
     def oldest_days_past_due(self) -> int: ...
     @property
     def overdue_invoice_count(self) -> int: ...
+    @property
+    def disputed_amount(self) -> Decimal: ...
+    @property
+    def broken_plans_365d(self) -> int: ...
 
 
 def order_facts(customer: CustomerTerms, order: Order, exposure: Exposure, today: date
@@ -79,6 +83,8 @@ def order_facts(customer: CustomerTerms, order: Order, exposure: Exposure, today
             "payment_term_days": term,
             "age_days": max((today - customer.created_at.date()).days, 0),
             "review_overdue": customer.next_review_date < today,
+            "disputed_amount": exposure.disputed_amount,
+            "broken_plans_365d": exposure.broken_plans_365d,
         },
         "exposure": {
             "open_receivables": exposure.open_receivables,

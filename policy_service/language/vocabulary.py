@@ -151,10 +151,19 @@ CREDIT_APPROVAL_VOCABULARY = Vocabulary("credit_approval", (
     _f("exposure.reserved_orders", T.MONEY, "approved orders not yet invoiced or cancelled",
        "已批准未开票订单占用"),
     _f("exposure.total", T.MONEY, "open receivables + reserved orders", "信用占用合计"),
-    _f("overdue.amount", T.MONEY, "amount of overdue invoices", "逾期金额"),
-    _f("overdue.oldest_days", T.INTEGER, "days past due of the oldest overdue invoice (0 if none)",
-       "最早逾期发票的逾期天数（无则为 0）", max_abs=DAYS),
-    _f("overdue.invoice_count", T.INTEGER, "number of overdue invoices", "逾期发票张数"),
+    _f("overdue.amount", T.MONEY, "amount of overdue invoices, less any amount under dispute",
+       "逾期金额（不含争议金额）"),
+    _f("overdue.oldest_days", T.INTEGER,
+       "days past due of the oldest overdue invoice not disputed in full (0 if none)",
+       "最早逾期（未全额争议）发票的逾期天数（无则为 0）", max_abs=DAYS),
+    _f("overdue.invoice_count", T.INTEGER, "number of overdue invoices not disputed in full",
+       "逾期（未全额争议）发票张数"),
+    _f("customer.disputed_amount", T.MONEY,
+       "amount under open dispute (still in exposure; not in overdue.*)",
+       "争议中的金额（仍计入信用占用；不计入逾期指标）"),
+    _f("customer.broken_plans_365d", T.INTEGER,
+       "payment plans the customer broke in the last 365 days", "近 365 天内失效的还款计划数",
+       max_abs=DAYS),
 ))
 
 

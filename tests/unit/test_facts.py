@@ -78,6 +78,8 @@ class _Exposure:
     overdue_amount: Decimal = Decimal("800.00")
     oldest_days_past_due: int = 9
     overdue_invoice_count: int = 1
+    disputed_amount: Decimal = Decimal("0.00")
+    broken_plans_365d: int = 0
 
     @property
     def total(self) -> Decimal:

@@ -7,10 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice, Tier
+from policy_service.db.models_collections import PaymentPlan
 from policy_service.domain.codes import CUSTOMER_STATUSES
 from policy_service.domain.dates import add_months
 from policy_service.domain.money import SUPPORTED_CURRENCIES
@@ -134,7 +135,15 @@ def credit_status(uow: UnitOfWork, customer_id: str, today: date,
             "aging": customer_buckets(session, customer_id, as_of, past=as_of < today),
             "aging_as_of": as_of,
             "next_review_date": customer.next_review_date,
+            "disputed_amount": exposure.disputed_amount,
+            "active_plans": active_plans(session, customer_id),
         }
+
+
+def active_plans(session: Session, customer_id: str) -> int:
+    """How many payment plans of the customer are active."""
+    return int(session.scalar(select(func.count()).select_from(PaymentPlan).where(
+        PaymentPlan.customer_id == customer_id, PaymentPlan.status == "active")) or 0)
 
 
 def status_reason(reason: str, actor: str) -> str:
