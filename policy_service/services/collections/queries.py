@@ -69,7 +69,7 @@ def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
             query = query.where(Customer.owner == owner)
         overdue: dict[str, list[Invoice]] = defaultdict(list)
         customers: dict[str, Customer] = {}
-        for invoice, customer in session.execute(query).tuples():
+        for invoice, customer in session.execute(query).all():
             if invoice.outstanding > 0:
                 overdue[customer.id].append(invoice)
                 customers[customer.id] = customer
@@ -78,14 +78,14 @@ def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
         disputes = dict(session.execute(
             select(Dispute.customer_id, func.count()).where(
                 Dispute.customer_id.in_(ids), Dispute.status == "open")
-            .group_by(Dispute.customer_id)).tuples().all())
+            .group_by(Dispute.customer_id)).all())
         active = dict(session.execute(select(PaymentPlan.customer_id, PaymentPlan.id).where(
-            PaymentPlan.customer_id.in_(ids), PaymentPlan.status == "active")).tuples().all())
+            PaymentPlan.customer_id.in_(ids), PaymentPlan.status == "active")).all())
         broken = dict(session.execute(
             select(PaymentPlan.customer_id, func.count()).where(
                 PaymentPlan.customer_id.in_(ids), PaymentPlan.status == "broken",
                 PaymentPlan.ended_on > today - timedelta(days=365))
-            .group_by(PaymentPlan.customer_id)).tuples().all())
+            .group_by(PaymentPlan.customer_id)).all())
         items: list[dict[str, Any]] = []
         for customer_id, invoices in overdue.items():
             customer = customers[customer_id]
