@@ -160,8 +160,8 @@ def agree_plan(body: dict[str, Any], customer_id: str) -> Any:
     data = plans.PlanInput(body["plan_id"], tuple(body["invoice_ids"]),
                            tuple(Instalment(i["due_date"], i["amount"])
                                  for i in body["instalments"]), body.get("note"))
-    view, created = plans.agree_plan(app.uow(), customer_id, data, current_principal().name,
-                                     app.today())
+    view, created = plans.agree_plan(app.uow(), app.rulesets, customer_id, data,
+                                     current_principal().name, app.today())
     return view, 201 if created else 200
 
 

@@ -96,8 +96,8 @@ def log_contact(body: dict[str, Any], customer_id: str) -> Any:
         body["channel"], body["outcome"], body["note"],
         None if promise is None else contacts.Promise(
             promise["due_date"], promise["amount"], tuple(promise["invoice_ids"])))
-    return contacts.log_contact(app.uow(), customer_id, data, current_principal().name,
-                                app.today(), own_customers()), 201
+    return contacts.log_contact(app.uow(), app.rulesets, customer_id, data,
+                                current_principal().name, app.today(), own_customers()), 201
 
 
 @blp.route("/customers/<customer_id>/contacts")

@@ -182,3 +182,19 @@ def test_the_worklist_ranks_by_outstanding_times_days_and_sales_see_their_own(
     assert api.call("GET", "/v1/customers/C-2/contacts", role="sales").status_code == 403
     other = api.call("GET", "/v1/worklist?owner=someone-else", role="auditor").get_json()
     assert [i["customer_id"] for i in other["items"]] == ["C-2"]
+
+
+def test_a_kept_plan_lifts_a_stop_supply_its_invoice_caused_and_the_run_keeps_it_lifted(
+        api: Api, services: Services) -> None:
+    day = Day(services, DUE)
+    api.customer(tier="B", owner="sales-key")
+    _invoice(api, "INV-1", "1000.00")
+    day.today = DUE + timedelta(days=65)
+    run_daily(services.uow(), services.rulesets, day.today)
+    assert api.call("GET", "/v1/customers/C-1/credit").get_json()["status"] == "stop_supply"
+    owed = api.call("GET", "/v1/invoices/INV-1").get_json()["outstanding"]
+    assert _plan(api, [(day.today + timedelta(days=10), owed)]).status_code == 201
+    assert api.call("GET", "/v1/customers/C-1/credit").get_json()["status"] == "active"
+    day.today += timedelta(days=1)
+    run_daily(services.uow(), services.rulesets, day.today)
+    assert api.call("GET", "/v1/customers/C-1/credit").get_json()["status"] == "active"

@@ -50,7 +50,7 @@ class WorklistView(QueueView):
         channel = request.form.get("channel") or "phone"
         try:
             contacts.log_contact(
-                self.services.uow(), customer_id,
+                self.services.uow(), self.services.rulesets, customer_id,
                 contacts.ContactInput(channel, outcome, (request.form.get("note") or "").strip()),
                 auth.actor(), self.today(),
                 auth.actor() if auth.role() == auth.SALES else None)

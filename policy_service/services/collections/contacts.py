@@ -19,6 +19,8 @@ from policy_service.domain.collections import Instalment
 from policy_service.services.collections.plans import PlanInput, create_plan
 from policy_service.services.credit.customers import get_customer, lock_customer
 from policy_service.services.errors import Forbidden, Invalid
+from policy_service.services.receivables.stop_supply import lift_if_cleared
+from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
 CHANNELS = ("phone", "visit", "email", "sms", "letter", "note")
@@ -50,8 +52,9 @@ def contact_view(c: Contact) -> dict[str, Any]:
             "plan_id": c.plan_id}
 
 
-def log_contact(uow: UnitOfWork, customer_id: str, data: ContactInput, actor: str,
-                today: date, owner: str | None = None) -> dict[str, Any]:
+def log_contact(uow: UnitOfWork, registry: RuleSetRegistry, customer_id: str,
+                data: ContactInput, actor: str, today: date, owner: str | None = None
+                ) -> dict[str, Any]:
     """Log a contact; a promise creates its one-instalment plan and the body returns plan_id."""
     if data.channel not in CHANNELS:
         raise Invalid(f"channel must be one of {', '.join(CHANNELS)}",
@@ -67,6 +70,7 @@ def log_contact(uow: UnitOfWork, customer_id: str, data: ContactInput, actor: st
             create_plan(uow.session, customer, PlanInput(
                 plan_id, promise.invoice_ids, (Instalment(promise.due_date, promise.amount),),
                 f"promise to pay ({data.channel}): {data.note}"), actor, today)
+            lift_if_cleared(uow.session, registry, customer, today)
         contact = Contact(customer_id=customer.id, channel=data.channel, outcome=data.outcome,
                           note=data.note, actor=actor, on=today, plan_id=plan_id)
         uow.session.add(contact)

@@ -29,6 +29,8 @@ from policy_service.services.errors import (
     require_currency_digits,
 )
 from policy_service.services.fingerprint import fingerprint
+from policy_service.services.receivables.stop_supply import lift_if_cleared
+from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
 ZERO = Decimal("0.00")
@@ -99,12 +101,16 @@ def in_active_plans(session: Session, customer_id: str) -> set[str]:
     return found
 
 
-def agree_plan(uow: UnitOfWork, customer_id: str, data: PlanInput, actor: str, today: date
-               ) -> tuple[dict[str, Any], bool]:
-    """A risk manager agrees a plan; the same plan_id and body again gives the same plan."""
+def agree_plan(uow: UnitOfWork, registry: RuleSetRegistry, customer_id: str, data: PlanInput,
+               actor: str, today: date) -> tuple[dict[str, Any], bool]:
+    """A risk manager agrees a plan; the same plan_id and body again gives the same plan.
+
+    A kept plan does not stop supply: a stop-supply its invoices caused lifts at once.
+    """
     with uow:
         customer = lock_customer(uow, customer_id)
         plan, created = create_plan(uow.session, customer, data, actor, today)
+        lift_if_cleared(uow.session, registry, customer, today)
         view = plan_view(uow.session, plan, today)
         uow.commit()
         return view, created
