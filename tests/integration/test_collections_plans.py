@@ -109,6 +109,9 @@ def test_an_instalment_unpaid_after_the_tolerance_breaks_the_plan_and_escalation
     assert plan["ruleset_version"] == 1
     steps = {s.step for s in rows(services, DunningStep, invoice_id="INV-1")}
     assert "phone_follow_up" in steps  # the step the invoice's age calls for, at once
+    accrued = [a.day for a in rows(services, PenaltyAccrual, invoice_id="INV-1")]
+    assert accrued and day.today in accrued  # penalty resumes on the breaking run's day
+    assert not [d for d in accrued if AGREED <= d < day.today]  # none for the kept days
     decision = api.check("SO-1", "100.00").get_json()
     assert decision["outcome"] == "hold"
     assert "BROKEN_PAYMENT_PLAN" in [r["code"] for r in decision["reasons"]]
