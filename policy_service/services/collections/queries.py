@@ -119,25 +119,30 @@ def _last_contact(session: Session, customer_id: str) -> dict[str, Any] | None:
 def open_disputes(session: Session, today: date) -> list[dict[str, Any]]:
     """The disputes queue: open disputes, oldest first, with their age in days."""
     found = session.execute(
-        select(Dispute, Customer.name).join(Customer, Customer.id == Dispute.customer_id)
+        select(Dispute, Customer.name, Customer.currency)
+        .join(Customer, Customer.id == Dispute.customer_id)
         .where(Dispute.status == "open").order_by(Dispute.opened_on, Dispute.id)).all()
     return [{"dispute_id": d.id, "invoice_id": d.invoice_id, "customer_id": d.customer_id,
-             "customer_name": name, "amount": d.amount, "reason": d.reason,
+             "customer_name": name, "amount": d.amount, "currency": currency,
+             "reason": d.reason,
              "opened_on": d.opened_on, "opened_by": d.opened_by,
-             "age_days": (today - d.opened_on).days} for d, name in found]
+             "age_days": (today - d.opened_on).days} for d, name, currency in found]
 
 
 def instalments_due(session: Session, today: date, days: int = 7) -> list[dict[str, Any]]:
     """Instalments of active plans due from today through ``days`` ahead, by date."""
     from policy_service.services.collections.plans import plan_view  # plans imports us not
 
-    plans = session.scalars(select(PaymentPlan).where(PaymentPlan.status == "active")
-                            .order_by(PaymentPlan.id))
+    plans = session.execute(
+        select(PaymentPlan, Customer.currency)
+        .join(Customer, Customer.id == PaymentPlan.customer_id)
+        .where(PaymentPlan.status == "active").order_by(PaymentPlan.id)).all()
     until = today + timedelta(days=days)
     rows = []
-    for plan in plans:
+    for plan, currency in plans:
         view = plan_view(session, plan, today)
         for item in view["instalments"]:
             if today <= item["due_date"] <= until:
-                rows.append({"plan_id": plan.id, "customer_id": plan.customer_id, **item})
+                rows.append({"plan_id": plan.id, "customer_id": plan.customer_id,
+                             "currency": currency, **item})
     return sorted(rows, key=lambda r: (r["due_date"], r["plan_id"]))
