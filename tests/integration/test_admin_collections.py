@@ -78,4 +78,4 @@ def test_the_disputes_queue_shows_age_and_the_instalments_due_this_week(
     row = page.split('data-dispute="D-1"')[1].split("</tr>")[0]
     assert '<td class="dispute-age">2</td>' in row and "damaged" in row
     page = client.get("/admin/instalments/").get_data(as_text=True)
-    assert page.count('class="instalment-row"') == 1 and "400.00" in page
+    assert page.count('class="instalment-row"') == 1 and "400.00 CNY" in page
