@@ -15,6 +15,7 @@ from flask import Blueprint, Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+import policy_service.admin.views.collections as collection_views
 import policy_service.admin.views.invoices as invoice_views
 import policy_service.admin.views.queues as queue_views
 from policy_service.admin import auth, formatting, i18n, web
@@ -66,4 +67,5 @@ def init_admin(app: Flask, services: Services, tables: AdminTables) -> Admin:
     customer_page.add_views(admin, services)
     queue_views.add_views(admin, services)
     invoice_views.add_views(admin, services)
+    collection_views.add_views(admin, services)
     return admin

@@ -23,6 +23,8 @@ READ_CREDIT = ("order_system", "sales", "risk_manager", "auditor")
 READ_POLICY = ("risk_manager", "auditor")
 READ_CANDIDATES = ("sales", "risk_manager", "auditor")  # sales: own customers only
 DECIDE = ("risk_manager",)
+ACT_COLLECTIONS = ("order_system", "sales", "risk_manager")  # open a dispute, log a contact
+READ_COLLECTIONS = ("sales", "risk_manager", "auditor")  # sales: own customers only
 
 # A short in-process cache keeps the hot path to one hash lookup; a revoked key
 # stops working within this many seconds.

@@ -83,6 +83,8 @@ class CreditOut(Schema):
     aging_as_of = fields.Date(metadata={"description": "the date the aging is as of"})
     next_review_date = fields.Date()
     open_alerts = fields.Integer(metadata={"description": "open early-warning alerts"})
+    disputed_amount = MoneyString(metadata={"description": "under open dispute (in exposure)"})
+    active_plans = fields.Integer(metadata={"description": "active payment plans"})
 
 
 class InvoiceIn(StrictSchema):

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from policy_service.api import (
     clock,
+    collections,
     credit_checks,
     customer_lists,
     customers,
@@ -24,6 +25,7 @@ from policy_service.api import (
     rule_lifecycle,
     rulesets,
     statements,
+    worklist,
 )
 from policy_service.api.errors import http_exception_body, register_error_handlers
 from policy_service.api.fields import Currency, MoneyString
@@ -66,7 +68,8 @@ def init_api(app: Flask) -> ContractApi:
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (customers.blp, receivables.blp, credit_checks.blp, rulesets.blp,
                       rule_lifecycle.blp, receivables_day.blp, clock.blp, customer_lists.blp,
-                      escalations.blp, statements.blp, reports.blp):
+                      escalations.blp, statements.blp, reports.blp, collections.blp,
+                      worklist.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(ops.blp)
     openapi.document_operations(api.spec, app)

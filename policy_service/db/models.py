@@ -251,3 +251,4 @@ from policy_service.db import models_admin  # noqa: E402, F401  # isort: skip
 from policy_service.db import models_clock  # noqa: E402, F401  # isort: skip
 
 from policy_service.db import models_reports  # noqa: E402, F401  # isort: skip
+from policy_service.db import models_collections  # noqa: E402, F401  # isort: skip

@@ -70,10 +70,12 @@ def penalty_facts(customer: Customer, invoice: Invoice, grace_days: int) -> dict
 
 
 def escalation_facts(customer: Customer, invoice: Invoice, today: date,
-                     terms: PenaltyTerms | None) -> dict[str, Any]:
+                     terms: PenaltyTerms | None, instalment_days_late: int = 0) -> dict[str, Any]:
     """Facts of the escalation vocabulary as of ``today``; ``terms`` are the invoice's
-    penalty terms (overdue_penalty's choice), so a notice can state them."""
-    return {"invoice": {"days_from_due": (today - invoice.due_date).days,
+    penalty terms (overdue_penalty's choice), so a notice can state them;
+    ``instalment_days_late``: how late its plan's earliest unpaid instalment is."""
+    return {"instalment": {"days_late": instalment_days_late},
+            "invoice": {"days_from_due": (today - invoice.due_date).days,
                         "amount": invoice.amount, "outstanding": invoice.outstanding,
                         "penalty_accrued": unpaid_penalty(invoice), "currency": invoice.currency,
                         "number": invoice.id, "due_date": invoice.due_date.isoformat()},

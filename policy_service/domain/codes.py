@@ -34,7 +34,7 @@ AGING_BUCKETS = ("not_due", "1-30", "31-60", "61-90", "91+")
 """The aging report's fixed columns, by days past due."""
 
 DUNNING_STEPS = ("reminder", "due_today", "overdue_notice", "phone_follow_up",
-                 "formal_demand_letter", "stop_supply", "legal_action")
+                 "formal_demand_letter", "stop_supply", "legal_action", "plan_broken")
 """Dunning (escalation) steps an ``escalation`` rule may name."""
 
 MESSAGE_CHANNELS = ("email", "sms", "letter", "task")

@@ -60,6 +60,10 @@ class Exposure(Protocol):
     def overdue_invoice_count(self) -> int: ...
     @property
     def written_off_365d(self) -> Decimal: ...  # written off in the 365 days up to today
+    @property
+    def disputed_amount(self) -> Decimal: ...
+    @property
+    def broken_plans_365d(self) -> int: ...
 
 
 def order_facts(customer: CustomerTerms, order: Order, exposure: Exposure, today: date
@@ -82,6 +86,8 @@ def order_facts(customer: CustomerTerms, order: Order, exposure: Exposure, today
             "age_days": max((today - customer.created_at.date()).days, 0),
             "review_overdue": customer.next_review_date < today,
             "written_off_365d": exposure.written_off_365d,
+            "disputed_amount": exposure.disputed_amount,
+            "broken_plans_365d": exposure.broken_plans_365d,
         },
         "exposure": {
             "open_receivables": exposure.open_receivables,

@@ -77,11 +77,14 @@ def accrue(
     terms: PenaltyTerms, amount: Decimal, due_date: date, *, accrued: Decimal,
     after: date | None, through: date, principal_paid_on: Callable[[date], Decimal],
     currency: str,
+    excluded_on: Callable[[date], Decimal] | None = None,
 ) -> list[Accrual]:
     """The new daily accruals from the day after ``after`` (or the first day) through ``through``.
 
     ``accrued`` is what earlier days already accrued (it counts toward the cap);
-    ``principal_paid_on(day)`` is the principal paid on or before ``day``.
+    ``principal_paid_on(day)`` is the principal paid on or before ``day``;
+    ``excluded_on(day)`` is principal that accrues nothing that day (under dispute, or
+    held by a payment plan).
     """
     cap = terms.cap(amount, currency)
     day = terms.first_day(due_date)
@@ -92,6 +95,11 @@ def accrue(
         base = amount - principal_paid_on(day)
         if base <= 0:
             break
+        if excluded_on is not None:
+            base -= min(excluded_on(day), base)
+            if base <= 0:
+                day += timedelta(days=1)
+                continue
         share = min(terms.daily(base, currency), cap - accrued)
         if share > 0:
             out.append(Accrual(day, base, share))

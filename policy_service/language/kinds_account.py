@@ -34,7 +34,7 @@ from policy_service.language.vocabularies_account import (
 
 STEPS = DUNNING_STEPS
 CHANNELS = MESSAGE_CHANNELS
-ACTIONS = ("stop_supply", "legal_case")
+ACTIONS = ("stop_supply", "legal_case", "break_plan")
 REVIEW_ACTIONS = ("raise", "keep", "cut")
 SIGNED_PERCENT = re.compile(r"^-?\d{1,3}(\.\d{1,4})?$")
 MAX_GRACE_DAYS = 3650

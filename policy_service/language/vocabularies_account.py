@@ -60,6 +60,11 @@ ESCALATION_VOCABULARY = Vocabulary("escalation", (
     _f("penalty.cap_percent", T.DECIMAL,
        "the customer's late-interest cap, in percent of the invoice amount",
        "客户逾期罚款上限（占发票金额的百分比）", max_abs=1000),
+    _f("instalment.days_late", T.INTEGER,
+       "days the earliest unpaid instalment of the invoice's payment plan is past its date "
+       "(0 when none is; a rule with the break_plan action breaks the plan)",
+       "发票所在还款计划中最早未付分期款逾期的天数（无则为 0；带 break_plan 动作的规则使计划失效）",
+       max_abs=DAYS),
 ))
 
 REVIEW_VOCABULARY = Vocabulary("limit_review", (

@@ -43,7 +43,7 @@ class CountingEngine:
 
 def test_the_rule_sets_name_the_facts_their_memo_is_keyed_on() -> None:
     assert condition_paths(load_ruleset_file(RULES / "escalation.json")) == (
-        ("invoice", "days_from_due"), ("invoice", "outstanding"))
+        ("instalment", "days_late"), ("invoice", "days_from_due"), ("invoice", "outstanding"))
     assert condition_paths(load_ruleset_file(RULES / "overdue_penalty.json")) == (
         ("customer", "tier"),)
     assert condition_paths(load_ruleset_file(RULES / "receivable_classes.json")) == (

@@ -117,7 +117,8 @@ def test_a_case_in_the_request_that_the_draft_decides_otherwise_fails_with_expec
         "order": {"amount": "60000.00", "currency": "CNY", "requested_term_days": 30},
         "customer": {"tier": "B", "status": "active", "credit_limit": "200000.00",
                      "collateral": "0.00", "payment_term_days": 60, "age_days": 10,
-                     "review_overdue": False, "written_off_365d": "0.00"},
+                     "review_overdue": False, "written_off_365d": "0.00", "disputed_amount": "0.00",
+                     "broken_plans_365d": 0},
         "exposure": {"open_receivables": "0.00", "reserved_orders": "0.00", "total": "0.00"},
         "overdue": {"amount": "0.00", "oldest_days": 0, "invoice_count": 0},
     }

@@ -68,6 +68,8 @@ ANY = ("order_system", "sales", "risk_manager", "auditor")
 READ = ("risk_manager", "auditor")
 RISK = ("risk_manager",)
 ERP = ("order_system",)
+ACT = ("order_system", "sales", "risk_manager")  # open a dispute, log a contact
+OWN = ("sales", "risk_manager", "auditor")  # collections reads; sales: own customers
 ROLE_MATRIX = {
     ("PUT", "/v1/customers/<customer_id>"): ERP,
     ("GET", "/v1/customers/<customer_id>/credit"): ANY,
@@ -120,6 +122,16 @@ ROLE_MATRIX = {
     ("POST", "/v1/customers/<customer_id>/statement/send"): RISK,
     ("GET", "/v1/alerts"): ("sales", "risk_manager", "auditor"),
     ("GET", "/v1/reports/kpis"): ("sales", "risk_manager", "auditor"),
+    ("POST", "/v1/invoices/<invoice_id>/disputes"): ACT,
+    ("POST", "/v1/disputes/<dispute_id>/resolve"): RISK,
+    ("GET", "/v1/customers/<customer_id>/disputes"): OWN,
+    ("POST", "/v1/customers/<customer_id>/payment-plans"): RISK,
+    ("GET", "/v1/customers/<customer_id>/payment-plans"): OWN,
+    ("GET", "/v1/payment-plans/<plan_id>"): OWN,
+    ("POST", "/v1/payment-plans/<plan_id>/cancel"): RISK,
+    ("POST", "/v1/customers/<customer_id>/contacts"): ACT,
+    ("GET", "/v1/customers/<customer_id>/contacts"): OWN,
+    ("GET", "/v1/worklist"): OWN,
 }
 
 

@@ -79,6 +79,8 @@ class _Exposure:
     oldest_days_past_due: int = 9
     overdue_invoice_count: int = 1
     written_off_365d: Decimal = Decimal("0.00")
+    disputed_amount: Decimal = Decimal("0.00")
+    broken_plans_365d: int = 0
 
     @property
     def total(self) -> Decimal:

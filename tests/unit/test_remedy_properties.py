@@ -119,7 +119,8 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[OverdueInvoice]]:
                      "credit_limit": money(limit), "collateral": money(draw(units)),
                      "payment_term_days": draw(days), "age_days": draw(days),
                      "review_overdue": draw(st.booleans()),
-                     "written_off_365d": money(0)},
+                     "written_off_365d": money(0), "disputed_amount": money(0),
+                     "broken_plans_365d": 0},
         "exposure": {"open_receivables": open_receivables, "reserved_orders": reserved,
                      "total": open_receivables + reserved},
         "overdue": {"amount": overdue, "invoice_count": len(invoices),
@@ -217,10 +218,10 @@ def test_remedies_of_the_shipped_rules_are_kept_by_the_engine(
     _check_promises(engine, "shipped", SHIPPED, *case)
 
 
-# A write-off in the last 365 days declines (policy part two), and nothing a salesperson
-# or customer does today changes that: the rule has no lever on purpose, and the editor
-# says so (below) instead of promising a remedy.
-NO_LEVER_BY_POLICY = {"written_off_365d"}
+# A write-off in the last 365 days declines, a plan broken in the last 365 days holds
+# (policy part two), and nothing a salesperson or customer does today changes that: the
+# rules have no lever on purpose, and the editor says so instead of promising a remedy.
+NO_LEVER_BY_POLICY = {"written_off_365d", "broken_payment_plan"}
 
 
 def test_every_shipped_rule_that_holds_or_declines_has_a_lever() -> None:

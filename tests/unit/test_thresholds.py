@@ -22,10 +22,11 @@ def _doc(*whens: str) -> dict:
 def test_the_shipped_escalation_keys_on_where_days_and_outstanding_fall() -> None:
     parts = key_parts(load_ruleset_file(RULES / "escalation.json"))
     assert [(p.group, p.key, p.thresholds) for p in parts] == [
+        ("instalment", "days_late", ((Decimal(3), "gt"),)),  # payment_plan_broken
         ("invoice", "days_from_due",
          tuple((Decimal(d), "ge") for d in (-7, -3, 0, 1, 7, 30, 60, 90))),
         ("invoice", "outstanding", ((Decimal(100), "ge"),))]
-    days, outstanding = parts
+    _late, days, outstanding = parts
     assert days.of(10) == days.of(29) != days.of(30) == days.of(59)
     assert outstanding.of(Decimal("1000.00")) == outstanding.of(Decimal("100.00"))
     assert outstanding.of(Decimal("99.99")) != outstanding.of(Decimal("100.00"))
@@ -44,7 +45,8 @@ def test_facts_with_one_key_get_one_answer_from_the_shipped_rules() -> None:
                      "customer": {"tier": "B", "status": "active", "name": "n",
                                   "grace_days": 3},
                      "penalty": {"daily_rate_percent": Decimal("0.05"),
-                                 "cap_percent": Decimal("15")}}
+                                 "cap_percent": Decimal("15")},
+                     "instalment": {"days_late": 0}}
             key = tuple(p.of(facts[p.group][p.key]) for p in parts)
             seen.setdefault(key, set()).add(tuple(matching_rules(ruleset, facts)))
     assert all(len(answers) == 1 for answers in seen.values())

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice, Tier
+from policy_service.db.models_collections import PaymentPlan
 from policy_service.db.models_reports import Alert
 from policy_service.domain.codes import CUSTOMER_STATUSES
 from policy_service.domain.dates import add_months
@@ -137,7 +138,15 @@ def credit_status(uow: UnitOfWork, customer_id: str, today: date,
             "next_review_date": customer.next_review_date,
             "open_alerts": int(session.scalar(select(func.count()).select_from(Alert).where(
                 Alert.customer_id == customer_id, Alert.status == "open")) or 0),
+            "disputed_amount": exposure.disputed_amount,
+            "active_plans": active_plans(session, customer_id),
         }
+
+
+def active_plans(session: Session, customer_id: str) -> int:
+    """How many payment plans of the customer are active."""
+    return int(session.scalar(select(func.count()).select_from(PaymentPlan).where(
+        PaymentPlan.customer_id == customer_id, PaymentPlan.status == "active")) or 0)
 
 
 def status_reason(reason: str, actor: str) -> str:

@@ -1,6 +1,8 @@
 """What a customer owes and has reserved right now: exposure and overdue.
 
 Outstanding is ``Invoice.outstanding`` (domain.outstanding); aging is receivables/aging.py.
+An amount under open dispute stays in exposure but not in the overdue figures, and an
+invoice disputed in full is not overdue at all (domain.collections).
 """
 
 from __future__ import annotations
@@ -10,10 +12,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Date, bindparam, func, select, type_coerce
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Date,
+    and_,
+    bindparam,
+    case,
+    func,
+    not_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, aliased
 
 from policy_service.db.models import CreditCheck, Invoice
+from policy_service.db.models_collections import Dispute, PaymentPlan
 from policy_service.db.models_receivables import InvoiceAdjustment
 from policy_service.db.types import Money
 from policy_service.domain.remedies import OverdueInvoice
@@ -32,6 +46,8 @@ class Exposure:
     oldest_days_past_due: int
     overdue_invoice_count: int
     written_off_365d: Decimal = ZERO  # written off (business dates) in the last 365 days
+    disputed_amount: Decimal = ZERO
+    broken_plans_365d: int = 0
 
     @property
     def total(self) -> Decimal:
@@ -45,7 +61,7 @@ def _exposure_statement() -> Any:
     customer: BindParameter[str] = bindparam("customer_id")
     today = bindparam("today", type_=Date)
     since = bindparam("since", type_=Date)
-    outstanding, overdue = Invoice.outstanding, Invoice.due_date < today
+    year_ago = bindparam("year_ago", type_=Date)
     reserved = (
         select(func.coalesce(func.sum(CreditCheck.reserved_amount), 0))
         .where(CreditCheck.customer_id == customer,
@@ -60,14 +76,34 @@ def _exposure_statement() -> Any:
                InvoiceAdjustment.business_date > since)
         .scalar_subquery()
     )
+    broken = (
+        select(func.count()).select_from(PaymentPlan)
+        .where(PaymentPlan.customer_id == customer, PaymentPlan.status == "broken",
+               PaymentPlan.ended_on > year_ago)
+        .scalar_subquery()
+    )
+    disputes = (
+        select(Dispute.invoice_id, func.sum(Dispute.amount).label("amount"))
+        .where(Dispute.customer_id == customer, Dispute.status == "open")
+        .group_by(Dispute.invoice_id).subquery()
+    )
+    unpaid = Invoice.amount - Invoice.principal_paid
+    claimed = type_coerce(func.coalesce(disputes.c.amount, 0), Money())
+    disputed = type_coerce(case((claimed > unpaid, unpaid), else_=claimed), Money())
+    in_full = and_(claimed > 0, claimed >= unpaid)
+    overdue = Invoice.due_date < today
+    counted = and_(overdue, not_(in_full))
     return select(
-        func.coalesce(func.sum(outstanding), 0),
-        func.coalesce(func.sum(outstanding).filter(overdue), 0),
-        func.min(Invoice.due_date).filter(overdue),
-        func.count().filter(overdue),
+        func.coalesce(func.sum(Invoice.outstanding), 0),
+        func.coalesce(func.sum(Invoice.outstanding - disputed).filter(overdue), 0),
+        func.min(Invoice.due_date).filter(counted),
+        func.count().filter(counted),
         type_coerce(reserved, Money()),
         type_coerce(written_off, Money()),
-    ).where(Invoice.customer_id == customer, Invoice.status == "open")
+        func.coalesce(func.sum(disputed), 0),
+        broken,
+    ).select_from(Invoice).outerjoin(disputes, disputes.c.invoice_id == Invoice.id).where(
+        Invoice.customer_id == customer, Invoice.status == "open")
 
 
 _EXPOSURE = _exposure_statement()
@@ -78,7 +114,8 @@ def current_exposure(
 ) -> Exposure:
     """Exposure and overdue figures in one indexed query."""
     row = session.execute(_EXPOSURE, {"customer_id": customer_id, "today": today,
-                                      "since": today - timedelta(days=WRITE_OFF_DAYS)}).one()
+                                      "since": today - timedelta(days=WRITE_OFF_DAYS),
+                                      "year_ago": today - timedelta(days=365)}).one()
     oldest_due: date | None = row[2]
     return Exposure(
         open_receivables=_money(row[0]),
@@ -87,6 +124,8 @@ def current_exposure(
         oldest_days_past_due=(today - oldest_due).days if oldest_due else 0,
         overdue_invoice_count=int(row[3]),
         written_off_365d=_money(row[5]),
+        disputed_amount=_money(row[6]),
+        broken_plans_365d=int(row[7] or 0),
     )
 
 

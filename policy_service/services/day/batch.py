@@ -33,6 +33,7 @@ from policy_service.domain.money import to_minor_units
 from policy_service.domain.penalty import PenaltyTerms
 from policy_service.domain.review import InvoiceHistory
 from policy_service.language.reference import render_template
+from policy_service.services.collections.day import review_plans
 from policy_service.services.day import alerting
 from policy_service.services.day.books import Book, BookInvoice
 from policy_service.services.day.context import RunContext
@@ -73,7 +74,8 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
     """Bring each overdue invoice's daily penalty up to the run's date."""
     for invoice in book.invoices:
         if invoice.status != "open" or invoice.due_date >= ctx.as_of \
-                or invoice.principal_paid >= invoice.amount:
+                or invoice.principal_paid >= invoice.amount \
+                or book.collections.kept(invoice.id) is not None:
             continue
         terms = terms_of(ctx, book, invoice)
         if terms is None or invoice.penalty_accrued >= terms.cap(invoice.amount,
@@ -83,7 +85,8 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
             terms, invoice.amount, invoice.due_date, accrued=invoice.penalty_accrued,
             after=book.last_accrued.get(invoice.id), through=ctx.as_of,
             principal_paid_on=penalty.paid_by(book.payments[invoice.id]),
-            currency=invoice.currency)
+            currency=invoice.currency,
+            excluded_on=book.collections.excluded_on(invoice))
         if not accruals:
             continue
         for a in accruals:
@@ -100,9 +103,10 @@ def dun(ctx: RunContext, book: Book, out: Writes) -> None:
     ruleset = ctx.escalation.compiled.ruleset
     cause: BookInvoice | None = None
     for invoice in book.invoices:
-        if invoice.status != "open":
+        if invoice.status != "open" or book.collections.exempt(invoice, ctx.as_of):
             continue
         facts = escalation_facts(book.customer, invoice, ctx.as_of, terms_of(ctx, book, invoice))
+        facts["invoice"]["outstanding"] -= book.collections.disputed(invoice, ctx.as_of)
         plan = escalation.plan(ctx.due_steps(facts), book.done.get(invoice.id, ()))
         for step in plan.record:
             out.steps.append({
@@ -228,6 +232,7 @@ def process(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
     out = Writes()
     books = list(books)
     for book in books:
+        review_plans(session, ctx, book)
         accrue_penalties(ctx, book, out)
         dun(ctx, book, out)
         flag_blacklist(ctx, book, out)

@@ -21,6 +21,7 @@ from policy_service.db.models_receivables import (
 )
 from policy_service.domain.outstanding import outstanding
 from policy_service.domain.penalty import PenaltyTerms
+from policy_service.services.collections import effects as collections
 from policy_service.services.day.context import HISTORY_DAYS
 
 IN_CHUNK = 5000  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
@@ -68,6 +69,7 @@ class Book:
     aged: bool = False
     pending_review: bool = False
     terms: dict[str, PenaltyTerms | None] = field(default_factory=dict)  # by invoice, per batch
+    collections: collections.Effects = field(default_factory=collections.Effects)
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
@@ -137,4 +139,6 @@ def load_books(session: Session, ids: list[str], as_of: date,
     for (customer_id,) in session.execute(select(aging.customer_id).where(
             aging.customer_id.in_(ids), aging.as_of == as_of)):
         books[customer_id].aged = True
+    for customer_id, found in collections.load(session, ids).items():
+        books[customer_id].collections = found
     return list(books.values())

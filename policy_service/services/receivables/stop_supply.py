@@ -18,6 +18,7 @@ from policy_service.domain.escalation import due_steps
 from policy_service.domain.penalty import choose_terms
 from policy_service.language.document import RuleSet
 from policy_service.language.reference import matching_rules
+from policy_service.services.collections import effects as collections
 from policy_service.services.credit.customers import lock_customer, status_reason
 from policy_service.services.errors import Conflict, Invalid
 from policy_service.services.history import record_changes
@@ -112,7 +113,8 @@ def lift_if_cleared(
     penalty_rules = registry.current(session, "overdue_penalty").compiled.ruleset
     invoices = session.scalars(select(Invoice).where(
         Invoice.customer_id == customer.id, Invoice.status == "open"))
+    held = collections.for_customer(session, customer.id)  # disputed in full, kept plans
     if any(causes_stop(ruleset, customer, invoice, today, penalty_rules)
-           for invoice in invoices):
+           for invoice in invoices if not held.exempt(invoice, today)):
         return False
     return lift(customer, today)
