@@ -133,6 +133,10 @@ def test_the_customer_page_shows_the_whole_credit_picture_from_the_customer_list
         "payment_id": "P-E2", "invoice_id": "INV-E2", "amount": "500.00", "currency": "CNY",
         "paid_at": today}, timeout=10).raise_for_status()
 
+    requests.post(f"{server.base_url}/v1/invoices/INV-E1/disputes", headers=_api(server), json={
+        "dispute_id": "D-E1", "amount": "300.00", "reason": "two cartons damaged"},
+        timeout=10).raise_for_status()
+
     page = log_in(browser, server, "risk1")
     page.goto(f"{server.base_url}/admin/customers/?search=C-EAST-2")
     page.click("a[href$='/admin/customer/C-EAST-2']")
@@ -143,6 +147,8 @@ def test_the_customer_page_shows_the_whole_credit_picture_from_the_customer_list
     assert "INV-E2" in page.inner_text("#closed-invoices")
     assert "P-E2" in page.inner_text("#customer-payments")
     assert "SO-EAST-1" in page.inner_text("#customer-decisions")
+    disputes = page.inner_text("#customer-disputes")
+    assert "INV-E1" in disputes and "300.00 CNY" in disputes and "two cartons damaged" in disputes
     shot(page, "customer-page")
 
     sales = log_in(browser, server, "sales1")

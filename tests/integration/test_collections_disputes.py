@@ -76,7 +76,7 @@ def test_the_disputed_part_accrues_no_penalty_and_the_rest_does(
     accruals = rows(services, PenaltyAccrual, invoice_id="INV-1")
     assert accruals and {a.base for a in accruals} == {Decimal("600.00")}
     invoice = api.call("GET", "/v1/invoices/INV-1").get_json()
-    assert Decimal(invoice["penalty_accrued"]) == terms.daily(Decimal("600.00")) * (
+    assert Decimal(invoice["penalty_accrued"]) == terms.daily(Decimal("600.00"), "CNY") * (
         20 - terms.grace_days)
 
 

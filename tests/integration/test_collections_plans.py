@@ -78,7 +78,8 @@ def test_payments_settle_instalments_in_date_order_and_a_kept_plan_pauses_penalt
     made = _plan(api, [(AGREED + timedelta(days=5), "300.00"),
                        (AGREED + timedelta(days=60), str(Decimal(accrued_before) - 300))])
     assert made.status_code == 201, made.get_json()
-    _pay(api, "P-1", "400.00", AGREED + timedelta(days=3))
+    day.today = AGREED + timedelta(days=3)  # a payment is never value-dated after today
+    _pay(api, "P-1", "400.00", day.today)
     day.today = AGREED + timedelta(days=40)
     run_daily(services.uow(), services.rulesets, day.today)
     plan = api.call("GET", "/v1/payment-plans/PL-1", role="risk_manager").get_json()

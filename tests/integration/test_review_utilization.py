@@ -49,9 +49,9 @@ def test_a_released_hold_counts_in_utilization_from_its_release_to_its_cancellat
     review_date = get_customer(services).next_review_date
     services.today = lambda: review_date - timedelta(days=60)
     held = api.call("POST", "/v1/credit-checks", json={
-        "order_id": "SO-1", "customer_id": "C-1", "amount": "12000.00", "currency": "CNY"}
+        "order_id": "SO-1", "customer_id": "C-1", "amount": "13000.00", "currency": "CNY"}
                     ).get_json()
-    assert held["outcome"] == "hold"  # over the limit: reserves nothing yet
+    assert held["outcome"] == "hold"  # 30% over the limit (up to 20%: prepay): reserves nothing
     services.today = lambda: review_date - timedelta(days=50)
     assert api.call("POST", f"/v1/credit-checks/{held['decision_id']}/release", "risk_manager",
                     json={"note": "known customer"}).status_code == 200
@@ -59,9 +59,9 @@ def test_a_released_hold_counts_in_utilization_from_its_release_to_its_cancellat
     assert api.call("POST", "/v1/orders/SO-1/cancel", json={"note": "lost"}).status_code == 200
     run_daily(services.uow(), services.rulesets, review_date)
     (review,) = rows(services, CreditReview)
-    # 12,000.00 reserved for the 10 days from the release to the cancellation:
-    # 120,000.00 / 365 / 10,000.00 = 0.03287...
-    assert review.indicators["utilization"] == "0.0329"
+    # 13,000.00 reserved for the 10 days from the release to the cancellation:
+    # 130,000.00 / 365 / 10,000.00 = 0.03561...
+    assert review.indicators["utilization"] == "0.0356"
 
 
 def test_a_written_off_invoice_leaves_utilization_on_the_day_it_is_written_off(

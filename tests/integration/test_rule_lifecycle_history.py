@@ -44,7 +44,7 @@ def test_a_stale_draft_is_refused_until_its_author_rebases_and_keeps_the_publish
     stale = make_draft(api, with_new_rule(published_document(api)))["draft_id"]
     act(api, stale, "submit")
     newer = published_document(api)
-    newer["rules"][3]["priority"] = 41
+    next(r for r in newer["rules"] if r["name"] == "over_limit")["priority"] = 41
     assert publish(api, newer, rm2) == 2
 
     response = act(api, stale, "approve", role=rm2)
@@ -259,7 +259,8 @@ def test_a_failing_case_of_a_non_credit_kind_is_reported_by_test_draft(api: Api)
                          "penalty_accrued": "0.00", "currency": "CNY", "number": "INV-1",
                          "due_date": "2026-03-01"},
              "customer": {"tier": "B", "status": "active", "name": "Acme", "grace_days": 3},
-             "penalty": {"daily_rate_percent": "0.05", "cap_percent": "15"}}
+             "penalty": {"daily_rate_percent": "0.05", "cap_percent": "15"},
+             "instalment": {"days_late": 0}}
     case = {"note": "a day past due goes straight to court", "facts": facts,
             "expect": {"message_rule": "legal_action", "actions": ["legal_case"]}}
     report = api.call("POST", f"/v1/rulesets/escalation/drafts/{draft_id}/test",

@@ -12,8 +12,12 @@ from policy_service.admin.i18n import lazy
 from policy_service.admin.next_steps import next_steps
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
+from policy_service.services.collections.contacts import list_contacts
+from policy_service.services.collections.disputes import list_disputes
+from policy_service.services.collections.plans import list_plans
 from policy_service.services.credit import queries
 from policy_service.services.credit.customers import credit_status
+from policy_service.services.day.alert_queries import customer_alerts
 from policy_service.services.day.reviews import list_reviews
 from policy_service.services.errors import NotFound
 from policy_service.services.receivables.adjustments import dunning_history
@@ -21,7 +25,7 @@ from policy_service.services.receivables.customer_lists import customer_invoices
 
 
 class CustomerPageView(ProtectedView):
-    """Limit, exposure split, aging, invoices, payments, decisions, dunning, reviews, history.
+    """Limit, exposure, aging, invoices, payments, decisions, dunning, reviews, collections.
 
     Staff read every customer; a salesperson reads the customers they own.
     """
@@ -55,6 +59,7 @@ class CustomerPageView(ProtectedView):
             split = queries.open_split(session, customer_id)
             decisions = queries.recent_decisions(session, customer_id)
             history = queries.status_history(session, customer_id)
+            alerts = customer_alerts(session, customer_id)
         try:
             credit = credit_status(app.uow(), customer_id, today)
         except NotFound:
@@ -67,7 +72,10 @@ class CustomerPageView(ProtectedView):
             closed_invoices=[i for i in invoices if i["status"] != "open"],
             payments=customer_payments(app.uow(), customer_id, 50)["payments"],
             dunning=list(reversed(dunning_history(app.uow(), customer_id)["steps"]))[:50],
-            reviews=list(reversed(list_reviews(app.uow(), customer_id)["reviews"]))[:20])
+            reviews=list(reversed(list_reviews(app.uow(), customer_id)["reviews"]))[:20],
+            disputes=list_disputes(app.uow(), customer_id)["disputes"][:20],
+            plans=list_plans(app.uow(), customer_id, today)["payment_plans"][:10],
+            contacts=list_contacts(app.uow(), customer_id)["contacts"][:20], alerts=alerts)
 
 
 def add_views(admin: Admin, services: Services) -> None:

@@ -54,3 +54,11 @@ def open_alert_count(session: Session) -> int:
     """Open alerts (the dashboard's count)."""
     return int(session.scalar(select(func.count()).select_from(Alert)
                               .where(Alert.status == "open")) or 0)
+
+
+def customer_alerts(session: Session, customer_id: str, limit: int = 20) -> list[dict[str, Any]]:
+    """One customer's alerts, open first, newest first (the customer page)."""
+    rows = session.execute(_query(None, None, None).where(Alert.customer_id == customer_id)
+                           .order_by(None).order_by(Alert.status.desc(), Alert.opened_on.desc(),
+                                                    Alert.id.desc()).limit(limit))
+    return [alert_view(alert, name, who) for alert, name, who in rows]

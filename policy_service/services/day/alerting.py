@@ -87,6 +87,7 @@ def warn(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
                 {"zh": f"预警（{alert.level}）：{alert.message['zh']}",
                  "en": f"Early warning ({alert.level}): {alert.message['en']}"}))
             ctx.counts["alerts_opened"] += 1
+            ctx.counts["messages"] += 1  # the owner's task is a queued message too
     if new_alerts:  # in bulk, like the rest of the day's writes
         session.execute(insert(Alert), new_alerts)
         session.execute(insert(OutboxMessage), tasks)
