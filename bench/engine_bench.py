@@ -70,6 +70,7 @@ TARGET_RATIO = 1.2
 ZEN_CONDITIONS = {
     "blacklisted": 'customer.status == "blacklisted"',
     "stop_supply": 'customer.status == "stop_supply"',
+    "written_off_365d": "customer.written_off_365d > 0",
     "long_overdue": "overdue.oldest_days > 30",
     "over_limit": "exposure.total + order.amount - customer.credit_limit - customer.collateral"
                   " > customer.credit_limit * 0.2",
@@ -78,6 +79,7 @@ ZEN_CONDITIONS = {
                      " - customer.collateral <= customer.credit_limit * 0.2",
     "term_exceeds": "order.requested_term_days > customer.payment_term_days",
     "review_lapsed": "customer.review_overdue == 1",
+    "broken_payment_plan": "customer.broken_plans_365d > 0",
     "cash_in_advance": 'customer.tier == "D"',
     "large_order_poor_credit":
         'customer.tier == "C" and order.amount > customer.credit_limit * 0.5',
@@ -108,7 +110,8 @@ def make_fact(rnd: random.Random) -> dict[str, Any]:
                      "credit_limit": money(limit), "collateral": money(collateral),
                      "payment_term_days": rnd.choice([30, 45, 60]),
                      "age_days": rnd.randint(0, 2000), "review_overdue": rnd.random() < 0.1,
-                     "disputed_amount": money(0), "broken_plans_365d": 0},
+                     "disputed_amount": money(0), "broken_plans_365d": 0,
+                     "written_off_365d": money(0)},
         "exposure": {"open_receivables": money(open_receivables),
                      "reserved_orders": money(total - open_receivables),
                      "total": money(total)},
