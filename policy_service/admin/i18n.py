@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from flask import Flask, request
 from flask_babel import Babel, get_locale, gettext, lazy_gettext
 from flask_login import current_user
 
-from policy_service.domain.money import money_text
+from policy_service.admin import formatting
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LOCALES = {"en": "en", "zh": "zh_Hans_CN"}  # the user's choice -> the catalog's locale
@@ -64,11 +63,5 @@ def init_babel(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     app.jinja_env.globals.update(pick=pick, current_language=language, html_lang=html_lang,
                                  date_picker_locale=date_picker_locale,
-                                 language_names=LANGUAGE_NAMES, money=_money)
+                                 language_names=LANGUAGE_NAMES, money=formatting.money)
     app.jinja_env.filters["tr"] = lambda code: gettext(str(code))  # a stored code, translated
-
-
-def _money(value: Any, currency: str) -> str:
-    """``{{ money(amount, currency) }}``: "12,000.00 CNY"; blank for no amount (the same
-    rendering as the ``money`` filter of admin/formatting.py)."""
-    return "" if value is None else money_text(Decimal(str(value)), currency)
