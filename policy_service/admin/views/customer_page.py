@@ -50,12 +50,12 @@ class CustomerPageView(ProtectedView):
         """The page of ``customer_id``."""
         app, today = self.services, self.services.today()
         with app.database.sessions() as session:
-            owner = queries.customer_owner(session, customer_id)
-            if owner is None:
+            found = queries.name_and_owner(session, customer_id)
+            if found is None:
                 abort(404)
+            name, owner = found
             if not auth.has_role(*auth.STAFF) and owner != auth.actor():
                 abort(403)
-            name = queries.customer_name(session, customer_id)
             split = queries.open_split(session, customer_id)
             decisions = queries.recent_decisions(session, customer_id)
             history = queries.status_history(session, customer_id)

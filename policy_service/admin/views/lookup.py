@@ -17,12 +17,6 @@ from policy_service.services.credit.customers import credit_status
 from policy_service.services.errors import NotFound
 
 
-def order_decision(services: Services, order_id: str) -> dict[str, Any] | None:
-    """The decision on an order (by the order system's id), or None."""
-    with services.database.sessions() as session:
-        return queries.order_decision(session, order_id)
-
-
 class LookupView(ProtectedView):
     """Search customers, a customer's credit and decisions, an order's decision (every role)."""
 
@@ -50,16 +44,16 @@ class LookupView(ProtectedView):
             if customer_id:
                 decisions = queries.recent_decisions(session, customer_id)
                 name = queries.customer_name(session, customer_id)
+            if order_id:
+                decision = queries.order_decision(session, order_id)
         if customer_id:
             try:
                 credit = credit_status(self.services.uow(), customer_id, today)
                 steps = next_steps(credit, today)
             except NotFound:
                 missing = _("No customer %(id)s.", id=customer_id)
-        if order_id:
-            decision = order_decision(self.services, order_id)
-            if decision is None:
-                missing = _("No decision for order %(id)s.", id=order_id)
+        if order_id and decision is None:
+            missing = _("No decision for order %(id)s.", id=order_id)
         return self.render("policy/lookup.html", search=search, found=found,
                            customer_id=customer_id, name=name, order_id=order_id, credit=credit,
                            decisions=decisions, steps=steps, decision=decision,

@@ -182,7 +182,8 @@ def status_history(session: Session, customer_id: str, limit: int = 50) -> list[
              "at": r.changed_at} for r in rows]
 
 
-def customer_owner(session: Session, customer_id: str) -> str | None:
-    """The customer's owner ("" when it has none), or None when there is no such customer."""
-    row = session.execute(select(Customer.owner).where(Customer.id == customer_id)).first()
-    return None if row is None else (row.owner or "")
+def name_and_owner(session: Session, customer_id: str) -> tuple[str, str] | None:
+    """The customer's name and owner ("" when it has none), or None for no such customer."""
+    row = session.execute(select(Customer.name, Customer.owner)
+                          .where(Customer.id == customer_id)).first()
+    return None if row is None else (row.name, row.owner or "")
