@@ -22,6 +22,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -184,20 +186,29 @@ def run(url: str, instance: Path, args: argparse.Namespace, as_of: date) -> tupl
     return seconds, int(done.stderr.strip().splitlines()[-1].split()[-1]) / 1024
 
 
+@contextmanager
+def bench_database(backend: str, instance: Path) -> Iterator[str]:
+    """The URL of a new database of ``backend`` (SQLite in ``instance``); dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{instance / 'bench.db'}"
+        return
+    name = f"policy_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def bench(backend: str, args: argparse.Namespace) -> None:
     """Seed and time one backend."""
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
-        if backend == "sqlite":
-            url, drop = f"sqlite:///{instance / 'bench.db'}", None
-        else:
-            name = f"policy_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-            drop = (admin, name)
-        try:
+        with bench_database(backend, instance) as url:
             started = time.perf_counter()
             seed(url, instance, args)
             print(f"[{backend}] seeded {args.customers:,} customers / {args.invoices:,} invoices "
@@ -210,11 +221,6 @@ def bench(backend: str, args: argparse.Namespace) -> None:
                 print(f"[{backend}] daily {label}: wall {seconds:.1f} s, "
                       f"{args.invoices / seconds:,.0f} invoices/s, peak RSS {rss:.0f} MiB "
                       f"(load average after: {load})")
-        finally:
-            if drop is not None:
-                with drop[0].connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{drop[1]}" WITH (FORCE)'))
-                drop[0].dispose()
 
 
 def main() -> None:

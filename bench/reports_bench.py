@@ -14,19 +14,17 @@ import argparse
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from daily_bench import PG_URL, seed
+from daily_bench import bench_database, seed
 
 from policy_service.config import Settings
 from policy_service.container import Services
@@ -76,17 +74,7 @@ def bench(backend: str, args: argparse.Namespace) -> None:
     """Seed one backend and time the reports on it."""
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
-        drop = None
-        if backend == "sqlite":
-            url = f"sqlite:///{instance / 'bench.db'}"
-        else:
-            name = f"policy_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-            drop = (admin, name)
-        try:
+        with bench_database(backend, instance) as url:
             seed(url, instance, args)
             app = Services.build(Settings(url, instance,
                                           Path(__file__).resolve().parents[1] / "rules"))
@@ -104,11 +92,6 @@ def bench(backend: str, args: argparse.Namespace) -> None:
             pdf = best("statement PDF", lambda: statement_pdf.render(body))
             print(f"    PDF {len(pdf) / 1024:,.0f} KiB")
             app.database.dispose()
-        finally:
-            if drop is not None:
-                with drop[0].connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{drop[1]}" WITH (FORCE)'))
-                drop[0].dispose()
 
 
 def main() -> None:
