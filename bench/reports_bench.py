@@ -1,16 +1,19 @@
 """Benchmark KPIs over a seeded book and one customer's 10,000-line statement (JSON, CSV, PDF).
 
 Run:  .venv/bin/python bench/reports_bench.py [--customers 100000] [--invoices 1000000]
-      [--lines 10000] [--backends sqlite,postgresql]
+      [--lines 10000] [--repeat 3] [--backends sqlite,postgresql]
 
 The book is daily_bench.py's (same generator and seed). The statement customer gets
 ``lines / 2`` invoices and as many payments, spread over the year before the as-of date,
-so its statement over that year has ``lines`` lines. Each figure is the best of three.
+so its statement over that year has ``lines`` lines. Each figure is the best and the worst
+of ``--repeat`` runs (default 3), printed with the load average before the runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 import tempfile
 import time
@@ -19,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,14 +36,16 @@ from policy_service.db.models import Customer, Invoice, Payment
 from policy_service.services.receivables import kpis, statement, statement_pdf
 
 
-def best(label: str, work: Any) -> Any:
-    """Run ``work`` three times, print the best wall time, return its result."""
+def best(label: str, work: Any, repeat: int) -> Any:
+    """Run ``work`` ``repeat`` times, print the best and worst wall time, return its result."""
     times, result = [], None
-    for _ in range(3):
+    load = os.getloadavg()[0]
+    for _ in range(repeat):
         started = time.perf_counter()
         result = work()
         times.append(time.perf_counter() - started)
-    print(f"  {label}: {min(times):.2f} s (best of 3; worst {max(times):.2f} s)")
+    print(f"  {label}: {min(times):.2f} s (best of {repeat}; worst {max(times):.2f} s; "
+          f"load average {load:.2f})")
     return result
 
 
@@ -81,16 +87,18 @@ def bench(backend: str, args: argparse.Namespace) -> None:
             statement_customer(app, args.lines, args.as_of)
             print(f"[{backend}] {args.customers:,} customers / {args.invoices:,} invoices")
             document = best(f"KPIs over the whole book (as of {args.as_of}, 90 days)",
-                            lambda: kpis.kpis(app.uow(), args.as_of, 90, "UTC"))
+                            lambda: kpis.kpis(app.uow(), args.as_of, 90, "UTC"), args.repeat)
             print(f"    {len(document['by_owner'])} owners, currencies "
                   f"{', '.join(document['overall'])}")
             period = statement.Period("STMT-1", args.as_of - timedelta(days=366), args.as_of)
             body = best(f"statement JSON body ({args.lines:,} lines)",
-                        lambda: statement.statement(app.uow(), period))
+                        lambda: statement.statement(app.uow(), period), args.repeat)
             print(f"    {len(body['lines']):,} lines, closing {body['closing_balance']}")
-            best("statement CSV", lambda: statement.statement_csv(body))
-            pdf = best("statement PDF", lambda: statement_pdf.render(body))
-            print(f"    PDF {len(pdf) / 1024:,.0f} KiB")
+            best("statement CSV", lambda: statement.statement_csv(body), args.repeat)
+            statement_pdf.statement_font()  # registered once per process, as in the server
+            pdf = best("statement PDF", lambda: statement_pdf.render(body), args.repeat)
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            print(f"    PDF {len(pdf) / 1024:,.0f} KiB, {pages} pages")
             app.database.dispose()
 
 
@@ -103,6 +111,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 23))
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     for backend in args.backends.split(","):
         bench(backend.strip(), args)
