@@ -47,6 +47,7 @@ COLUMNS = (22 * mm, 28 * mm, 34 * mm, 95 * mm, 32 * mm, 32 * mm, 32 * mm)
 RIGHT_ALIGNED = frozenset({4, 5, 6})
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN = 12 * mm
+LEFTS = tuple(MARGIN + sum(COLUMNS[:n]) for n in range(len(COLUMNS) + 1))
 SIZE, LEADING, PAD = 8.0, 9.5, 2.0
 ROW = 2 * LEADING + PAD  # one statement line: two text rows
 HEAD_ROW = LEADING + 2 * PAD
@@ -107,10 +108,17 @@ class _Cells:
         # The document whose subsets and font names the text refers to (no public accessor).
         doc: Any = canvas._doc  # type: ignore[attr-defined]
         self.doc, self.latin = doc, doc.getInternalFontName(LATIN)
-        self.done: dict[tuple[str, int], tuple[float, str]] = {}
+        self.done: dict[tuple[str, int], tuple[str, str]] = {}
         self.ops: list[str] = []
 
-    def _encoded(self, value: str, column: int, font: Any) -> tuple[float, str]:
+    def _encoded(self, value: str, column: int, font: Any) -> tuple[str, str]:
+        """The operators before and after the baseline's y: position, font, text."""
+        width, shown = self._measured(value, column, font)
+        left = LEFTS[column] + (COLUMNS[column] - PAD - width if column in RIGHT_ALIGNED
+                                else PAD)
+        return f"1 0 0 1 {left:.2f} ", f" Tm {shown}"
+
+    def _measured(self, value: str, column: int, font: Any) -> tuple[float, str]:
         room, size = COLUMNS[column] - 2 * PAD, SIZE
         width = pdfmetrics.stringWidth(value, font.fontName, size)
         if width > room:  # a long ref or description: smaller, never over the next column
@@ -125,8 +133,8 @@ class _Cells:
             f"{font.getSubsetInternalName(subset, self.doc)} {size:.2f} Tf "
             f"({escapePDF(part)}) Tj" for subset, part in font.splitString(value, self.doc))
 
-    def put(self, value: str, x: float, y: float, column: int, cjk: bool = False) -> None:
-        """``value`` in ``column`` starting at ``x`` (right-aligned for amounts), baseline y."""
+    def put(self, value: str, column: int, y: str, cjk: bool = False) -> None:
+        """``value`` in ``column`` (right-aligned for amounts) on the baseline ``y``."""
         if not value:
             return
         cjk = cjk or not value.isascii()
@@ -135,9 +143,7 @@ class _Cells:
         if found is None:
             found = self.done[key] = self._encoded(
                 value, column, self.cjk if cjk else pdfmetrics.getFont(LATIN))
-        width, shown = found
-        left = x + COLUMNS[column] - PAD - width if column in RIGHT_ALIGNED else x + PAD
-        self.ops.append(f"1 0 0 1 {left:.2f} {y:.2f} Tm {shown}")
+        self.ops.append(y.join(found))
 
     def flush(self) -> None:
         """Write the page's text into its content stream."""
@@ -145,17 +151,16 @@ class _Cells:
         self.ops = []
 
 
-def _rows(document: dict[str, Any], amount: Callable[[str], str]
-          ) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Each table row as (upper text row, lower text row) of seven cells."""
+def _rows(document: dict[str, Any], amount: Callable[[str], str]) -> Iterator[tuple[str, ...]]:
+    """Each table row: its seven cells, then the lower text row's description (English)."""
+    types = {key: f"{zh} / {en}" for key, (zh, en) in TYPE_NAMES.items()}
     for line in document["lines"]:
-        zh, en = TYPE_NAMES[line["type"]]
-        yield ((line["date"], f"{zh} / {en}", line["ref"], line["description"]["zh"],
-                amount(line["debit"]), amount(line["credit"]), amount(line["balance"])),
-               ("", "", "", line["description"]["en"], "", "", ""))
-    yield (("", "", "", "合计 / Totals", amount(document["total_debit"]),
-            amount(document["total_credit"]), amount(document["closing_balance"])),
-           ("",) * 7)
+        description = line["description"]
+        yield (line["date"], types[line["type"]], line["ref"], description["zh"],
+               amount(line["debit"]), amount(line["credit"]), amount(line["balance"]),
+               description["en"])
+    yield ("", "", "", "合计 / Totals", amount(document["total_debit"]),
+           amount(document["total_credit"]), amount(document["closing_balance"]), "")
 
 
 def render(document: dict[str, Any]) -> bytes:
@@ -210,24 +215,23 @@ def _title(canvas: Canvas, cjk: str, document: dict[str, Any], amount: Callable[
     return top - TITLE_BLOCK
 
 
-def _page(canvas: Canvas, cells: _Cells, rows: list[tuple[tuple[str, ...], tuple[str, ...]]],
-          top: float) -> None:
+def _page(canvas: Canvas, cells: _Cells, rows: list[tuple[str, ...]], top: float) -> None:
     """The header row, then ``rows``, with the grid around them."""
-    lefts = [MARGIN]
-    for width in COLUMNS:
-        lefts.append(lefts[-1] + width)
+    lefts = LEFTS
     bottom = top - HEAD_ROW - ROW * len(rows)
     canvas.setFillGray(0.96)
     canvas.rect(MARGIN, top - HEAD_ROW, lefts[-1] - MARGIN, HEAD_ROW, stroke=0, fill=1)
     canvas.setFillGray(0)
+    heading_y = f"{top - PAD - SIZE:.2f}"
     for column, heading in enumerate(HEADER):
-        cells.put(heading, lefts[column], top - PAD - SIZE, column, cjk=True)
+        cells.put(heading, column, heading_y, cjk=True)
     y = top - HEAD_ROW
-    for upper, lower in rows:
-        for column, value in enumerate(upper):
-            cells.put(value, lefts[column], y - PAD - SIZE, column)
-        for column, value in enumerate(lower):
-            cells.put(value, lefts[column], y - PAD - SIZE - LEADING, column)
+    put = cells.put
+    for row in rows:
+        upper, lower = f"{y - PAD - SIZE:.2f}", f"{y - PAD - SIZE - LEADING:.2f}"
+        for column in range(7):
+            put(row[column], column, upper)
+        put(row[7], 3, lower)
         y -= ROW
     cells.flush()
     canvas.setLineWidth(0.25)
