@@ -1,4 +1,4 @@
-"""The `policy-service` command: serve, api-keys, users, rules."""
+"""The `policy-service` command: serve, api-keys, users, rules, daily, clock, collections."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import click
 
 from policy_service.cli import docs
 from policy_service.cli.clock import clock
+from policy_service.cli.collections import collections
 from policy_service.cli.daily import register as register_daily
 from policy_service.cli.server import prepare_metrics_dir
 from policy_service.cli.server import serve as run_server
@@ -236,3 +237,4 @@ def vocabulary(update_readme: bool) -> None:
 
 register_daily(cli)
 cli.add_command(clock)
+cli.add_command(collections)

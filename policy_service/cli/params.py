@@ -64,9 +64,14 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def echo_json(document: Any) -> None:
+def json_text(document: Any) -> str:
     """The document as indented JSON (amounts as decimal strings, dates as ISO)."""
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=_plain))
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_plain)
+
+
+def echo_json(document: Any) -> None:
+    """Print ``json_text(document)``."""
+    click.echo(json_text(document))
 
 
 def table(headings: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
