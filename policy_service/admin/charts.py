@@ -73,3 +73,42 @@ def trend_chart(currency: str, trend: Sequence[tuple[date, Decimal]]) -> dict[st
 
 def _bucket_label(bucket: str) -> str:
     return _("not due") if bucket == "not_due" else _("%(range)s days", range=bucket)
+
+
+def _kpi_texts(currency: str) -> dict[str, tuple[str, str]]:
+    """Each KPI's chart title and y-axis title, through the catalogue."""
+    c = currency
+    return {
+        "dso": (_("DSO (days sales outstanding) by month, %(currency)s", currency=c),
+                _("Days")),
+        "cei": (_("Collection effectiveness index (CEI) by month, %(currency)s", currency=c),
+                _("Percent collected of what could be collected")),
+        "overdue_ratio": (_("Overdue ratio by month, %(currency)s", currency=c),
+                          _("Share of receivables overdue (0 to 1)")),
+        "avg_days_late": (_("Average days late of payments by month, %(currency)s",
+                            currency=c), _("Days late, weighted by amount")),
+        "collected": (_("Collected by month, %(currency)s", currency=c),
+                      _("Amount collected, %(currency)s", currency=c)),
+        "written_off": (_("Written off by month, %(currency)s", currency=c),
+                        _("Amount written off, %(currency)s", currency=c)),
+    }
+
+
+KPI_FIGURES = ("dso", "cei", "overdue_ratio", "avg_days_late", "collected", "written_off")
+
+
+def kpi_charts(currency: str, months: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """One line chart per KPI over the months (kpi_history's list) in one currency; a month
+    where the figure is undefined (no credit sales for DSO) is a gap."""
+    labels = [m["month"] for m in months]
+    charts = {}
+    for figure, (title, y_title) in _kpi_texts(currency).items():
+        values = [m["overall"].get(currency, {}).get(figure) for m in months]
+        charts[figure] = {
+            "type": "line",
+            "data": {"labels": labels, "datasets": [{
+                "label": y_title,
+                "data": [None if v is None else float(Decimal(v)) for v in values],
+                "borderColor": BLUE, "backgroundColor": BLUE, "spanGaps": False}]},
+            "options": _options(title, _axis(_("Month")), _axis(y_title, beginAtZero=True))}
+    return charts

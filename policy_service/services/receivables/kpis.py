@@ -133,14 +133,19 @@ def kpis(uow: UnitOfWork, as_of: date, period_days: int, timezone: str,
         rows = kpi_sums(uow.session, as_of, period_days, timezone)
     if owner is not None:
         rows = {k: v for k, v in rows.items() if k[0] == owner}
-    by_currency: dict[str, list[KpiSums]] = defaultdict(list)
     by_owner: dict[str, dict[str, Any]] = defaultdict(dict)
     for (who, currency), sums in sorted(rows.items()):
-        by_currency[currency].append(sums)
         by_owner[who][currency] = figures(sums, period_days)
     return {"as_of": as_of.isoformat(), "period_days": period_days,
-            "overall": {c: figures(total(s), period_days) for c, s in sorted(by_currency.items())},
-            "by_owner": dict(by_owner)}
+            "overall": overall(rows, period_days), "by_owner": dict(by_owner)}
+
+
+def overall(rows: dict[Key, KpiSums], period_days: int) -> dict[str, dict[str, Any]]:
+    """The figures of all owners together, per currency (amounts never mixed)."""
+    by_currency: dict[str, list[KpiSums]] = defaultdict(list)
+    for (_who, currency), sums in sorted(rows.items()):
+        by_currency[currency].append(sums)
+    return {c: figures(total(s), period_days) for c, s in sorted(by_currency.items())}
 
 
 def kpis_csv(document: dict[str, Any]) -> str:
