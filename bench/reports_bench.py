@@ -1,4 +1,5 @@
-"""Benchmark KPIs over a seeded book and one customer's 10,000-line statement (JSON, CSV, PDF).
+"""Benchmark KPIs (one report; the KPI page's 12 months) over a seeded book and one customer's
+10,000-line statement (JSON, CSV, PDF).
 
 Run:  .venv/bin/python bench/reports_bench.py [--customers 100000] [--invoices 1000000]
       [--lines 10000] [--repeat 3] [--backends sqlite,postgresql]
@@ -34,7 +35,7 @@ from daily_bench import bench_database, seed
 from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.db.models import Customer, Invoice, Payment
-from policy_service.services.receivables import kpis, statement, statement_pdf
+from policy_service.services.receivables import kpi_history, kpis, statement, statement_pdf
 
 
 def best(label: str, work: Any, repeat: int) -> Any:
@@ -92,6 +93,10 @@ def bench(backend: str, args: argparse.Namespace) -> None:
                             lambda: kpis.kpis(app.uow(), args.as_of, 90, "UTC"), args.repeat)
             print(f"    {len(document['by_owner'])} owners, currencies "
                   f"{', '.join(document['overall'])}")
+            months = best("KPI page charts: 12 monthly KPI reports in one unit of work",
+                          lambda: kpi_history.kpi_history(app.uow(), args.as_of, "UTC"),
+                          args.repeat)
+            print(f"    {len(months)} months, {months[0]['as_of']}..{months[-1]['as_of']}")
             period = statement.Period("STMT-1", args.as_of - timedelta(days=366), args.as_of)
             body = best(f"statement JSON body ({args.lines:,} lines)",
                         lambda: statement.statement(app.uow(), period), args.repeat)
