@@ -1,0 +1,31 @@
+"""The KPI page's twelve months, on SQLite and PostgreSQL: each month is the KPI report."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from policy_service.container import Services
+from policy_service.services.receivables.kpi_history import kpi_history, month_periods
+from tests.conftest import Api
+from tests.integration.test_kpis import book
+
+
+def test_month_periods_end_each_month_and_the_last_at_the_date() -> None:
+    periods = month_periods(date(2026, 3, 10))
+    assert periods[0] == (date(2025, 4, 30), 30) and periods[-1] == (date(2026, 3, 10), 10)
+    assert periods[-2] == (date(2026, 2, 28), 28) and len(periods) == 12
+    assert [end.month for end, _days in periods] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+
+
+def test_each_month_is_what_the_report_says_for_it(services: Services, api: Api) -> None:
+    book(services, api)
+    months = kpi_history(services.uow(), date(2026, 7, 15), "UTC")
+    assert [m["month"] for m in months][-4:] == ["2026-04", "2026-05", "2026-06", "2026-07"]
+    for month in months:
+        response = api.call("GET", f"/v1/reports/kpis?as_of={month['as_of']}"
+                            f"&period_days={month['period_days']}", "auditor")
+        assert month["overall"] == response.get_json()["overall"], month["month"]
+    june = months[-2]["overall"]
+    assert set(june) == {"CNY", "JPY"} and Decimal(june["JPY"]["collected"]) == 10000
+    assert months[0]["overall"] == {}  # 2025-08: nothing issued yet
