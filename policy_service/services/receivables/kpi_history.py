@@ -2,7 +2,8 @@
 
 Each month is exactly one ``GET /v1/reports/kpis?as_of=…&period_days=…``: as of the
 month's last day (the current month: as of the date itself, month to date), over the days
-since the previous month's end. The twelve computations share one unit of work.
+since the previous month's end. The twelve computations share one unit of work, and each
+month's opening receivables are the previous month's closing ones, queried once.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from policy_service.services.receivables.kpis import kpi_sums, overall
+from policy_service.services.receivables.kpis import book_of, kpi_sums, overall
 from policy_service.services.unit_of_work import UnitOfWork
 
 MONTHS = 12
@@ -32,8 +33,9 @@ def kpi_history(uow: UnitOfWork, as_of: date, timezone: str, months: int = MONTH
     """Per month: ``{as_of, period_days, month: "YYYY-MM", overall: {CUR: {…}}}``."""
     out = []
     with uow:
+        book = book_of(uow.session, timezone)  # a month opens where the one before closed
         for end, days in month_periods(as_of, months):
-            rows = kpi_sums(uow.session, end, days, timezone)
+            rows = kpi_sums(uow.session, end, days, timezone, book)
             out.append({"as_of": end.isoformat(), "period_days": days,
                         "month": f"{end:%Y-%m}", "overall": overall(rows, days)})
     return out

@@ -48,6 +48,7 @@ class _Book:
                             .where(InvoiceAdjustment.kind == "write_off")
                             .group_by(InvoiceAdjustment.invoice_id).subquery())
         self.owner = func.coalesce(Customer.owner, UNASSIGNED)
+        self._open: dict[date, dict[Key, Decimal]] = {}  # the whole book's, by day
 
     def _alive(self, day: date) -> ColumnElement[bool]:
         """Issued by ``day`` and not written off by its end."""
@@ -67,11 +68,20 @@ class _Book:
         return {(o, c): Decimal(v or 0) for o, c, v in self.session.execute(query)}
 
     def open_principal(self, day: date, *where: Any) -> dict[Key, Decimal]:
-        """Open principal on ``day`` per owner and currency (optionally of some invoices)."""
+        """Open principal on ``day`` per owner and currency (optionally of some invoices).
+
+        The whole book's is kept per day: consecutive periods (the KPI page's months)
+        open on the day the previous one closed.
+        """
+        if not where and day in self._open:
+            return self._open[day]
         issued = self._grouped(Invoice.amount, self._alive(day), *where)
         paid = self._grouped(Payment.principal_part, self._alive(day), Payment.paid_at <= day,
                              *where, payments=True)
-        return {k: v - paid.get(k, Decimal(0)) for k, v in issued.items()}
+        found = {k: v - paid.get(k, Decimal(0)) for k, v in issued.items()}
+        if not where:
+            self._open[day] = found
+        return found
 
     def payments(self, start: date, end: date) -> list[tuple[Key, Decimal, Decimal, int]]:
         """(key, amount, principal, days late) of each payment with a value date in the period."""
@@ -96,10 +106,15 @@ class _Book:
         return {(o, c): Decimal(v or 0) for o, c, v in self.session.execute(query)}
 
 
-def kpi_sums(session: Session, as_of: date, period_days: int, timezone: str
-             ) -> dict[Key, KpiSums]:
+def book_of(session: Session, timezone: str) -> _Book:
+    """The queries of KPI runs in one session (``kpi_sums``'s ``book``)."""
+    return _Book(session, timezone)
+
+
+def kpi_sums(session: Session, as_of: date, period_days: int, timezone: str,
+             book: _Book | None = None) -> dict[Key, KpiSums]:
     """The sums of every (owner, currency) with anything to show."""
-    book = _Book(session, timezone)
+    book = book or _Book(session, timezone)
     start = as_of - timedelta(days=period_days)
     rows: dict[Key, KpiSums] = defaultdict(KpiSums)
     for key, value in book.open_principal(start).items():
