@@ -45,15 +45,15 @@ def test_the_worklist_is_the_apis_in_its_order_filtered_and_limited(
     shown = run(services, tmp_path, "worklist", "--json")
     assert shown.exit_code == 0, shown.output
     expected = api.call("GET", "/v1/worklist", "risk_manager").get_json()
-    got = json.loads(shown.output)["items"]
+    got = json.loads(shown.stdout)["items"]
     assert [i["customer_id"] for i in got] == [i["customer_id"] for i in expected["items"]]
     assert [i["priority"] for i in got] == [i["priority"] for i in expected["items"]]
     assert [i["customer_id"] for i in got] == ["C-2", "C-1"]  # 5000 × 10 > 1000 × 40 + 300 × 5
     text = run(services, tmp_path, "worklist", "--owner", "ana")
-    assert text.exit_code == 0 and "C-2" in text.output and "C-1" not in text.output
-    assert "5,000.00 CNY" in text.output
+    assert text.exit_code == 0 and "C-2" in text.stdout and "C-1" not in text.stdout
+    assert "5,000.00 CNY" in text.stdout
     one = run(services, tmp_path, "worklist", "--limit", "1")
-    assert len(one.output.strip().splitlines()) == 2  # the heading and one customer
+    assert len(one.stdout.strip().splitlines()) == 2  # the heading and one customer
     assert run(services, tmp_path, "worklist", "--limit", "0").exit_code == 2
 
 
@@ -76,7 +76,7 @@ def test_disputes_open_and_resolve_as_the_api_records_and_refusals_change_nothin
     assert (dispute["dispute_id"], dispute["amount"], dispute["status"]) == ("D-1", "400.00",
                                                                              "open")
     listed = run(services, tmp_path, "disputes", "list")
-    assert "D-1" in listed.output and "400.00 CNY" in listed.output
+    assert "D-1" in listed.stdout and "400.00 CNY" in listed.stdout
     resolved = run(services, tmp_path, "disputes", "resolve", "D-1", "--in-favour-of",
                    "customer", "--credit-note", "150.00", "--note", "photos", "--by", "ben")
     assert resolved.exit_code == 0, resolved.output
@@ -86,7 +86,7 @@ def test_disputes_open_and_resolve_as_the_api_records_and_refusals_change_nothin
     assert again.exit_code == 1 and "already resolved" in again.output
     assert api.call("GET", "/v1/invoices/I-1", "auditor").get_json()["amount"] == "850.00"
     mine = json.loads(run(services, tmp_path, "disputes", "list", "--customer", "C-1",
-                          "--json").output)["disputes"]
+                          "--json").stdout)["disputes"]
     assert [(d["status"], d["in_favour_of"]) for d in mine] == [("resolved", "customer")]
 
 
@@ -109,18 +109,18 @@ def test_a_logged_promise_becomes_a_plan_due_this_week(services: Services, api: 
     assert logged.exit_code == 0, logged.output
     (contact,) = api.call("GET", "/v1/customers/C-1/contacts", "auditor").get_json()["contacts"]
     assert (contact["by"], contact["outcome"]) == ("ann", "will pay")
-    assert contact["plan_id"] in logged.output
+    assert contact["plan_id"] in logged.stdout
     plans = json.loads(run(services, tmp_path, "plans", "list", "--customer", "C-1",
-                           "--json").output)["payment_plans"]
+                           "--json").stdout)["payment_plans"]
     assert plans == api.call("GET", "/v1/customers/C-1/payment-plans",
                              "auditor").get_json()["payment_plans"]
     week = run(services, tmp_path, "plans", "due-this-week")
-    assert week.exit_code == 0 and contact["plan_id"] in week.output
-    (row,) = week.output.splitlines()[1:]
+    assert week.exit_code == 0 and contact["plan_id"] in week.stdout
+    (row,) = week.stdout.splitlines()[1:]
     assert row.split() == [due, contact["plan_id"], "C-1", "1,000.00", "CNY", "0.00", "CNY",
                            "due"]
     listed = run(services, tmp_path, "contacts", "list", "C-1")
-    assert "will pay" in listed.output and "CFO" in listed.output
+    assert "will pay" in listed.stdout and "CFO" in listed.stdout
 
 
 def test_the_statement_in_each_format_is_the_apis(services: Services, api: Api,
@@ -131,10 +131,10 @@ def test_the_statement_in_each_format_is_the_apis(services: Services, api: Api,
     expected = api.call("GET", path, "auditor").get_json()
     period = ("--customer", "C-1", "--from", start.isoformat(), "--to", end.isoformat())
     shown = run(services, tmp_path, "statement", *period)
-    assert shown.exit_code == 0 and json.loads(shown.output) == expected
+    assert shown.exit_code == 0 and json.loads(shown.stdout) == expected
     as_csv = run(services, tmp_path, "statement", *period, "--format", "csv")
     api_csv = api.client.get(path, headers={**api.keys["auditor"], "Accept": "text/csv"})
-    assert list(csv.reader(io.StringIO(as_csv.output))) == list(
+    assert list(csv.reader(io.StringIO(as_csv.stdout))) == list(
         csv.reader(io.StringIO(api_csv.get_data(as_text=True))))
     out = tmp_path / "c1.pdf"
     made = run(services, tmp_path, "statement", *period, "--format", "pdf", "--out", str(out))
@@ -176,11 +176,11 @@ def test_kpis_csv_is_the_apis_and_a_bad_period_is_refused(services: Services, ap
     assert shown.exit_code == 0, shown.output
     response = api.client.get(f"/v1/reports/kpis?as_of={TODAY}&period_days=30",
                               headers={**api.keys["auditor"], "Accept": "text/csv"})
-    assert list(csv.reader(io.StringIO(shown.output))) == list(
+    assert list(csv.reader(io.StringIO(shown.stdout))) == list(
         csv.reader(io.StringIO(response.get_data(as_text=True))))
     table = run(services, tmp_path, "kpis", "--as-of", TODAY.isoformat())
     overall = api.call("GET", f"/v1/reports/kpis?as_of={TODAY}", "auditor").get_json()
-    assert overall["overall"]["CNY"]["dso"] in table.output
+    assert overall["overall"]["CNY"]["dso"] in table.stdout
     bad = run(services, tmp_path, "kpis", "--period", "0")
     assert bad.exit_code == 1 and "period_days must be from 1" in bad.output
     assert run(services, tmp_path, "kpis", "--as-of", "2026-02-30").exit_code == 2
