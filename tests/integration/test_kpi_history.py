@@ -18,14 +18,31 @@ def test_month_periods_end_each_month_and_the_last_at_the_date() -> None:
     assert [end.month for end, _days in periods] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 
 
-def test_each_month_is_what_the_report_says_for_it(services: Services, api: Api) -> None:
-    book(services, api)
-    months = kpi_history(services.uow(), date(2026, 7, 15), "UTC")
-    assert [m["month"] for m in months][-4:] == ["2026-04", "2026-05", "2026-06", "2026-07"]
+def _same_as_the_report(api: Api, months: list[dict]) -> None:
     for month in months:
         response = api.call("GET", f"/v1/reports/kpis?as_of={month['as_of']}"
                             f"&period_days={month['period_days']}", "auditor")
         assert month["overall"] == response.get_json()["overall"], month["month"]
+
+
+def test_each_month_is_what_the_report_says_for_it(services: Services, api: Api) -> None:
+    book(services, api)
+    months = kpi_history(services.uow(), date(2026, 7, 15), "UTC")
+    assert [m["month"] for m in months][-4:] == ["2026-04", "2026-05", "2026-06", "2026-07"]
+    _same_as_the_report(api, months)
     june = months[-2]["overall"]
     assert set(june) == {"CNY", "JPY"} and Decimal(june["JPY"]["collected"]) == 10000
     assert months[0]["overall"] == {}  # 2025-08: nothing issued yet
+
+
+def test_a_write_off_counts_in_the_month_it_was_made(services: Services, api: Api) -> None:
+    book(services, api)
+    response = api.call("POST", "/v1/invoices/I-4/write-off", "risk_manager",
+                        json={"note": "insolvent"})
+    assert response.status_code == 200, response.get_json()
+    today = date.today()  # a write-off is dated when it is made
+    months = kpi_history(services.uow(), today, "UTC")
+    _same_as_the_report(api, months)
+    assert Decimal(months[-1]["overall"]["CNY"]["written_off"]) == 1000
+    assert all(Decimal(m["overall"].get("CNY", {}).get("written_off", 0)) == 0
+               for m in months[:-1])

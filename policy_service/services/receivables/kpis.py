@@ -33,13 +33,13 @@ CSV_COLUMNS = ("owner", "currency", *FIGURES)
 Key = tuple[str, str]  # (owner, currency)
 
 
-def _end_of(day: date, timezone: str) -> datetime:
+def end_of(day: date, timezone: str) -> datetime:
     """The first instant after ``day`` in the business time zone."""
     return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(timezone))
 
 
-class _Book:
-    """The grouped queries of one KPI run."""
+class KpiBook:
+    """The grouped queries of one KPI run (kpi_history builds its monthly scans on them)."""
 
     def __init__(self, session: Session, timezone: str) -> None:
         self.session, self.timezone = session, timezone
@@ -48,13 +48,12 @@ class _Book:
                             .where(InvoiceAdjustment.kind == "write_off")
                             .group_by(InvoiceAdjustment.invoice_id).subquery())
         self.owner = func.coalesce(Customer.owner, UNASSIGNED)
-        self._open: dict[date, dict[Key, Decimal]] = {}  # the whole book's, by day
 
-    def _alive(self, day: date) -> ColumnElement[bool]:
+    def alive(self, day: date) -> ColumnElement[bool]:
         """Issued by ``day`` and not written off by its end."""
         return and_(Invoice.issue_date <= day,
                     or_(self.written_off.c.at.is_(None),
-                        self.written_off.c.at >= _end_of(day, self.timezone)))
+                        self.written_off.c.at >= end_of(day, self.timezone)))
 
     def _grouped(self, amount: Any, *where: Any, payments: bool = False) -> dict[Key, Decimal]:
         query = select(self.owner, Customer.currency, func.sum(amount))
@@ -68,20 +67,11 @@ class _Book:
         return {(o, c): Decimal(v or 0) for o, c, v in self.session.execute(query)}
 
     def open_principal(self, day: date, *where: Any) -> dict[Key, Decimal]:
-        """Open principal on ``day`` per owner and currency (optionally of some invoices).
-
-        The whole book's is kept per day: consecutive periods (the KPI page's months)
-        open on the day the previous one closed.
-        """
-        if not where and day in self._open:
-            return self._open[day]
-        issued = self._grouped(Invoice.amount, self._alive(day), *where)
-        paid = self._grouped(Payment.principal_part, self._alive(day), Payment.paid_at <= day,
+        """Open principal on ``day`` per owner and currency (optionally of some invoices)."""
+        issued = self._grouped(Invoice.amount, self.alive(day), *where)
+        paid = self._grouped(Payment.principal_part, self.alive(day), Payment.paid_at <= day,
                              *where, payments=True)
-        found = {k: v - paid.get(k, Decimal(0)) for k, v in issued.items()}
-        if not where:
-            self._open[day] = found
-        return found
+        return {k: v - paid.get(k, Decimal(0)) for k, v in issued.items()}
 
     def payments(self, start: date, end: date) -> list[tuple[Key, Decimal, Decimal, int]]:
         """(key, amount, principal, days late) of each payment with a value date in the period."""
@@ -100,21 +90,16 @@ class _Book:
                  .join(Invoice, Invoice.id == InvoiceAdjustment.invoice_id)
                  .join(Customer, Customer.id == Invoice.customer_id)
                  .where(InvoiceAdjustment.kind == "write_off",
-                        InvoiceAdjustment.at >= _end_of(start, self.timezone),
-                        InvoiceAdjustment.at < _end_of(end, self.timezone))
+                        InvoiceAdjustment.at >= end_of(start, self.timezone),
+                        InvoiceAdjustment.at < end_of(end, self.timezone))
                  .group_by(self.owner, Customer.currency))
         return {(o, c): Decimal(v or 0) for o, c, v in self.session.execute(query)}
 
 
-def book_of(session: Session, timezone: str) -> _Book:
-    """The queries of KPI runs in one session (``kpi_sums``'s ``book``)."""
-    return _Book(session, timezone)
-
-
-def kpi_sums(session: Session, as_of: date, period_days: int, timezone: str,
-             book: _Book | None = None) -> dict[Key, KpiSums]:
+def kpi_sums(session: Session, as_of: date, period_days: int, timezone: str
+             ) -> dict[Key, KpiSums]:
     """The sums of every (owner, currency) with anything to show."""
-    book = book or _Book(session, timezone)
+    book = KpiBook(session, timezone)
     start = as_of - timedelta(days=period_days)
     rows: dict[Key, KpiSums] = defaultdict(KpiSums)
     for key, value in book.open_principal(start).items():
