@@ -9,6 +9,7 @@ as JSON or as the API's CSV.
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def statement(ctx: click.Context, customer: str | None, start: date | None, end:
     """A customer's statement of account (对账单) for a period; `statement send` emails it."""
     if ctx.invoked_subcommand is not None:
         return
+    if kind == "pdf" and out is None and sys.stdout.isatty():
+        raise click.UsageError("a PDF is not for the terminal: add --out FILE (or redirect)")
     app = services()
     period = _period(customer, start, end, app.settings.timezone)
     with refused():
