@@ -61,15 +61,16 @@ def main(argv: list[str] | None = None) -> None:
         return [OverdueInvoice("INV-1", overdue["amount"], overdue["oldest_days"])]
 
     def decide(fact: dict[str, Any]) -> Any:
-        matched = engine.evaluate("credit_approval", encode_facts(vocab, fact))
-        return matched, combine(ruleset, matched, fact)
+        encoded = encode_facts(vocab, fact)
+        matched = engine.evaluate("credit_approval", encoded)
+        return encoded, matched, combine(ruleset, matched, fact)
 
     def decide_with_remedies(fact: dict[str, Any]) -> Any:
-        matched, decision = decide(fact)
+        encoded, matched, decision = decide(fact)
         return decision, remedies(ruleset, fact, matched, decision.outcome,
-                                  lambda: invoices(fact))
+                                  lambda: invoices(fact), encoded)
 
-    outcomes = [decide(fact)[1].outcome for fact in facts]
+    outcomes = [decide(fact)[2].outcome for fact in facts]
     found = sum(len(decide_with_remedies(fact)[1]) for fact in facts)
     plain, with_remedies = time_interleaved([decide, decide_with_remedies], [facts, facts],
                                             args.warmup)

@@ -99,4 +99,10 @@ def digits_problem(value: Decimal, currency: str) -> str | None:
 
 def quantize_to(value: Decimal, currency: str) -> Decimal:
     """Round half-up to ``currency``'s minor unit (JPY whole yen, CNY cents)."""
-    return value.quantize(Decimal(1).scaleb(-minor_digits(currency)), rounding=ROUND_HALF_UP)
+    return value.quantize(_minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=64)
+def _minor_unit(currency: str) -> Decimal:
+    """One minor unit of ``currency`` as a Decimal exponent: 0.01 for CNY, 1 for JPY."""
+    return Decimal(1).scaleb(-minor_digits(currency))

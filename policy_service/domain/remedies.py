@@ -25,28 +25,35 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from policy_service.domain.codes import CREDIT_OUTCOMES
 from policy_service.domain.money import minor_digits, to_wire
-from policy_service.domain.remedy_messages import message
+from policy_service.domain.remedy_messages import Words
 from policy_service.domain.remedy_targets import (
     APPROVED,
     LEVER_ORDER,
     MOVED,
     MOVED_BY_PAYMENT,
-    Targets,
-    targets_of,
+    Lever,
+    levers_of,
     when_of,
 )
 from policy_service.language.document import Rule, RuleSet
-from policy_service.language.intervals import (
-    EMPTY,
+from policy_service.language.interval_plans import (
     EngineValues,
-    IntSet,
     Moves,
     NotAnalysable,
-    evaluate_plan,
+    solve_plan,
+)
+from policy_service.language.intervals import (
+    ALL,
+    NONE,
+    Spans,
+    complement,
+    largest_in,
+    smallest_in,
+    union,
 )
 from policy_service.language.reference import evaluate
 
@@ -55,30 +62,36 @@ BLOCKING = frozenset(CREDIT_OUTCOMES[2:])  # hold, declined: more than condition
 
 @dataclass(frozen=True)
 class OverdueInvoice:
-    """An overdue invoice as a remedy sees it: its id, outstanding and days past due."""
+    """An overdue invoice as a remedy sees it: its id, what is to collect on it (its
+    outstanding less any amount under open dispute) and days past due."""
 
     invoice_id: str
     outstanding: Decimal
     days_past_due: int
 
 
-@dataclass(frozen=True)
-class Remedy:
-    """One thing to do, the rules it stops firing, and what to tell sales."""
+class Remedy(NamedTuple):
+    """One thing to do, the rules it stops firing, and what to tell sales (a named tuple:
+    one is made for most decisions that are not a plain approval)."""
 
     type: str
     rules: tuple[str, ...]
-    message: Mapping[str, str]
+    words: Words
     amount: Decimal | None = None
     max_amount: Decimal | None = None
     invoice_ids: tuple[str, ...] = ()
     max_term_days: int | None = None
     status: str | None = None
 
+    @property
+    def message(self) -> dict[str, str]:
+        """What to tell sales {zh, en}, written out from the remedy's words."""
+        return self.words.render()
+
     def to_dict(self) -> dict[str, Any]:
-        """The contract's remedy object (absent amounts left out)."""
+        """The contract's remedy object (absent amounts left out), its message written out."""
         body: dict[str, Any] = {"type": self.type, "rules": list(self.rules),
-                                "message": dict(self.message)}
+                                "message": self.message}
         if self.amount is not None:
             body["amount"] = to_wire(self.amount)
         if self.max_amount is not None:
@@ -96,45 +109,44 @@ def _fires(rule: Rule, ruleset: RuleSet, facts: Mapping[str, Any]) -> bool:
     return bool(evaluate(when_of(rule), ruleset.vocabulary, facts))
 
 
-def _fired_set(targets: Targets, ruleset: RuleSet, facts: Mapping[str, Any],
-               values: Mapping[str, int], moves: Moves) -> IntSet:
+def _fired_set(targets: Lever, ruleset: RuleSet, facts: Mapping[str, Any],
+               values: Mapping[str, int], moves: Moves) -> Spans:
     """The lever values at which at least one target fires."""
-    hit = EMPTY
-    for _rule, plan in targets:
-        if plan is None:
-            raise NotAnalysable("the lever enters a target rule non-linearly")
-        hit = hit.union(evaluate_plan(plan, ruleset.vocabulary, facts, values, moves))
+    if not targets.exact:
+        raise NotAnalysable("the lever enters a target rule non-linearly")
+    hit, vocab = NONE, ruleset.vocabulary
+    for plan in targets.plans:
+        hit = union(hit, solve_plan(plan, vocab, facts, values, moves))
+        if hit == ALL:
+            break  # every value fires one: the others cannot change that
     return hit
-
-
-def _digits(facts: Mapping[str, Any]) -> int:
-    return minor_digits(str(facts["order"]["currency"]))
 
 
 def _cents(ruleset: RuleSet, digits: int) -> int:
     """Engine integers (cents) in one minor unit of the currency: 1 for CNY, 100 for JPY."""
-    return ruleset.vocabulary["order.amount"].engine_scale // 10 ** digits
+    return ruleset.vocabulary.engine_paths["order.amount"][2] // 10 ** digits
 
 
 def _money(steps: int, digits: int) -> Decimal:
     return Decimal(steps).scaleb(-digits)
 
 
-def _order(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets, names: tuple[str, ...],
-           outcome: str) -> list[Remedy]:
-    currency, amount = str(facts["order"]["currency"]), Decimal(facts["order"]["amount"])
-    digits = _digits(facts)
+def _order(ruleset: RuleSet, facts: Mapping[str, Any], values: EngineValues, targets: Lever,
+           names: tuple[str, ...], outcome: str) -> list[Remedy]:
+    order = facts["order"]
+    currency, amount = str(order["currency"]), Decimal(order["amount"])
+    digits = minor_digits(currency)
     steps = int(amount.scaleb(digits))
-    fired = _fired_set(targets, ruleset, facts, EngineValues(ruleset.vocabulary, facts),
+    fired = _fired_set(targets, ruleset, facts, values,
                        {"order.amount": (0, _cents(ruleset, digits))})
-    best = fired.complement().intersect(IntSet.of(1, steps)).maximum()
+    best = largest_in(complement(fired), 1, steps)
     if best is None:
-        return [Remedy("reduce_amount", names, message("no_amount", currency))]
+        return [Remedy("reduce_amount", names, Words("no_amount", currency))]
     bound = _money(best, digits)
-    found = [Remedy("reduce_amount", names, message("reduce_amount", currency, bound),
+    found = [Remedy("reduce_amount", names, Words("reduce_amount", currency, bound),
                     max_amount=bound)]
     if outcome in BLOCKING:
-        found.append(Remedy("prepay", names, message("prepay", currency, amount - bound),
+        found.append(Remedy("prepay", names, Words("prepay", currency, amount - bound),
                             amount=amount - bound))
     return found
 
@@ -148,7 +160,13 @@ def after_payment(facts: Mapping[str, Any], invoices: Sequence[OverdueInvoice], 
                   ) -> dict[str, Any]:
     """The facts once ``paid`` is collected on the overdue invoices, oldest first: overdue
     and exposure lower by it; an invoice paid in full is no longer overdue."""
-    left, remaining = paid, oldest_first(invoices)
+    return _after(facts, oldest_first(invoices), paid)
+
+
+def _after(facts: Mapping[str, Any], ordered: Sequence[OverdueInvoice], paid: Decimal
+           ) -> dict[str, Any]:
+    """``after_payment`` of invoices already oldest first."""
+    left, remaining = paid, list(ordered)
     while remaining and left >= remaining[0].outstanding:
         left -= remaining.pop(0).outstanding
     out = {group: dict(values) for group, values in facts.items()}
@@ -161,9 +179,10 @@ def after_payment(facts: Mapping[str, Any], invoices: Sequence[OverdueInvoice], 
     return out
 
 
-def _overdue(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
+def _overdue(ruleset: RuleSet, facts: Mapping[str, Any], targets: Lever,
              names: tuple[str, ...], invoices: Sequence[OverdueInvoice]) -> list[Remedy]:
-    currency, digits = str(facts["order"]["currency"]), _digits(facts)
+    currency = str(facts["order"]["currency"])
+    digits = minor_digits(currency)
     cents = _cents(ruleset, digits)
     ordered = oldest_first(invoices)
     start = 0
@@ -173,77 +192,80 @@ def _overdue(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
         size = int(ordered[index].outstanding.scaleb(digits)) if index < len(ordered) else 1
         if size <= 0:
             continue
-        at = after_payment(facts, ordered, _money(start, digits))
+        at = _after(facts, ordered, _money(start, digits))
         values = EngineValues(ruleset.vocabulary, at)
         moves = {name: (values[name], -cents) for name in MOVED["overdue"]}
         fired = _fired_set(targets, ruleset, at, values, moves)
-        first = fired.complement().intersect(IntSet.of(0, size - 1)).minimum()
+        first = smallest_in(complement(fired), 0, size - 1)
         if first is not None:
             paid = _money(start + first, digits)
             touched = index + (1 if first > 0 else 0)
             ids = tuple(i.invoice_id for i in ordered[:touched])
-            return [Remedy("pay_overdue", names, message("pay_overdue", currency, paid, ids),
+            return [Remedy("pay_overdue", names, Words("pay_overdue", currency, paid, ids),
                            amount=paid, invoice_ids=ids)]
         start += size
-    return [Remedy("pay_overdue", names, message("overdue_not_enough", currency))]
+    return [Remedy("pay_overdue", names, Words("overdue_not_enough", currency))]
 
 
-def _discrete(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
+def _discrete(ruleset: RuleSet, facts: Mapping[str, Any], targets: Lever,
               names: tuple[str, ...], lever: str) -> list[Remedy]:
     currency = str(facts["order"]["currency"])
     if lever == "review":
         done = {**facts, "customer": {**facts["customer"], "review_overdue": False}}
-        if not any(_fires(r, ruleset, done) for r, _plan in targets):
-            return [Remedy("complete_review", names, message("complete_review", currency))]
+        if not any(_fires(r, ruleset, done) for r in targets.rules):
+            return [Remedy("complete_review", names, Words("complete_review", currency))]
         return []
     current = str(facts["customer"]["status"])
     allowed = ruleset.vocabulary["customer.status"].allowed
     for status in sorted((s for s in allowed if s != current), key=lambda s: s != "active"):
         changed = {**facts, "customer": {**facts["customer"], "status": status}}
-        if not any(_fires(r, ruleset, changed) for r, _plan in targets):
+        if not any(_fires(r, ruleset, changed) for r in targets.rules):
             return [Remedy("resolve_status", names,
-                           message("resolve_status", currency, current=current, to=status),
+                           Words("resolve_status", currency, current=current, to=status),
                            status=status)]
     return []
 
 
-def _term(ruleset: RuleSet, facts: Mapping[str, Any], targets: Targets,
+def _term(ruleset: RuleSet, facts: Mapping[str, Any], values: EngineValues, targets: Lever,
           names: tuple[str, ...]) -> list[Remedy]:
     asked = int(facts["order"]["requested_term_days"])
-    fired = _fired_set(targets, ruleset, facts, EngineValues(ruleset.vocabulary, facts),
-                       {"order.requested_term_days": (0, 1)})
-    best = fired.complement().intersect(IntSet.of(0, asked)).maximum()
+    fired = _fired_set(targets, ruleset, facts, values, {"order.requested_term_days": (0, 1)})
+    best = largest_in(complement(fired), 0, asked)
     if best is None:
         return [Remedy("shorten_term", names,
-                       message("no_term", str(facts["order"]["currency"])))]
+                       Words("no_term", str(facts["order"]["currency"])))]
     return [Remedy("shorten_term", names,
-                   message("shorten_term", str(facts["order"]["currency"]), days=best),
+                   Words("shorten_term", str(facts["order"]["currency"]), days=best),
                    max_term_days=best)]
 
 
 def remedies(ruleset: RuleSet, facts: Mapping[str, Any], matched: Sequence[str], outcome: str,
-             overdue_invoices: Callable[[], Sequence[OverdueInvoice]]) -> tuple[Remedy, ...]:
+             overdue_invoices: Callable[[], Sequence[OverdueInvoice]],
+             encoded: Mapping[str, Any] | None = None) -> tuple[Remedy, ...]:
     """The remedies of a decision (none for a plain approval); ``overdue_invoices`` is asked
-    only when an overdue rule fired. ``facts`` must be valid for the vocabulary."""
+    only when an overdue rule fired. ``facts`` must be valid for the vocabulary; ``encoded``,
+    if given, is what ``encode_facts`` made of them for the engine (its integers are read
+    instead of converting the facts again)."""
     if outcome == APPROVED:
         return ()
-    fired = set(matched)
+    fired = frozenset(matched)
     found: list[Remedy] = []
-    prepared = targets_of(ruleset)
+    values = EngineValues(ruleset.vocabulary, facts, encoded)
+    prepared = levers_of(ruleset)
     for lever in LEVER_ORDER:
         targets = prepared[lever]
-        names = tuple(r.name for r, _plan in targets if r.name in fired)
-        if not names:
+        if fired.isdisjoint(targets.names):
             continue
+        names = tuple(name for name in targets.names if name in fired)
         try:
             if lever == "order_amount":
-                found += _order(ruleset, facts, targets, names, outcome)
+                found += _order(ruleset, facts, values, targets, names, outcome)
             elif lever == "overdue":
                 invoices = overdue_invoices()
                 if invoices:
                     found += _overdue(ruleset, facts, targets, names, invoices)
             elif lever == "term":
-                found += _term(ruleset, facts, targets, names)
+                found += _term(ruleset, facts, values, targets, names)
             else:
                 found += _discrete(ruleset, facts, targets, names, lever)
         except NotAnalysable:

@@ -1,9 +1,15 @@
-"""What a remedy tells sales, in Chinese and English, with amounts in the currency."""
+"""What a remedy tells sales, in Chinese and English, with amounts in the currency.
+
+A remedy carries its ``Words`` (the kind of message and what fills it) and they are written
+out when the remedy goes into the decision's body (``Remedy.to_dict``): once per decision,
+and not while the remedies are being worked out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from policy_service.domain.money import money_text
 
@@ -32,7 +38,25 @@ def message(kind: str, currency: str, amount: Decimal | None = None,
             days: int = 0) -> dict[str, str]:
     """The remedy's message {zh, en}: "8,000.00 CNY", invoices listed oldest first."""
     zh, en = _TEXTS[kind]
-    values = {"amount": money_text(amount, currency) if amount is not None else "",
-              "invoices": ", ".join(invoices), "current": current, "to": to, "days": str(days)}
-    zh_values = {**values, "invoices": "、".join(invoices)}
-    return {"zh": zh.format(**zh_values), "en": en.format(**values)}
+    text = money_text(amount, currency) if amount is not None else ""
+    return {"zh": zh.format(amount=text, invoices="、".join(invoices), current=current, to=to,
+                            days=days),
+            "en": en.format(amount=text, invoices=", ".join(invoices), current=current, to=to,
+                            days=days)}
+
+
+class Words(NamedTuple):
+    """A remedy's message before it is written out: its kind and what fills it."""
+
+    kind: str
+    currency: str
+    amount: Decimal | None = None
+    invoices: tuple[str, ...] = ()
+    current: str = ""
+    to: str = ""
+    days: int = 0
+
+    def render(self) -> dict[str, str]:
+        """The message {zh, en} (``message``)."""
+        return message(self.kind, self.currency, self.amount, self.invoices,
+                       current=self.current, to=self.to, days=self.days)

@@ -8,11 +8,13 @@ the rule editor says so (``lever_report``).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from policy_service.domain.codes import CREDIT_OUTCOMES
 from policy_service.language.ast import Expr, Otherwise
 from policy_service.language.cache import BoundedCache
 from policy_service.language.document import Rule, RuleSet
-from policy_service.language.intervals import NotAnalysable, Plan, mentioned, prepare
+from policy_service.language.interval_plans import NotAnalysable, Plan, mentioned, prepare
 
 APPROVED = CREDIT_OUTCOMES[0]
 MOVED_BY_PAYMENT = ("exposure.open_receivables", "exposure.total")
@@ -64,6 +66,36 @@ def targets_of(ruleset: RuleSet) -> dict[str, Targets]:
     """Per lever, the rules it targets, prepared once per rule set document."""
     return PLANS.get((ruleset.checksum, ruleset.vocabulary.name),
                      lambda: _all_targets(ruleset))
+
+
+class Lever(NamedTuple):
+    """One lever's targets as the decision path reads them: the rules and their names in
+    rule order, the plans of those it enters linearly, and whether that is all of them (a
+    lever entering one target non-linearly gives no remedy)."""
+
+    rules: tuple[Rule, ...]
+    names: tuple[str, ...]
+    plans: tuple[Plan, ...]
+    exact: bool
+
+
+_LAST: list[tuple[RuleSet, dict[str, Lever]]] = []
+"""The rule set the decision path asked about last and its levers: the serving version is
+the same object decision after decision, so it is found without hashing its checksum."""
+
+
+def levers_of(ruleset: RuleSet) -> dict[str, Lever]:
+    """Per lever, its targets (``targets_of``) laid out for the decision path."""
+    last = _LAST[-1] if _LAST else None
+    if last is not None and last[0] is ruleset:
+        return last[1]
+    levers = {}
+    for lever, targets in targets_of(ruleset).items():
+        plans = tuple(p for _r, p in targets if p is not None)
+        levers[lever] = Lever(tuple(r for r, _p in targets), tuple(r.name for r, _p in targets),
+                              plans, len(plans) == len(targets))
+    _LAST[:] = [(ruleset, levers)]
+    return levers
 
 
 def lever_report(ruleset: RuleSet) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:

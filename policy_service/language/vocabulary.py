@@ -108,6 +108,13 @@ class Vocabulary(Mapping[str, Field]):
         return tuple((f, f.path[0], f.path[1], f.type, f.engine_scale, f.bound)
                      for f in self.values() if len(f.path) == 2)
 
+    @cached_property
+    def engine_paths(self) -> dict[str, tuple[str, str, int]]:
+        """Each two-level field's (group, key, engine scale) by name, once per vocabulary
+        (remedies read a few facts as engine integers on every decision that is not a plain
+        approval)."""
+        return {f.name: (group, key, scale) for f, group, key, _t, scale, _b in self.encoding_plan}
+
     def suggest(self, name: str) -> str | None:
         """The closest known name to a misspelt one, if any is close."""
         close = difflib.get_close_matches(name, list(self._fields), n=1, cutoff=0.6)

@@ -7,7 +7,7 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policy_service.language.intervals import EMPTY, FULL, IntSet, solve
+from policy_service.language.intervals import EMPTY, FULL, IntSet, largest_in, smallest_in, solve
 
 WINDOW = range(-30, 31)
 ends = st.none() | st.integers(-25, 25)
@@ -50,3 +50,11 @@ def test_the_ends_of_a_set() -> None:
     assert IntSet.of(3, 9).minimum() == 3
     assert FULL.complement() == EMPTY and EMPTY.maximum() is None
     assert IntSet.of(None, 0).union(IntSet.of(None, -1)) == IntSet.of(None, 0)
+
+
+@given(sets, st.integers(-30, 30), st.integers(-30, 30))
+def test_largest_and_smallest_in_a_range_agree_with_brute_force(
+        a: IntSet, lo: int, hi: int) -> None:
+    inside = [t for t in WINDOW if lo <= t <= hi and t in a]
+    assert largest_in(a.spans, lo, hi) == (max(inside) if inside else None)
+    assert smallest_in(a.spans, lo, hi) == (min(inside) if inside else None)

@@ -134,7 +134,7 @@ def _decide(
         metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
         decision = combine(ruleset, matched, facts)
         found = remedies(ruleset, facts, matched, decision.outcome,
-                         lambda: overdue_invoices(connection, customer.id, today))
+                         lambda: overdue_invoices(connection, customer.id, today), encoded)
     reserved = reservation(data.amount, decision.outcome, decision.prepayment)
     now = utcnow()
     check = {
