@@ -70,3 +70,30 @@ def test_an_excess_prepayment_decision_says_how_to_need_no_condition(api: Api) -
     assert body["outcome"] == "approved_with_conditions"
     assert [(r["type"], r.get("max_amount")) for r in body["remedies"]] == [
         ("reduce_amount", "10000.00")]
+
+
+def _dispute(api: Api, invoice_id: str, dispute_id: str, amount: str) -> None:
+    response = api.call("POST", f"/v1/invoices/{invoice_id}/disputes", json={
+        "dispute_id": dispute_id, "amount": amount, "reason": "wrong quantity"})
+    assert response.status_code == 201, response.get_json()
+
+
+def test_disputed_amounts_are_not_asked_for_and_paying_the_remedy_gets_the_order_approved(
+        api: Api) -> None:
+    api.customer(credit_limit="100000.00")
+    _invoice(api, "INV-7", "12000.00", 45)
+    _dispute(api, "INV-7", "D-7", "5000.00")  # in part: 7,000.00 is to collect
+    _invoice(api, "INV-6", "3000.00", 60)
+    _dispute(api, "INV-6", "D-6", "3000.00")  # in full: not overdue, not listed
+    body = api.check("SO-1", "1000.00").get_json()
+    assert body["outcome"] == "hold"
+    assert [r["rule"] for r in body["reasons"]] == ["long_overdue"]
+    pay = next(r for r in body["remedies"] if r["type"] == "pay_overdue")
+    assert (pay["amount"], pay["invoice_ids"]) == ("7000.00", ["INV-7"])
+    assert pay["message"]["en"] == "collect 7,000.00 CNY overdue on INV-7 to ship"
+    paid = api.call("POST", "/v1/payments", json={
+        "payment_id": "P-7", "invoice_id": "INV-7", "amount": pay["amount"], "currency": "CNY",
+        "paid_at": date.today().isoformat()})
+    assert paid.status_code == 201, paid.get_json()
+    again = api.check("SO-2", "1000.00").get_json()
+    assert (again["outcome"], again["remedies"]) == ("approved", [])

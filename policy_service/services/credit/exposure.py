@@ -55,6 +55,21 @@ class Exposure:
         return self.open_receivables + self.reserved_orders
 
 
+def _disputes(customer: BindParameter[str]) -> tuple[Any, Any, Any]:
+    """The open disputes of the customer's invoices (a subquery to outer-join on the invoice
+    id), what they take out of each invoice (at most its unpaid principal) and whether an
+    invoice is disputed in full (domain.collections: not overdue at all)."""
+    disputes = (
+        select(Dispute.invoice_id, func.sum(Dispute.amount).label("amount"))
+        .where(Dispute.customer_id == customer, Dispute.status == "open")
+        .group_by(Dispute.invoice_id).subquery()
+    )
+    unpaid = Invoice.amount - Invoice.principal_paid
+    claimed = type_coerce(func.coalesce(disputes.c.amount, 0), Money())
+    disputed = type_coerce(case((claimed > unpaid, unpaid), else_=claimed), Money())
+    return disputes, disputed, and_(claimed > 0, claimed >= unpaid)
+
+
 def _exposure_statement() -> Any:
     """One statement for the hot path, built once: receivables, overdue, reservations and
     what was written off since ``since`` (exclusive)."""
@@ -82,15 +97,7 @@ def _exposure_statement() -> Any:
                PaymentPlan.ended_on > year_ago)
         .scalar_subquery()
     )
-    disputes = (
-        select(Dispute.invoice_id, func.sum(Dispute.amount).label("amount"))
-        .where(Dispute.customer_id == customer, Dispute.status == "open")
-        .group_by(Dispute.invoice_id).subquery()
-    )
-    unpaid = Invoice.amount - Invoice.principal_paid
-    claimed = type_coerce(func.coalesce(disputes.c.amount, 0), Money())
-    disputed = type_coerce(case((claimed > unpaid, unpaid), else_=claimed), Money())
-    in_full = and_(claimed > 0, claimed >= unpaid)
+    disputes, disputed, in_full = _disputes(customer)
     overdue = Invoice.due_date < today
     counted = and_(overdue, not_(in_full))
     return select(
@@ -136,14 +143,27 @@ def _money(value: Decimal | int | None) -> Decimal:
     return Decimal(int(value or 0)).quantize(Decimal("0.01"))
 
 
+def _overdue_statement() -> Any:
+    """The overdue invoices the ``overdue.*`` facts count, oldest first, each with what is
+    to collect on it: its outstanding less the amount under open dispute (an invoice
+    disputed in full is left out, as the facts leave it out)."""
+    customer: BindParameter[str] = bindparam("customer_id")
+    disputes, disputed, in_full = _disputes(customer)
+    return (
+        select(Invoice.id, Invoice.outstanding - disputed, Invoice.due_date)
+        .outerjoin(disputes, disputes.c.invoice_id == Invoice.id)
+        .where(Invoice.customer_id == customer, Invoice.status == "open",
+               Invoice.due_date < bindparam("today", type_=Date), not_(in_full))
+        .order_by(Invoice.due_date, Invoice.id)
+    )
+
+
+_OVERDUE = _overdue_statement()
+
+
 def overdue_invoices(session: Session | Connection, customer_id: str, today: date
                      ) -> list[OverdueInvoice]:
-    """The customer's open overdue invoices, oldest first, with their outstanding (asked
-    only when a remedy needs them: an overdue rule fired)."""
-    rows = session.execute(
-        select(Invoice.id, Invoice.outstanding, Invoice.due_date)
-        .where(Invoice.customer_id == customer_id, Invoice.status == "open",
-               Invoice.due_date < today)
-        .order_by(Invoice.due_date, Invoice.id)
-    ).all()
+    """The customer's open overdue invoices, oldest first, with what is to collect on each
+    (the undisputed part; asked only when a remedy needs them: an overdue rule fired)."""
+    rows = session.execute(_OVERDUE, {"customer_id": customer_id, "today": today}).all()
     return [OverdueInvoice(row[0], _money(row[1]), (today - row[2]).days) for row in rows]
