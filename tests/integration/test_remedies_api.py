@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from policy_service.container import Services
+from policy_service.services.credit.replay import replay_remedies
 from tests.conftest import Api
 
 
@@ -97,3 +99,34 @@ def test_disputed_amounts_are_not_asked_for_and_paying_the_remedy_gets_the_order
     assert paid.status_code == 201, paid.get_json()
     again = api.check("SO-2", "1000.00").get_json()
     assert (again["outcome"], again["remedies"]) == ("approved", [])
+
+
+def test_a_replay_works_out_the_recorded_remedies_from_the_stored_input_alone(
+        api: Api, services: Services) -> None:
+    api.customer(credit_limit="10000.00")
+    _invoice(api, "INV-7", "6000.00", 45)
+    _dispute(api, "INV-7", "D-7", "1000.00")
+    _invoice(api, "INV-8", "3000.00", 40)
+    body = api.check("SO-1", "9000.00").get_json()  # over the limit and long overdue
+    types = {r["type"] for r in body["remedies"]}
+    assert {"pay_overdue", "reduce_amount", "prepay"} <= types
+    pay = next(r for r in body["remedies"] if r["type"] == "pay_overdue")
+    assert pay["invoice_ids"] == ["INV-7", "INV-8"]
+    # the book moves on: what the database says now is not what the decision saw
+    for payment_id, invoice_id, amount in (("P-7", "INV-7", "5000.00"), ("P-8", "INV-8", "100.00")):
+        assert api.call("POST", "/v1/payments", json={
+            "payment_id": payment_id, "invoice_id": invoice_id, "amount": amount,
+            "currency": "CNY", "paid_at": date.today().isoformat()}).status_code == 201
+    _invoice(api, "INV-9", "500.00", 50)
+    replay = replay_remedies(services.uow(), body["decision_id"])
+    assert replay["complete"] and replay["same"]
+    assert replay["replayed"] == body["remedies"]
+
+
+def test_a_decision_no_overdue_rule_fired_for_replays_without_invoices(
+        api: Api, services: Services) -> None:
+    api.customer(credit_limit="10000.00")
+    body = api.check("SO-1", "15000.00").get_json()
+    replay = replay_remedies(services.uow(), body["decision_id"])
+    assert (replay["complete"], replay["same"]) == (True, True)
+    assert [r["type"] for r in replay["replayed"]] == ["reduce_amount", "prepay"]

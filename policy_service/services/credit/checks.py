@@ -20,7 +20,7 @@ from policy_service.domain.codes import RESERVING_OUTCOMES
 from policy_service.domain.credit_facts import order_facts
 from policy_service.domain.decision import combine, out_of_range
 from policy_service.domain.money import quantize
-from policy_service.domain.remedies import Remedy, remedies
+from policy_service.domain.remedies import OverdueInvoice, Remedy, remedies
 from policy_service.language.compiler import encode_facts
 from policy_service.language.vocabulary import FactsInvalid
 from policy_service.services.credit.check_rows import (
@@ -34,6 +34,7 @@ from policy_service.services.credit.decision_body import (
     view,
 )
 from policy_service.services.credit.exposure import current_exposure, overdue_invoices
+from policy_service.services.credit.replay import OVERDUE_KEY, invoices_to_json
 from policy_service.services.errors import Conflict, Invalid, NotFound, require_currency_digits
 from policy_service.services.fingerprint import fingerprint
 from policy_service.services.rules.registry import RuleSetRegistry
@@ -122,6 +123,7 @@ def _decide(
     facts = order_facts(customer, data, exposure, today)
     active = rulesets.serving(connection, RULESET, customer.newest_ruleset_version)
     ruleset = active.compiled.ruleset
+    considered = _Considered(connection, customer.id, today)
     try:
         encoded = encode_facts(ruleset.vocabulary, facts)
     except FactsInvalid as exc:  # e.g. receivables summing past the money bound
@@ -133,8 +135,7 @@ def _decide(
         matched = rulesets.engine.evaluate(RULESET, encoded)
         metrics.ENGINE_SECONDS.observe(time.perf_counter() - engine_started)
         decision = combine(ruleset, matched, facts)
-        found = remedies(ruleset, facts, matched, decision.outcome,
-                         lambda: overdue_invoices(connection, customer.id, today), encoded)
+        found = remedies(ruleset, facts, matched, decision.outcome, considered.fetch, encoded)
     reserved = reservation(data.amount, decision.outcome, decision.prepayment)
     now = utcnow()
     check = {
@@ -144,7 +145,7 @@ def _decide(
         "outcome": decision.outcome, "conditions": [dict(c) for c in decision.conditions],
         "reasons": [{"rule": r.rule, "code": r.code, "message": dict(r.message)}
                     for r in decision.reasons],
-        "matched_rules": list(matched), "facts": facts_to_json(facts),
+        "matched_rules": list(matched), "facts": considered.stored(facts_to_json(facts)),
         "explanation": explanation_json(ruleset, facts, matched),
         "remedies": [remedy.to_dict() for remedy in found],
         "ruleset_name": RULESET, "ruleset_version": active.version,
@@ -162,6 +163,27 @@ def _decide(
     }
     insert_check(connection, check, event)
     return check, event
+
+
+class _Considered:
+    """The overdue invoices a remedy asked for (read once, only if asked), kept with the
+    decision's stored input so that a replay works out the same remedies."""
+
+    def __init__(self, connection: Connection, customer_id: str, today: date) -> None:
+        self.connection, self.customer_id, self.today = connection, customer_id, today
+        self.invoices: list[OverdueInvoice] | None = None
+
+    def fetch(self) -> list[OverdueInvoice]:
+        """The customer's overdue invoices as the remedy sees them."""
+        if self.invoices is None:
+            self.invoices = overdue_invoices(self.connection, self.customer_id, self.today)
+        return self.invoices
+
+    def stored(self, facts: dict[str, Any]) -> dict[str, Any]:
+        """The stored input: the facts, and the invoices if a remedy asked for them."""
+        if self.invoices is None:
+            return facts
+        return {**facts, OVERDUE_KEY: invoices_to_json(self.invoices)}
 
 
 def reservation(amount: Decimal, outcome: str, prepayment: Decimal) -> Decimal:
