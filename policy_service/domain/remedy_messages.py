@@ -33,16 +33,27 @@ _TEXTS = {
 }
 
 
+_FILLS = {kind: tuple(f for f in ("amount", "invoices", "current", "to", "days")
+                     if "{" + f + "}" in zh + en) for kind, (zh, en) in _TEXTS.items()}
+"""The placeholders each message has (most have one or none)."""
+
+
 def message(kind: str, currency: str, amount: Decimal | None = None,
             invoices: Sequence[str] = (), *, current: str = "", to: str = "",
             days: int = 0) -> dict[str, str]:
     """The remedy's message {zh, en}: "8,000.00 CNY", invoices listed oldest first."""
     zh, en = _TEXTS[kind]
-    text = money_text(amount, currency) if amount is not None else ""
-    return {"zh": zh.format(amount=text, invoices="、".join(invoices), current=current, to=to,
-                            days=days),
-            "en": en.format(amount=text, invoices=", ".join(invoices), current=current, to=to,
-                            days=days)}
+    for fill in _FILLS[kind]:
+        if fill == "amount":
+            text = money_text(amount, currency) if amount is not None else ""
+            zh, en = zh.replace("{amount}", text), en.replace("{amount}", text)
+        elif fill == "invoices":
+            zh = zh.replace("{invoices}", "、".join(invoices))
+            en = en.replace("{invoices}", ", ".join(invoices))
+        else:
+            text = {"current": current, "to": to, "days": str(days)}[fill]
+            zh, en = zh.replace("{" + fill + "}", text), en.replace("{" + fill + "}", text)
+    return {"zh": zh, "en": en}
 
 
 class Words(NamedTuple):
