@@ -50,8 +50,8 @@ def stored_remedies(ruleset: RuleSet, stored: Mapping[str, Any]) -> tuple[list[d
     decision was stored before its invoices were)."""
     raw = dict(stored)
     recorded_invoices = raw.pop(OVERDUE_KEY, None)
-    facts = typed_facts(ruleset.vocabulary, raw)
     try:
+        facts = typed_facts(ruleset.vocabulary, raw)
         encoded = encode_facts(ruleset.vocabulary, facts)
     except FactsInvalid:  # the check held it as out of range, with no remedies
         return [], True
