@@ -11,7 +11,8 @@ were known on each date. Receivables are open principal (penalty excluded):
   payments (paid early counts 0)
 
 A figure whose divisor is zero (no credit sales, nothing to collect) is None; the overdue
-ratio of nothing owed is 0. Ratios have 4 places, DSO, CEI and days 2, half-up.
+ratio of nothing owed is 0. Ratios have 4 places, DSO, CEI and days 2, amounts the
+currency's minor unit; half-up.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from policy_service.domain.money import quantize_to
 
 ZERO = Decimal("0.00")
 FOUR = Decimal("0.0001")
@@ -61,8 +64,8 @@ def _q(value: Decimal, places: Decimal) -> str:
     return str(value.quantize(places, rounding=ROUND_HALF_UP))
 
 
-def figures(sums: KpiSums, period_days: int) -> dict[str, str | None]:
-    """The contract's KPI figures of one row."""
+def figures(sums: KpiSums, period_days: int, currency: str) -> dict[str, str | None]:
+    """The contract's KPI figures of one row; amounts in ``currency``'s minor unit."""
     dso = (_q(sums.closing / sums.credit_sales * period_days, TWO)
            if sums.credit_sales > 0 else None)
     collectible = sums.opening + sums.credit_sales - sums.closing_current
@@ -72,6 +75,9 @@ def figures(sums: KpiSums, period_days: int) -> dict[str, str | None]:
     ratio = _q(overdue / sums.closing, FOUR) if sums.closing > 0 else "0.0000"
     days = (_q(sums.paid_days_weighted / sums.paid_principal, TWO)
             if sums.paid_principal > 0 else "0.00")
+    def amount(value: Decimal) -> str:
+        return str(quantize_to(value, currency))
+
     return {"dso": dso, "cei": cei, "overdue_ratio": ratio, "avg_days_late": days,
-            "collected": _q(sums.collected, TWO), "written_off": _q(sums.written_off, TWO),
-            "receivables": _q(sums.closing, TWO), "credit_sales": _q(sums.credit_sales, TWO)}
+            "collected": amount(sums.collected), "written_off": amount(sums.written_off),
+            "receivables": amount(sums.closing), "credit_sales": amount(sums.credit_sales)}

@@ -135,7 +135,7 @@ def kpis(uow: UnitOfWork, as_of: date, period_days: int, timezone: str,
         rows = {k: v for k, v in rows.items() if k[0] == owner}
     by_owner: dict[str, dict[str, Any]] = defaultdict(dict)
     for (who, currency), sums in sorted(rows.items()):
-        by_owner[who][currency] = figures(sums, period_days)
+        by_owner[who][currency] = figures(sums, period_days, currency)
     return {"as_of": as_of.isoformat(), "period_days": period_days,
             "overall": overall(rows, period_days), "by_owner": dict(by_owner)}
 
@@ -145,7 +145,7 @@ def overall(rows: dict[Key, KpiSums], period_days: int) -> dict[str, dict[str, A
     by_currency: dict[str, list[KpiSums]] = defaultdict(list)
     for (_who, currency), sums in sorted(rows.items()):
         by_currency[currency].append(sums)
-    return {c: figures(total(s), period_days) for c, s in sorted(by_currency.items())}
+    return {c: figures(total(s), period_days, c) for c, s in sorted(by_currency.items())}
 
 
 def kpis_csv(document: dict[str, Any]) -> str:
