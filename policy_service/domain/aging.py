@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from policy_service.domain.account_facts import class_facts
 from policy_service.domain.codes import AGING_BUCKETS, RECEIVABLE_CLASSES
-from policy_service.domain.money import quantize
+from policy_service.domain.money import quantize, quantize_to
 
 if TYPE_CHECKING:
     from policy_service.language.document import RuleSet
@@ -55,9 +55,11 @@ class ReceivableClass:
     provision_percent: Decimal
     message: Mapping[str, str]
 
-    def provision(self, amount: Decimal) -> Decimal:
-        """The provision for an open amount of this class, half-up to cents."""
-        return quantize(amount * self.provision_percent / 100)
+    def provision(self, amount: Decimal, currency: str | None = None) -> Decimal:
+        """The provision for an open amount of this class, half-up to ``currency``'s minor
+        unit (whole yen for JPY; cents when no currency is named, as in the rule cases)."""
+        exact = amount * self.provision_percent / 100
+        return quantize(exact) if currency is None else quantize_to(exact, currency)
 
 
 def class_of(ruleset: RuleSet, matched: Iterable[str]) -> ReceivableClass:
@@ -95,11 +97,14 @@ class Classifier:
 class AgingTotals:
     """Open amounts per bucket and per class with provisions, accumulated amount by amount.
 
-    Without ``classify`` only the buckets are kept (the credit view and the dashboard).
+    Without ``classify`` only the buckets are kept (the credit view). Provisions are
+    rounded in ``currency`` (one customer's, or one currency's total: never mixed).
     """
 
-    def __init__(self, classify: Callable[[int, bool], ReceivableClass] | None = None) -> None:
+    def __init__(self, classify: Callable[[int, bool], ReceivableClass] | None = None,
+                 currency: str | None = None) -> None:
         self.classify = classify
+        self.currency = currency
         self.buckets = dict.fromkeys(BUCKETS, ZERO)
         self.classes = dict.fromkeys(CLASSES, ZERO)
         self.provisions = dict.fromkeys(CLASSES, ZERO)
@@ -113,7 +118,7 @@ class AgingTotals:
         if self.classify is not None:
             klass = self.classify(days_past_due, written_off)
             self.classes[klass.name] += outstanding
-            self.provisions[klass.name] += klass.provision(outstanding)
+            self.provisions[klass.name] += klass.provision(outstanding, self.currency)
 
     def merge(self, others: Iterable[AgingTotals]) -> AgingTotals:
         """Add other totals into this one (returns self)."""

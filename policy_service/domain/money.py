@@ -83,9 +83,14 @@ def money_text(value: Decimal, currency: str) -> str:
     the cost, which matters on the decision path where remedies are written); Chinese and
     English screens use the same digits and separators.
     """
-    digits = minor_digits(currency)
+    return f"{amount_text(value, currency)} {currency}"
+
+
+def amount_text(value: Decimal, currency: str) -> str:
+    """The figure of ``money_text`` without the code: "12,000.00" (CNY), "1,000" (JPY); an
+    amount that rounds to zero is shown as "0", never "-0"."""
     rounded = quantize_to(value, currency)
-    return f"{rounded:,.{digits}f} {currency}"
+    return f"{abs(rounded) if rounded == 0 else rounded:,.{minor_digits(currency)}f}"
 
 
 def digits_problem(value: Decimal, currency: str) -> str | None:
@@ -106,3 +111,10 @@ def quantize_to(value: Decimal, currency: str) -> Decimal:
 def _minor_unit(currency: str) -> Decimal:
     """One minor unit of ``currency`` as a Decimal exponent: 0.01 for CNY, 1 for JPY."""
     return Decimal(1).scaleb(-minor_digits(currency))
+
+
+def in_currency(value: Decimal | int | str | None, currency: str) -> Decimal:
+    """An aggregate as money of ``currency``: a SUM read back through the Money type (a
+    Decimal), a COALESCE's 0 (an int) or nothing (None, 0), half-up to the currency's
+    minor unit (``quantize_to``). The one place reports and read models round a total."""
+    return quantize_to(Decimal(str(value or 0)), currency)

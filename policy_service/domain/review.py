@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from policy_service.domain.money import quantize
+from policy_service.domain.money import quantize, quantize_to
 from policy_service.language.document import RuleSet
 from policy_service.language.reference import render_template
 
@@ -139,6 +139,10 @@ class Proposal:
     message: Mapping[str, str]
 
 
+def _rounded(value: Decimal, currency: str | None) -> Decimal:
+    return quantize(value) if currency is None else quantize_to(value, currency)
+
+
 def move_tier(tier: str, steps: int, ladder: Sequence[str]) -> str:
     """``steps`` up (positive, toward ladder[0]) or down, not beyond either end."""
     if tier not in ladder:
@@ -148,8 +152,10 @@ def move_tier(tier: str, steps: int, ladder: Sequence[str]) -> str:
 
 
 def propose(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any],
-            ladder: Sequence[str]) -> Proposal:
-    """The proposal of the first matched rule (``RuleSet.first_match``), else the otherwise."""
+            ladder: Sequence[str], currency: str | None = None) -> Proposal:
+    """The proposal of the first matched rule (``RuleSet.first_match``), else the otherwise;
+    the new limit half-up to ``currency``'s minor unit (cents when none is named: the rule
+    cases, whose facts carry no currency)."""
     rule = ruleset.first_match(matched)
     limit: Decimal = facts["customer"]["credit_limit"]
     tier: str = facts["customer"]["tier"]
@@ -160,5 +166,5 @@ def propose(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any],
     message = {lang: render_template(text, ruleset.vocabulary, facts)
                for lang, text in then["message"].items()}
     return Proposal(rule.name, str(then["code"]), str(then["action"]),
-                    quantize(limit * (HUNDRED + change) / HUNDRED),
+                    _rounded(limit * (HUNDRED + change) / HUNDRED, currency),
                     move_tier(tier, int(then["tier_steps"]), ladder), message)

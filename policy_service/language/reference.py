@@ -8,7 +8,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from policy_service.domain.money import format_amount
+from policy_service.domain.money import amount_text, format_amount
 from policy_service.language.ast import (
     Arith,
     BoolLit,
@@ -29,7 +29,7 @@ from policy_service.language.cache import BoundedCache
 from policy_service.language.checker import ExprType, type_of
 from policy_service.language.document import Rule, RuleSet
 from policy_service.language.parser import parse_expression
-from policy_service.language.templates import Placeholder, parse_template
+from policy_service.language.templates import Placeholder, facts_currency, parse_template
 from policy_service.language.vocabulary import FieldType, Vocabulary, lookup, valid_facts
 
 Value = Fraction | str | bool
@@ -79,13 +79,17 @@ def to_decimal(value: Fraction) -> Decimal:
         return +exact
 
 
-def format_value(value: Value, kind: ExprType, *, exact: bool = True) -> str:
-    """Format for people: money "12,000.00" (exact digits beyond cents if ``exact``)."""
+def format_value(value: Value, kind: ExprType, *, exact: bool = True,
+                 currency: str | None = None) -> str:
+    """Format for people: money "12,000.00" (exact digits beyond cents if ``exact``); with
+    ``currency`` (a message), money in that currency's minor unit: "1,000" for JPY."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return value
     number = to_decimal(value)
+    if kind is ExprType.MONEY and currency is not None:
+        return amount_text(number, currency)
     if kind is ExprType.MONEY:
         if not exact or value * 100 == int(value * 100):
             return format_amount(abs(number) if abs(value) < Fraction(1, 200) else number)
@@ -276,16 +280,19 @@ def _parsed_template(template: str, vocab: Vocabulary) -> _ParsedTemplate:
 
 
 def render_template(template: str, vocab: Vocabulary, facts: Mapping[str, Any]) -> str:
-    """Substitute each ``{expr}`` with its value (money "12,000.00", half-up to cents).
+    """Substitute each ``{expr}`` with its value: money half-up to the minor unit of the
+    facts' currency ("12,000.00" CNY, "1,000" JPY; cents when the facts name none).
 
     ``facts`` must already be valid (valid_facts / encode_facts): this runs once per reason on
     the decision path, after the facts were validated for the engine.
     """
+    currency = facts_currency(facts)
     out: list[str] = []
     for segment in _parsed_template(template, vocab):
         if isinstance(segment, str):
             out.append(segment)
         else:
             node, kind = segment
-            out.append(format_value(evaluate(node, vocab, facts), kind, exact=False))
+            out.append(format_value(evaluate(node, vocab, facts), kind, exact=False,
+                                    currency=currency))
     return "".join(out)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from policy_service.language.errors import Located
 
@@ -78,3 +80,16 @@ def parse_template(text: str) -> list[Segment]:
     if literal:
         segments.append("".join(literal))
     return segments
+
+
+# Where a fact set names its currency: the order's, else the invoice's, else the customer's.
+CURRENCY_FACTS = ("order", "invoice", "customer")
+
+
+def facts_currency(facts: Mapping[str, Any]) -> str | None:
+    """The currency the facts' money is in (``order.currency`` ...), or None if they name none."""
+    for group in CURRENCY_FACTS:
+        found = facts.get(group)
+        if isinstance(found, Mapping) and isinstance(found.get("currency"), str):
+            return str(found["currency"])
+    return None

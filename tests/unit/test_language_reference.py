@@ -138,3 +138,28 @@ def test_mistyped_facts_are_refused_before_evaluation() -> None:
 
 def test_an_amount_that_rounds_to_zero_has_no_minus_sign() -> None:
     assert render_template("{order.amount / 3 - 17333.334}", VOCAB, FACTS) == "0.00"
+
+
+@pytest.mark.parametrize(
+    ("currency", "expected"),
+    [("JPY", "tier C order of 52,000 JPY; 30%: 15,600 JPY, half: 17,333 JPY"),
+     ("KRW", "tier C order of 52,000 KRW; 30%: 15,600 KRW, half: 17,333 KRW"),
+     ("CNY", "tier C order of 52,000.00 CNY; 30%: 15,600.00 CNY, half: 17,333.33 CNY"),
+     ("USD", "tier C order of 52,000.00 USD; 30%: 15,600.00 USD, half: 17,333.33 USD")],
+)
+def test_a_message_renders_money_in_the_currency_of_its_facts(currency: str,
+                                                              expected: str) -> None:
+    facts = copy.deepcopy(FACTS)
+    facts["order"]["currency"] = currency
+    template = ("tier C order of {order.amount} {order.currency}; 30%: {order.amount * 0.3} "
+                "{order.currency}, half: {order.amount / 3} {order.currency}")
+    assert render_template(template, VOCAB, facts) == expected
+
+
+def test_whole_yen_round_half_up_and_never_show_minus_zero() -> None:
+    facts = copy.deepcopy(FACTS)
+    facts["order"]["currency"] = "JPY"
+    facts["order"]["amount"] = Decimal("1001")
+    # 1001 x 0.3 = 300.3 -> 300; 1001 / 2 = 500.5 -> 501 (half-up); 1001 / 3 - 333.6 = -0.2667
+    assert render_template("{order.amount * 0.3}|{order.amount / 2}|{order.amount / 3 - 333.6}",
+                           VOCAB, facts) == "300|501|0"

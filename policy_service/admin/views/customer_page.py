@@ -50,13 +50,13 @@ class CustomerPageView(ProtectedView):
         """The page of ``customer_id``."""
         app, today = self.services, self.services.today()
         with app.database.sessions() as session:
-            found = queries.name_and_owner(session, customer_id)
+            found = queries.name_owner_currency(session, customer_id)
             if found is None:
                 abort(404)
-            name, owner = found
+            name, owner, currency = found
             if not auth.has_role(*auth.STAFF) and owner != auth.actor():
                 abort(403)
-            split = queries.open_split(session, customer_id)
+            split = queries.open_split(session, customer_id, currency)
             decisions = queries.recent_decisions(session, customer_id)
             history = queries.status_history(session, customer_id)
             alerts = customer_alerts(session, customer_id)

@@ -119,11 +119,11 @@ def _decide(
     # A statement of its own, after the lock: on PostgreSQL a statement's snapshot is
     # taken when it starts, so one that waited for the lock would miss the reservation
     # the previous holder just committed.
-    exposure = current_exposure(connection, customer.id, today)
+    exposure = current_exposure(connection, customer.id, today, customer.currency)
     facts = order_facts(customer, data, exposure, today)
     active = rulesets.serving(connection, RULESET, customer.newest_ruleset_version)
     ruleset = active.compiled.ruleset
-    considered = _Considered(connection, customer.id, today)
+    considered = _Considered(connection, customer.id, today, customer.currency)
     try:
         encoded = encode_facts(ruleset.vocabulary, facts)
     except FactsInvalid as exc:  # e.g. receivables summing past the money bound
@@ -169,14 +169,17 @@ class _Considered:
     """The overdue invoices a remedy asked for (read once, only if asked), kept with the
     decision's stored input so that a replay works out the same remedies."""
 
-    def __init__(self, connection: Connection, customer_id: str, today: date) -> None:
+    def __init__(self, connection: Connection, customer_id: str, today: date,
+                 currency: str) -> None:
         self.connection, self.customer_id, self.today = connection, customer_id, today
+        self.currency = currency
         self.invoices: list[OverdueInvoice] | None = None
 
     def fetch(self) -> list[OverdueInvoice]:
         """The customer's overdue invoices as the remedy sees them."""
         if self.invoices is None:
-            self.invoices = overdue_invoices(self.connection, self.customer_id, self.today)
+            self.invoices = overdue_invoices(self.connection, self.customer_id, self.today,
+                                             self.currency)
         return self.invoices
 
     def stored(self, facts: dict[str, Any]) -> dict[str, Any]:

@@ -115,7 +115,7 @@ def credit_status(uow: UnitOfWork, customer_id: str, today: date,
     with uow:
         session = uow.session
         customer = get_customer(session, customer_id)
-        exposure = current_exposure(session, customer_id, today)
+        exposure = current_exposure(session, customer_id, today, customer.currency)
         return {
             "customer_id": customer.id,
             "tier": customer.tier_code,

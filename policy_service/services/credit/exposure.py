@@ -30,6 +30,7 @@ from policy_service.db.models import CreditCheck, Invoice
 from policy_service.db.models_collections import Dispute, PaymentPlan
 from policy_service.db.models_receivables import InvoiceAdjustment
 from policy_service.db.types import Money
+from policy_service.domain.money import in_currency
 from policy_service.domain.remedies import OverdueInvoice
 
 ZERO = Decimal("0.00")
@@ -117,30 +118,23 @@ _EXPOSURE = _exposure_statement()
 
 
 def current_exposure(
-    session: Session | Connection, customer_id: str, today: date
+    session: Session | Connection, customer_id: str, today: date, currency: str
 ) -> Exposure:
-    """Exposure and overdue figures in one indexed query."""
+    """Exposure and overdue figures in one indexed query, in the customer's ``currency``."""
     row = session.execute(_EXPOSURE, {"customer_id": customer_id, "today": today,
                                       "since": today - timedelta(days=WRITE_OFF_DAYS),
                                       "year_ago": today - timedelta(days=365)}).one()
     oldest_due: date | None = row[2]
     return Exposure(
-        open_receivables=_money(row[0]),
-        reserved_orders=_money(row[4]),
-        overdue_amount=_money(row[1]),
+        open_receivables=in_currency(row[0], currency),
+        reserved_orders=in_currency(row[4], currency),
+        overdue_amount=in_currency(row[1], currency),
         oldest_days_past_due=(today - oldest_due).days if oldest_due else 0,
         overdue_invoice_count=int(row[3]),
-        written_off_365d=_money(row[5]),
-        disputed_amount=_money(row[6]),
+        written_off_365d=in_currency(row[5], currency),
+        disputed_amount=in_currency(row[6], currency),
         broken_plans_365d=int(row[7] or 0),
     )
-
-
-def _money(value: Decimal | int | None) -> Decimal:
-    """Aggregates come back as Decimal via the Money type, or 0 from COALESCE."""
-    if isinstance(value, Decimal):
-        return value.quantize(Decimal("0.01"))
-    return Decimal(int(value or 0)).quantize(Decimal("0.01"))
 
 
 def _overdue_statement() -> Any:
@@ -161,9 +155,10 @@ def _overdue_statement() -> Any:
 _OVERDUE = _overdue_statement()
 
 
-def overdue_invoices(session: Session | Connection, customer_id: str, today: date
-                     ) -> list[OverdueInvoice]:
+def overdue_invoices(session: Session | Connection, customer_id: str, today: date,
+                     currency: str) -> list[OverdueInvoice]:
     """The customer's open overdue invoices, oldest first, with what is to collect on each
     (the undisputed part; asked only when a remedy needs them: an overdue rule fired)."""
     rows = session.execute(_OVERDUE, {"customer_id": customer_id, "today": today}).all()
-    return [OverdueInvoice(row[0], _money(row[1]), (today - row[2]).days) for row in rows]
+    return [OverdueInvoice(row[0], in_currency(row[1], currency), (today - row[2]).days)
+            for row in rows]

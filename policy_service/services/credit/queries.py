@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from policy_service.db.models import CreditCheck, Customer, Invoice
 from policy_service.db.models_admin import ChangeRecord
+from policy_service.domain.decision import recorded_prepayment
+from policy_service.domain.money import in_currency
 from policy_service.services.credit import decision_body
 from policy_service.services.credit.checks import reservation
 
@@ -25,10 +27,6 @@ def held_orders(session: Session) -> int:
     """Credit checks on hold and still open."""
     return int(session.scalar(select(func.count()).select_from(CreditCheck).where(
         CreditCheck.outcome == "hold", CreditCheck.status == "open")) or 0)
-
-
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,8 @@ def customer_exposures(session: Session, customer_ids: Sequence[str] | None = No
                                        Customer.status, Customer.credit_limit,
                                        Customer.collateral_amount), Customer.id))
     return [CustomerExposure(cid, name, currency, status,
-                             _money(receivables.get(cid)) + _money(reserved.get(cid)),
+                             in_currency(receivables.get(cid), currency)
+                             + in_currency(reserved.get(cid), currency),
                              limit + collateral)
             for cid, name, currency, status, limit, collateral in rows]
 
@@ -107,10 +106,9 @@ def release_effects(session: Session, holds: Sequence[Any]) -> dict[str, dict[st
         found = exposures.get(hold.customer_id)
         if found is None:
             continue
-        percent = max((Decimal(c["percent"]) for c in hold.conditions or []
-                       if c.get("type") == "prepayment" and "percent" in c),
-                      default=Decimal(0))
-        reserves = reservation(hold.amount, "approved", percent)
+        # what releasing reserves (services/credit/holds.py): the amount less the prepayment
+        prepaid = recorded_prepayment(hold.conditions or [], hold.amount, hold.currency)
+        reserves = reservation(hold.amount, "approved", prepaid)
         effects[hold.decision_id] = {
             "customer": found, "reserves": reserves,
             "available_after": found.available - reserves,
@@ -163,14 +161,16 @@ def own_customers(session: Session, owner: str, limit: int = 200) -> list[dict[s
              "credit_limit": row.credit_limit, "currency": row.currency} for row in rows]
 
 
-def open_split(session: Session, customer_id: str) -> dict[str, Decimal]:
-    """What the customer's open invoices still owe, split into principal and penalty."""
+def open_split(session: Session, customer_id: str, currency: str) -> dict[str, Decimal]:
+    """What the customer's open invoices still owe, split into principal and penalty, in
+    the customer's ``currency``."""
     principal, penalty = session.execute(
         select(func.coalesce(func.sum(Invoice.amount - Invoice.principal_paid), 0),
                func.coalesce(func.sum(Invoice.penalty_accrued - Invoice.penalty_waived
                                       - Invoice.penalty_paid), 0))
         .where(Invoice.customer_id == customer_id, Invoice.status == "open")).one()
-    return {"principal": _money(principal), "penalty": _money(penalty)}
+    return {"principal": in_currency(principal, currency),
+            "penalty": in_currency(penalty, currency)}
 
 
 def status_history(session: Session, customer_id: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -182,8 +182,9 @@ def status_history(session: Session, customer_id: str, limit: int = 50) -> list[
              "at": r.changed_at} for r in rows]
 
 
-def name_and_owner(session: Session, customer_id: str) -> tuple[str, str] | None:
-    """The customer's name and owner ("" when it has none), or None for no such customer."""
-    row = session.execute(select(Customer.name, Customer.owner)
+def name_owner_currency(session: Session, customer_id: str) -> tuple[str, str, str] | None:
+    """The customer's name, owner ("" when it has none) and currency, or None for no such
+    customer."""
+    row = session.execute(select(Customer.name, Customer.owner, Customer.currency)
                           .where(Customer.id == customer_id)).first()
-    return None if row is None else (row.name, row.owner or "")
+    return None if row is None else (row.name, row.owner or "", row.currency)

@@ -98,7 +98,7 @@ def review_customer(session: Session, ctx: ReviewContext, customer: Customer,
                        exposure_changes(session, customer.id, as_of))
     facts = review_facts(customer, found)
     proposal = propose(ctx.active.compiled.ruleset, matched(ctx.active, facts), facts,
-                       ctx.ladder)
+                       ctx.ladder, customer.currency)
     review = CreditReview(
         customer_id=customer.id, review_date=customer.next_review_date, as_of=as_of,
         indicators={k: to_wire(v) if k == "overdue_amount" else str(v)

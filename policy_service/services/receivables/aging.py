@@ -1,7 +1,7 @@
 """The one aging aggregation (账龄): outstanding per customer, due date and written-off flag.
 
 Every aging figure goes through here: the credit view (``customer_buckets``), the aging
-report and its CSV (``customers_aging``), the dashboard (``total_buckets``) and the daily
+report and its CSV (``customers_aging``) and the daily
 snapshot (``customers_aging`` for a batch). The SQL sums each invoice's outstanding
 (``domain.outstanding``) over open and written-off invoices, grouped by due date and
 status, which is all the bucket and class logic needs; ``domain.aging.AgingTotals`` then buckets and
@@ -29,6 +29,7 @@ from policy_service.db.models_receivables import (
 )
 from policy_service.db.types import Money
 from policy_service.domain.aging import AgingTotals, ReceivableClass
+from policy_service.domain.money import in_currency
 
 AGED_STATUSES = ("open", "written_off")
 Classify = Callable[[int, bool], ReceivableClass]
@@ -90,10 +91,6 @@ def _grouped_as_of(as_of: date, customer_ids: Sequence[str] | None) -> Any:
             .where(rows.c.owed > 0).group_by(*keys).order_by(rows.c.id))
 
 
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
-
-
 def customers_aging(session: Session | Connection, as_of: date, classify: Classify | None,
                     customer_ids: Sequence[str] | None = None, *, past: bool = False
                     ) -> Iterator[CustomerAging]:
@@ -114,8 +111,10 @@ def customers_aging(session: Session | Connection, as_of: date, classify: Classi
         if current is None or current.customer_id != customer_id:
             if current is not None:
                 yield current
-            current = CustomerAging(customer_id, name, currency, AgingTotals(classify))
-        current.totals.add(_money(amount), (as_of - due_date).days, status == "written_off")
+            current = CustomerAging(customer_id, name, currency,
+                                    AgingTotals(classify, currency))
+        current.totals.add(in_currency(amount, currency), (as_of - due_date).days,
+                           status == "written_off")
     if current is not None:
         yield current
 
@@ -127,11 +126,3 @@ def customer_buckets(session: Session | Connection, customer_id: str, as_of: dat
     for found in customers_aging(session, as_of, None, [customer_id], past=past):
         return found.totals.buckets
     return AgingTotals().buckets
-
-
-def total_buckets(session: Session | Connection, as_of: date) -> dict[str, Decimal]:
-    """Every customer's receivables per aging bucket, in one grouped query (the dashboard)."""
-    totals = AgingTotals()
-    for due_date, status, amount in session.execute(_grouped()):
-        totals.add(_money(amount), (as_of - due_date).days, status == "written_off")
-    return totals.buckets

@@ -32,7 +32,8 @@ def aging_report(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date,
         classify = receivable_classifier(registry, uow.session)
         for found in customers_aging(uow.session, as_of, classify,
                                      past=today is not None and as_of < today):
-            by_currency.setdefault(found.currency, AgingTotals(classify)).merge([found.totals])
+            by_currency.setdefault(found.currency, AgingTotals(classify, found.currency)
+                                   ).merge([found.totals])
     return {"as_of": as_of.isoformat(), "totals": [
         {"currency": currency,
          "buckets": {k: to_wire(v) for k, v in t.buckets.items()},

@@ -15,15 +15,12 @@ from policy_service.db.models import Customer, Invoice, Payment
 from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment, LegalCase
 from policy_service.domain.account_facts import unpaid_penalty
 from policy_service.domain.aging import Classifier
+from policy_service.domain.money import in_currency
 from policy_service.services.paging import paged
 from policy_service.services.receivables.ledger import invoice_view
 from policy_service.services.receivables.stop_supply import set_by_escalation
 
 ZERO = Decimal("0.00")
-
-
-def _money(value: object) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 def overdue_principal(session: Session, day: date) -> dict[str, Decimal]:
@@ -32,7 +29,7 @@ def overdue_principal(session: Session, day: date) -> dict[str, Decimal]:
     paid = (select(Payment.invoice_id, func.sum(Payment.principal_part).label("paid"))
             .where(Payment.paid_at <= day).group_by(Payment.invoice_id).subquery())
     unpaid = Invoice.amount - func.coalesce(paid.c.paid, 0)
-    return {currency: _money(total) for currency, total in session.execute(
+    return {currency: in_currency(total, currency) for currency, total in session.execute(
         select(Invoice.currency, func.sum(case((unpaid > 0, unpaid), else_=0)))
         .select_from(Invoice).outerjoin(paid, paid.c.invoice_id == Invoice.id)
         .where(Invoice.status != "written_off", Invoice.issue_date <= day,
