@@ -27,7 +27,8 @@ SCREENS = ("/admin/", "/admin/customers/", "/admin/customers/edit/?id=C-SH",
            "/admin/rulehistory/credit_approval/diff", "/admin/reviews/", "/admin/stop-supply/",
            "/admin/legal-cases/", "/admin/blacklist/", "/admin/invoices/",
            "/admin/invoices/SH-1", "/admin/lookup/?customer_id=C-SH&order_id=SO-GZ-1",
-           "/admin/customer/C-SH", "/admin/no-such-page")
+           "/admin/customer/C-SH", "/admin/aging/", "/admin/aging/?as_of=2026-01-31",
+           "/admin/aging/?as_of=not-a-date", "/admin/no-such-page")
 ALLOWED = {"English", "CSV", "JSON", "UTC"}
 VISIBLE_TEXT = """() => {
   const skip = 'script, style, code, pre, textarea, [translate="no"], .select2-offscreen';

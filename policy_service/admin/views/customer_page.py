@@ -10,6 +10,7 @@ from flask_admin import Admin, expose
 from policy_service.admin import auth
 from policy_service.admin.i18n import lazy
 from policy_service.admin.next_steps import next_steps
+from policy_service.admin.views.aging import as_of_arg
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
 from policy_service.services.collections.contacts import list_contacts
@@ -49,6 +50,7 @@ class CustomerPageView(ProtectedView):
     def page(self, customer_id: str) -> Any:
         """The page of ``customer_id``."""
         app, today = self.services, self.services.today()
+        as_of, as_of_error = as_of_arg(today)  # the aging's date; the rest is today's
         with app.database.sessions() as session:
             found = queries.name_owner_currency(session, customer_id)
             if found is None:
@@ -61,12 +63,13 @@ class CustomerPageView(ProtectedView):
             history = queries.status_history(session, customer_id)
             alerts = customer_alerts(session, customer_id)
         try:
-            credit = credit_status(app.uow(), customer_id, today)
+            credit = credit_status(app.uow(), customer_id, today, as_of)
         except NotFound:
             abort(404)
         invoices = customer_invoices(app.uow(), app.rulesets, customer_id, today)["invoices"]
         return self.render(
             "policy/customer_page.html", customer_id=customer_id, name=name, credit=credit,
+            as_of=as_of, as_of_error=as_of_error, today=today,
             split=split, steps=next_steps(credit, today), decisions=decisions, history=history,
             open_invoices=[i for i in invoices if i["status"] == "open"],
             closed_invoices=[i for i in invoices if i["status"] != "open"],

@@ -69,6 +69,7 @@ class QueueView(ProtectedView):
 
 def add_views(admin: Admin, services: Services) -> None:
     """Register the review, stop-supply, legal-case, blacklist-candidate and alert queues."""
+    from policy_service.admin.views.aging import AgingView
     from policy_service.admin.views.kpis import KpiView
     from policy_service.admin.views.queue_alerts import AlertView
     from policy_service.admin.views.queue_candidates import BlacklistCandidateView
@@ -89,3 +90,5 @@ def add_views(admin: Admin, services: Services) -> None:
                              endpoint="alerts", url="/admin/alerts"))
     admin.add_view(KpiView(services, name=lazy("KPIs"), category=category, endpoint="kpis",
                            url="/admin/kpis"))
+    admin.add_view(AgingView(services, name=lazy("Aging report"), category=category,
+                             endpoint="aging", url="/admin/aging"))
