@@ -163,7 +163,7 @@ def propose(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any],
         return Proposal("", "", "keep", limit, tier, {})
     then = rule.then
     change = Decimal(str(then["limit_change_percent"]))
-    message = {lang: render_template(text, ruleset.vocabulary, facts)
+    message = {lang: render_template(text, ruleset.vocabulary, facts, currency)
                for lang, text in then["message"].items()}
     return Proposal(rule.name, str(then["code"]), str(then["action"]),
                     _rounded(limit * (HUNDRED + change) / HUNDRED, currency),

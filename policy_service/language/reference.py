@@ -279,14 +279,15 @@ def _parsed_template(template: str, vocab: Vocabulary) -> _ParsedTemplate:
     return parsed if owner is vocab else _parse(template, vocab)[1]
 
 
-def render_template(template: str, vocab: Vocabulary, facts: Mapping[str, Any]) -> str:
-    """Substitute each ``{expr}`` with its value: money half-up to the minor unit of the
-    facts' currency ("12,000.00" CNY, "1,000" JPY; cents when the facts name none).
+def render_template(template: str, vocab: Vocabulary, facts: Mapping[str, Any],
+                    currency: str | None = None) -> str:
+    """Substitute each ``{expr}`` with its value: money half-up to the minor unit of
+    ``currency``, else of the facts' ("12,000.00" CNY, "1,000" JPY; cents if neither).
 
     ``facts`` must already be valid (valid_facts / encode_facts): this runs once per reason on
     the decision path, after the facts were validated for the engine.
     """
-    currency = facts_currency(facts)
+    currency = currency or facts_currency(facts)
     out: list[str] = []
     for segment in _parsed_template(template, vocab):
         if isinstance(segment, str):

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from policy_service.domain.review import InvoiceHistory, count_late, days_late, indicators
+from policy_service.domain.review import (
+    InvoiceHistory,
+    count_late,
+    days_late,
+    indicators,
+    propose,
+)
+from policy_service.language.document import load_ruleset_file
 
 AS_OF = date(2026, 12, 31)
 D = Decimal
@@ -84,3 +92,19 @@ def test_late_counts_use_the_day_the_principal_was_fully_paid() -> None:
     assert days_late(invoice, AS_OF) == 31
     assert count_late([invoice], AS_OF, more_than=30) == 1
     assert count_late([invoice], AS_OF, more_than=31) == 0
+
+
+def test_a_proposal_is_rounded_and_worded_in_the_customers_currency() -> None:
+    ruleset = load_ruleset_file(Path(__file__).parents[2] / "rules" / "limit_review.json")
+    facts = {"customer": {"credit_limit": Decimal("1234567"), "tier": "C", "status": "active",
+                          "review_overdue": False, "payment_term_days": 30,
+                          "grace_days": 0},
+             "review": {"on_time_rate": Decimal("0"), "max_days_late": 28,
+                        "overdue_amount": Decimal("0"), "oldest_overdue_days": 0,
+                        "utilization": Decimal("0.1"), "invoice_count": 1}}
+    ladder = ("A", "B", "C", "D")
+    # cut 30%: 1,234,567 x 0.7 = 864,196.9 -> 864,197 yen; 864,196.90 in cents
+    assert propose(ruleset, ["cut"], facts, ladder, "JPY").credit_limit == Decimal("864197")
+    assert propose(ruleset, ["cut"], facts, ladder).credit_limit == Decimal("864196.90")
+    kept = propose(ruleset, ["keep"], facts, ladder, "JPY")
+    assert kept.message["en"] == "keep the limit of 1,234,567 and tier C"
