@@ -29,7 +29,7 @@ def as_of_arg(today: date) -> tuple[date, str | None]:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        return today, _("%(text)s is not a date (YYYY-MM-DD); showing today.", text=text[:20])
+        return today, _("The as-of date is not a date (YYYY-MM-DD); showing today.")
     if day > today:
         return today, _("The aging can only be shown up to today (%(today)s).",
                         today=today.isoformat())
