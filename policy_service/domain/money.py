@@ -59,11 +59,6 @@ def from_minor_units(cents: int) -> Decimal:
     return quantize(Decimal(cents) / MINOR_UNITS_PER_UNIT)
 
 
-def format_amount(value: Decimal) -> str:
-    """Thousands separators and two decimals: 12000 -> "12,000.00"."""
-    return f"{quantize(value):,.2f}"
-
-
 def to_wire(value: Decimal) -> str:
     """The contract's money string: plain, two decimals, no separators."""
     return f"{quantize(value):.2f}"
@@ -86,11 +81,12 @@ def money_text(value: Decimal, currency: str) -> str:
     return f"{amount_text(value, currency)} {currency}"
 
 
-def amount_text(value: Decimal, currency: str) -> str:
-    """The figure of ``money_text`` without the code: "12,000.00" (CNY), "1,000" (JPY); an
-    amount that rounds to zero is shown as "0", never "-0"."""
-    rounded = quantize_to(value, currency)
-    return f"{abs(rounded) if rounded == 0 else rounded:,.{minor_digits(currency)}f}"
+def amount_text(value: Decimal, currency: str | None) -> str:
+    """The figure of ``money_text`` without the code: "12,000.00" (CNY), "1,000" (JPY), two
+    decimals when no currency is named; an amount that rounds to zero is "0", never "-0"."""
+    digits = 2 if currency is None else minor_digits(currency)
+    rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{abs(rounded) if rounded == 0 else rounded:,.{digits}f}"
 
 
 def digits_problem(value: Decimal, currency: str) -> str | None:

@@ -8,7 +8,7 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from policy_service.domain.money import amount_text, format_amount
+from policy_service.domain.money import amount_text, minor_digits
 from policy_service.language.ast import (
     Arith,
     BoolLit,
@@ -81,18 +81,17 @@ def to_decimal(value: Fraction) -> Decimal:
 
 def format_value(value: Value, kind: ExprType, *, exact: bool = True,
                  currency: str | None = None) -> str:
-    """Format for people: money "12,000.00" (exact digits beyond cents if ``exact``); with
-    ``currency`` (a message), money in that currency's minor unit: "1,000" for JPY."""
+    """Format for people: money in ``currency``'s minor unit ("12,000.00" CNY, "1,000" JPY;
+    two decimals when None), with the exact digits beyond it if ``exact``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return value
     number = to_decimal(value)
-    if kind is ExprType.MONEY and currency is not None:
-        return amount_text(number, currency)
     if kind is ExprType.MONEY:
-        if not exact or value * 100 == int(value * 100):
-            return format_amount(abs(number) if abs(value) < Fraction(1, 200) else number)
+        places = 10 ** (2 if currency is None else minor_digits(currency))
+        if not exact or (value * places).denominator == 1:
+            return amount_text(number, currency)
         return f"{number:,f}"
     if value.denominator == 1:
         return str(value.numerator)
@@ -102,13 +101,12 @@ def format_value(value: Value, kind: ExprType, *, exact: bool = True,
 class _Evaluator:
     def __init__(self, vocab: Vocabulary, facts: Mapping[str, Any],
                  trace: list[ConditionTrace] | None = None) -> None:
-        self.vocab = vocab
-        self.facts = facts
-        self.trace = trace
+        self.vocab, self.facts, self.trace = vocab, facts, trace
+        self.currency = facts_currency(facts)
         self.sources: dict[int, str] = {}
 
     def side(self, node: Expr, value: Value) -> str:
-        return format_value(value, type_of(node, self.vocab))
+        return format_value(value, type_of(node, self.vocab), currency=self.currency)
 
     def value(self, node: Expr) -> Value:
         if isinstance(node, NumberLit):

@@ -163,3 +163,13 @@ def test_whole_yen_round_half_up_and_never_show_minus_zero() -> None:
     # 1001 x 0.3 = 300.3 -> 300; 1001 / 2 = 500.5 -> 501 (half-up); 1001 / 3 - 333.6 = -0.2667
     assert render_template("{order.amount * 0.3}|{order.amount / 2}|{order.amount / 3 - 333.6}",
                            VOCAB, facts) == "300|501|0"
+
+
+def test_explanations_show_money_in_the_currency_of_the_facts() -> None:
+    facts = copy.deepcopy(FACTS)
+    facts["order"]["currency"] = "JPY"
+    large = {t.rule: t for t in explain(RULESET, facts)}["large_c"].conditions
+    assert (large[2].left, large[2].right) == ("52,000", "50,000")  # not "50,000.00"
+    facts["customer"]["credit_limit"] = Decimal("100001")
+    large = {t.rule: t for t in explain(RULESET, facts)}["large_c"].conditions
+    assert large[2].right == "50,000.5"  # exact beyond the yen, as beyond cents for CNY
