@@ -11,8 +11,9 @@ were known on each date. Receivables are open principal (penalty excluded):
   payments (paid early counts 0)
 
 A figure whose divisor is zero (no credit sales, nothing to collect) is None; the overdue
-ratio of nothing owed is 0. Ratios have 4 places, DSO, CEI and days 2, amounts the
-currency's minor unit; half-up.
+ratio of nothing owed is 0. Ratios have 4 places, DSO, CEI and days 2, amounts rounded
+to the currency's minor unit (whole yen for JPY) and written as the contract's money
+strings (two decimals, like every amount on the wire); half-up.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from policy_service.domain.money import quantize_to
+from policy_service.domain.money import quantize_to, to_wire
 
 ZERO = Decimal("0.00")
 FOUR = Decimal("0.0001")
@@ -65,7 +66,7 @@ def _q(value: Decimal, places: Decimal) -> str:
 
 
 def figures(sums: KpiSums, period_days: int, currency: str) -> dict[str, str | None]:
-    """The contract's KPI figures of one row; amounts in ``currency``'s minor unit."""
+    """The contract's KPI figures of one row; amounts rounded to ``currency``'s minor unit."""
     dso = (_q(sums.closing / sums.credit_sales * period_days, TWO)
            if sums.credit_sales > 0 else None)
     collectible = sums.opening + sums.credit_sales - sums.closing_current
@@ -76,7 +77,7 @@ def figures(sums: KpiSums, period_days: int, currency: str) -> dict[str, str | N
     days = (_q(sums.paid_days_weighted / sums.paid_principal, TWO)
             if sums.paid_principal > 0 else "0.00")
     def amount(value: Decimal) -> str:
-        return str(quantize_to(value, currency))
+        return to_wire(quantize_to(value, currency))
 
     return {"dso": dso, "cei": cei, "overdue_ratio": ratio, "avg_days_late": days,
             "collected": amount(sums.collected), "written_off": amount(sums.written_off),

@@ -65,7 +65,7 @@ def test_kpis_match_hand_arithmetic_per_owner_overall_and_per_currency(services:
         "2400.00")
     jpy = body["overall"]["JPY"]
     assert (jpy["dso"], jpy["cei"], jpy["overdue_ratio"], jpy["avg_days_late"],
-            jpy["collected"]) == ("0.00", "100.00", "0.0000", "10.00", "10000")
+            jpy["collected"]) == ("0.00", "100.00", "0.0000", "10.00", "10000.00")
     assert body["by_owner"]["sales-key"]["JPY"] == jpy
 
 

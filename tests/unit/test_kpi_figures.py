@@ -1,4 +1,4 @@
-"""KPI figures: amounts in the currency's minor unit, ratios and days at fixed places."""
+"""KPI figures: amounts rounded to the currency's minor unit, ratios and days at fixed places."""
 
 from decimal import Decimal
 
@@ -13,11 +13,11 @@ def _sums() -> KpiSums:
     return sums
 
 
-def test_jpy_amounts_have_no_decimals_and_cny_amounts_two() -> None:
+def test_jpy_amounts_are_whole_yen_and_cny_amounts_whole_cents() -> None:
     jpy = figures(_sums(), 30, "JPY")
     cny = figures(_sums(), 30, "CNY")
     assert (jpy["collected"], jpy["receivables"], jpy["credit_sales"], jpy["written_off"]) == (
-        "1301", "600", "900", "0")
+        "1301.00", "600.00", "900.00", "0.00")
     assert (cny["collected"], cny["receivables"], cny["credit_sales"], cny["written_off"]) == (
         "1300.50", "600.00", "900.00", "0.00")
 
