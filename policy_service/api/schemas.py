@@ -102,6 +102,7 @@ class InvoiceOut(Schema):
     customer_id = fields.String()
     order_id = fields.String(allow_none=True)
     amount = MoneyString()
+    credited = MoneyString()
     currency = fields.String()
     issue_date = fields.Date()
     due_date = fields.Date()

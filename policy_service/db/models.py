@@ -22,7 +22,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from policy_service.db.types import Money, UTCDateTime, utcnow
-from policy_service.domain.outstanding import outstanding
+from policy_service.domain.outstanding import open_principal, outstanding
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -107,6 +107,8 @@ class Invoice(Base):
     currency: Mapped[str] = mapped_column(String(3))
     issue_date: Mapped[date]
     due_date: Mapped[date]
+    # Σ of the invoice's credit notes (models_collections.CreditNote); amount stays as issued
+    credited: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     principal_paid: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     penalty_accrued: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     penalty_waived: Mapped[Decimal] = mapped_column(default=Decimal("0"))
@@ -123,6 +125,12 @@ class Invoice(Base):
         """Unpaid principal plus unpaid, unwaived penalty (on the class: the SQL expression)."""
         owed: Decimal = outstanding(self)
         return owed
+
+    @hybrid_property
+    def open_principal(self) -> Decimal:
+        """Principal neither paid nor credited (on the class: the SQL expression)."""
+        unpaid: Decimal = open_principal(self)
+        return unpaid
 
 
 class Payment(Base):

@@ -1,4 +1,4 @@
-"""Tables of collections: disputes, payment plans and their instalments, contacts."""
+"""Tables of collections: disputes, credit notes, payment plans and their instalments, contacts."""
 
 from __future__ import annotations
 
@@ -33,6 +33,27 @@ class Dispute(Base):
     credit_note_amount: Mapped[Decimal | None]
     resolution_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CreditNote(Base):
+    """A credit note (贷项通知单) against an invoice: append-only; the invoice keeps its amount.
+
+    Issued when a dispute is resolved in the customer's favour; ``Invoice.credited`` is the
+    running total of an invoice's notes (domain.outstanding), ``issued_on`` the business
+    date it counts from (statements, aging and KPIs as of a date).
+    """
+
+    __tablename__ = "credit_notes"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    dispute_id: Mapped[str | None] = mapped_column(ForeignKey("disputes.id"), unique=True)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date]
+    issued_by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PaymentPlan(Base):

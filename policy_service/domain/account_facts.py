@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
+from policy_service.domain.outstanding import net_amount, open_principal
+
 if TYPE_CHECKING:
     from policy_service.domain.penalty import PenaltyTerms
     from policy_service.domain.review import Indicators, InvoiceHistory
@@ -42,6 +44,7 @@ class Invoice(Protocol):
     amount: Decimal
     currency: str
     due_date: date
+    credited: Decimal
     principal_paid: Decimal
     penalty_accrued: Decimal
     penalty_waived: Decimal
@@ -63,8 +66,8 @@ def customer_group(customer: Customer) -> dict[str, Any]:
 
 def penalty_facts(customer: Customer, invoice: Invoice, grace_days: int) -> dict[str, Any]:
     """Facts of the overdue_penalty vocabulary; ``grace_days`` are the customer's tier's."""
-    return {"invoice": {"amount": invoice.amount,
-                        "unpaid_principal": invoice.amount - invoice.principal_paid,
+    return {"invoice": {"amount": net_amount(invoice),
+                        "unpaid_principal": open_principal(invoice),
                         "currency": invoice.currency},
             "customer": {**customer_group(customer), "grace_days": grace_days}}
 
@@ -76,7 +79,7 @@ def escalation_facts(customer: Customer, invoice: Invoice, today: date,
     ``instalment_days_late``: how late its plan's earliest unpaid instalment is."""
     return {"instalment": {"days_late": instalment_days_late},
             "invoice": {"days_from_due": (today - invoice.due_date).days,
-                        "amount": invoice.amount, "outstanding": invoice.outstanding,
+                        "amount": net_amount(invoice), "outstanding": invoice.outstanding,
                         "penalty_accrued": unpaid_penalty(invoice), "currency": invoice.currency,
                         "number": invoice.id, "due_date": invoice.due_date.isoformat()},
             "customer": {**customer_group(customer), "name": customer.name,

@@ -12,6 +12,7 @@ import pytest
 
 from policy_service.domain import account_facts, credit_facts
 from policy_service.domain.case_checks import check_case
+from policy_service.domain.outstanding import outstanding
 from policy_service.domain.review import Indicators, InvoiceHistory
 from policy_service.language import vocabulary
 from policy_service.language.cases import load_cases, ruleset_path
@@ -54,6 +55,7 @@ class _Invoice:
     amount: Decimal = Decimal("1000.00")
     currency: str = "CNY"
     due_date: date = date(2026, 3, 1)
+    credited: Decimal = Decimal("0.00")
     principal_paid: Decimal = Decimal("200.00")
     penalty_accrued: Decimal = Decimal("5.00")
     penalty_waived: Decimal = Decimal("1.00")
@@ -61,7 +63,7 @@ class _Invoice:
 
     @property
     def outstanding(self) -> Decimal:
-        return self.amount - self.principal_paid + account_facts.unpaid_penalty(self)
+        return outstanding(self)  # type: ignore[no-any-return]
 
 
 @dataclass

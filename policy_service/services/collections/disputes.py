@@ -1,8 +1,9 @@
 """Disputes (争议): open on an invoice, whole or in part; resolve for the customer or the company.
 
 Opening is idempotent on ``dispute_id``. Resolving in the customer's favour issues a
-credit note that lowers the invoice's amount and its open principal (recorded as an
-invoice adjustment of kind ``credit_note``); penalty already accrued stays.
+credit note (a ``CreditNote`` row: who, when, amount, dispute, reason) that lowers the
+invoice's open principal through ``Invoice.credited`` (domain.outstanding); the invoice
+keeps the amount it was issued with, and penalty already accrued stays.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 
 from policy_service.db.models import Invoice
-from policy_service.db.models_collections import Dispute
-from policy_service.db.models_receivables import InvoiceAdjustment
+from policy_service.db.models_collections import CreditNote, Dispute
+from policy_service.domain.outstanding import open_principal
 from policy_service.services.credit.customers import get_customer, lock_customer
 from policy_service.services.errors import (
     Conflict,
@@ -86,13 +87,13 @@ def open_dispute(uow: UnitOfWork, data: DisputeInput, actor: str, today: date
                                                    Dispute.status == "open")) is not None:
             raise Conflict(f"invoice {invoice.id} already has an open dispute",
                            fields={"invoice_id": ["already disputed"]})
-        open_principal = invoice.amount - invoice.principal_paid
-        amount = open_principal if data.amount is None else data.amount
+        unpaid = open_principal(invoice)
+        amount = unpaid if data.amount is None else data.amount
         require_currency_digits(invoice.currency, amount=amount)
-        if amount <= 0 or amount > open_principal:
+        if amount <= 0 or amount > unpaid:
             raise Invalid(f"disputed amount {amount} must be more than 0 and at most the open "
-                          f"principal {open_principal}",
-                          fields={"amount": [f"at most {open_principal}"]})
+                          f"principal {unpaid}",
+                          fields={"amount": [f"at most {unpaid}"]})
         dispute = Dispute(id=data.dispute_id, invoice_id=invoice.id,
                           customer_id=invoice.customer_id, amount=amount, reason=data.reason,
                           note=data.note, status="open", opened_on=today, opened_by=actor,
@@ -122,18 +123,19 @@ def resolve_dispute(uow: UnitOfWork, registry: RuleSetRegistry, dispute_id: str,
         assert invoice is not None
         credit = None
         if data.in_favour_of == "customer":
-            most = min(dispute.amount, invoice.amount - invoice.principal_paid)
+            most = min(dispute.amount, open_principal(invoice))
             credit = most if data.credit_note_amount is None else data.credit_note_amount
             require_currency_digits(invoice.currency, credit_note_amount=credit)
             if credit <= 0 or credit > most:
                 raise Invalid(f"credit note {credit} must be more than 0 and at most {most}",
                               fields={"credit_note_amount": [f"at most {most}"]})
-            invoice.amount -= credit
+            invoice.credited += credit
             if invoice.outstanding == 0:
                 invoice.status = "paid"
-            session.add(InvoiceAdjustment(invoice_id=invoice.id, kind="credit_note",
-                                          amount=credit, actor=actor,
-                                          note=f"dispute {dispute.id}: {data.note}"))
+            session.add(CreditNote(invoice_id=invoice.id, customer_id=invoice.customer_id,
+                                   dispute_id=dispute.id, amount=credit,
+                                   currency=invoice.currency, reason=data.note,
+                                   issued_on=today, issued_by=actor))
         elif data.credit_note_amount is not None:
             raise Invalid("a credit note is issued only in the customer's favour",
                           fields={"credit_note_amount": ["only with in_favour_of customer"]})

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from policy_service.db.models_collections import Dispute, PaymentPlan
 from policy_service.domain import collections
 from policy_service.domain.collections import DisputeSpan, Instalment
+from policy_service.domain.outstanding import open_principal
 
 ZERO = Decimal("0.00")
 BREAK_ACTION = "break_plan"
@@ -36,6 +37,7 @@ class OpenInvoice(Protocol):
 
     id: str
     amount: Decimal
+    credited: Decimal
     principal_paid: Decimal
 
     @property
@@ -75,7 +77,7 @@ class Effects:
         """The part of the invoice under open dispute on ``day``."""
         return collections.disputed_part(
             collections.disputed_on(self.disputes.get(invoice.id, ()), day),
-            invoice.amount - invoice.principal_paid)
+            open_principal(invoice))
 
     def exempt(self, invoice: OpenInvoice, day: date) -> bool:
         """No dunning step and no stop-supply: disputed in full, or in a kept plan."""
@@ -83,7 +85,7 @@ class Effects:
             return True
         return collections.fully_disputed(
             collections.disputed_on(self.disputes.get(invoice.id, ()), day),
-            invoice.amount - invoice.principal_paid)
+            open_principal(invoice))
 
     def excluded_on(self, invoice: OpenInvoice) -> Callable[[date], Decimal] | None:
         """For the penalty: the amount of the invoice that accrues nothing on a day."""

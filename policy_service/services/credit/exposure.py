@@ -65,7 +65,7 @@ def _disputes(customer: BindParameter[str]) -> tuple[Any, Any, Any]:
         .where(Dispute.customer_id == customer, Dispute.status == "open")
         .group_by(Dispute.invoice_id).subquery()
     )
-    unpaid = Invoice.amount - Invoice.principal_paid
+    unpaid = Invoice.open_principal
     claimed = type_coerce(func.coalesce(disputes.c.amount, 0), Money())
     disputed = type_coerce(case((claimed > unpaid, unpaid), else_=claimed), Money())
     return disputes, disputed, and_(claimed > 0, claimed >= unpaid)

@@ -165,7 +165,7 @@ def open_split(session: Session, customer_id: str, currency: str) -> dict[str, D
     """What the customer's open invoices still owe, split into principal and penalty, in
     the customer's ``currency``."""
     principal, penalty = session.execute(
-        select(func.coalesce(func.sum(Invoice.amount - Invoice.principal_paid), 0),
+        select(func.coalesce(func.sum(Invoice.open_principal), 0),
                func.coalesce(func.sum(Invoice.penalty_accrued - Invoice.penalty_waived
                                       - Invoice.penalty_paid), 0))
         .where(Invoice.customer_id == customer_id, Invoice.status == "open")).one()

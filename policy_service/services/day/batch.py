@@ -30,6 +30,7 @@ from policy_service.domain import blacklist, escalation, penalty
 from policy_service.domain.account_facts import customer_group, escalation_facts, penalty_facts
 from policy_service.domain.aging import AgingTotals
 from policy_service.domain.money import to_minor_units
+from policy_service.domain.outstanding import net_amount, open_principal
 from policy_service.domain.penalty import PenaltyTerms
 from policy_service.domain.review import InvoiceHistory
 from policy_service.language.reference import render_template
@@ -74,7 +75,7 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
     """Bring each overdue invoice's daily penalty up to the run's date."""
     for invoice in book.invoices:
         if invoice.status != "open" or invoice.due_date >= ctx.as_of \
-                or invoice.principal_paid >= invoice.amount \
+                or open_principal(invoice) <= 0 \
                 or book.collections.kept(invoice.id) is not None:
             continue
         terms = terms_of(ctx, book, invoice)
@@ -84,7 +85,8 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
         accruals = penalty.accrue(
             terms, invoice.amount, invoice.due_date, accrued=invoice.penalty_accrued,
             after=book.last_accrued.get(invoice.id), through=ctx.as_of,
-            principal_paid_on=penalty.paid_by(book.payments[invoice.id]),
+            principal_paid_on=penalty.paid_by(book.payments[invoice.id]
+                                              + book.credits.get(invoice.id, [])),
             currency=invoice.currency,
             excluded_on=book.collections.excluded_on(invoice))
         if not accruals:
@@ -139,7 +141,7 @@ def dun(ctx: RunContext, book: Book, out: Writes) -> None:
 
 def histories(book: Book) -> list[InvoiceHistory]:
     """The book's invoices as the review and blacklist arithmetic sees them."""
-    return [InvoiceHistory(i.amount, i.issue_date, i.due_date, i.status, i.outstanding,
+    return [InvoiceHistory(net_amount(i), i.issue_date, i.due_date, i.status, i.outstanding,
                            tuple(book.payments[i.id]), i.id) for i in book.invoices]
 
 

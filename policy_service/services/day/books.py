@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer, Invoice, Payment
+from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import (
     AgingSnapshot,
     BlacklistCandidate,
@@ -41,6 +42,7 @@ class BookInvoice:
     currency: str
     issue_date: date
     due_date: date
+    credited: Decimal
     principal_paid: Decimal
     penalty_accrued: Decimal
     penalty_waived: Decimal
@@ -61,6 +63,7 @@ class Book:
     customer: Customer
     invoices: list[BookInvoice] = field(default_factory=list)
     payments: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)
+    credits: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)  # notes
     last_accrued: dict[str, date] = field(default_factory=dict)
     done: dict[str, set[str]] = field(default_factory=dict)
     legal: set[str] = field(default_factory=set)
@@ -91,10 +94,10 @@ def load_books(session: Session, ids: list[str], as_of: date,
     owner: dict[str, Book] = {}
     for row in session.execute(
             select(t.id, t.customer_id, t.amount, t.currency, t.issue_date, t.due_date,
-                   t.principal_paid, t.penalty_accrued, t.penalty_waived, t.penalty_paid,
-                   t.status)
+                   t.credited, t.principal_paid, t.penalty_accrued, t.penalty_waived,
+                   t.penalty_paid, t.status)
             .where(t.customer_id.in_(ids), relevant).order_by(t.due_date, t.id)).all():
-        invoice = BookInvoice(*row)
+        invoice = BookInvoice(*tuple(row))
         book = books[invoice.customer_id]
         book.invoices.append(invoice)
         book.payments[invoice.id] = []
@@ -105,6 +108,12 @@ def load_books(session: Session, ids: list[str], as_of: date,
             .join(_INVOICES, t.id == p.invoice_id)
             .where(t.customer_id.in_(ids), relevant)).all():
         owner[invoice_id].payments[invoice_id].append((paid_at, part))
+    notes = CreditNote.__table__.c
+    for invoice_id, issued_on, amount in session.execute(
+            select(notes.invoice_id, notes.issued_on, notes.amount)
+            .where(notes.customer_id.in_(ids))).all():
+        if invoice_id in owner:
+            owner[invoice_id].credits.setdefault(invoice_id, []).append((issued_on, amount))
     open_ids = [i.id for b in books.values() for i in b.invoices if i.status == "open"]
     overdue = [i.id for b in books.values() for i in b.invoices
                if i.status == "open" and i.due_date < as_of]

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer, Invoice, Payment
+from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import (
     InvoiceAdjustment,
     PenaltyAccrual,
@@ -62,14 +63,15 @@ def _total(column: Any, *where: Any) -> Any:
 
 def _grouped_as_of(as_of: date, customer_ids: Sequence[str] | None) -> Any:
     """``_grouped`` as it stood at the end of ``as_of``: invoices issued by then, their
-    principal and penalty paid by payments value-dated by then, penalty accrued by then
-(less what those payments' value dates reversed of it),
+    principal and penalty paid by payments value-dated by then, credit notes issued by
+    then, penalty accrued by then (less what those payments' value dates reversed of it),
     waivers and write-offs made by then (each rebuilt from its dated rows, the invoice's
     running totals being today's)."""
     paid_by = Payment.paid_at <= as_of
     made_by = InvoiceAdjustment.business_date <= as_of
     owed = type_coerce(
         Invoice.amount - _total(Payment.principal_part, paid_by)
+        - _total(CreditNote.amount, CreditNote.issued_on <= as_of)
         + _total(PenaltyAccrual.amount, PenaltyAccrual.day <= as_of)
         - _total(PenaltyCorrection.amount, PenaltyCorrection.day <= as_of)
         - _total(InvoiceAdjustment.amount, InvoiceAdjustment.kind == "waive_penalty", made_by)

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer, Invoice, Payment
+from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import InvoiceAdjustment
 from policy_service.domain.kpi import KpiSums, figures, total
 from policy_service.services.errors import Invalid
@@ -67,11 +68,23 @@ class KpiBook:
         return {(o, c): Decimal(v or 0) for o, c, v in self.session.execute(query)}
 
     def open_principal(self, day: date, *where: Any) -> dict[Key, Decimal]:
-        """Open principal on ``day`` per owner and currency (optionally of some invoices)."""
+        """Open principal on ``day`` per owner and currency (optionally of some invoices):
+        issued less paid (by value date) less credited (credit notes issued by then)."""
         issued = self._grouped(Invoice.amount, self.alive(day), *where)
         paid = self._grouped(Payment.principal_part, self.alive(day), Payment.paid_at <= day,
                              *where, payments=True)
-        return {k: v - paid.get(k, Decimal(0)) for k, v in issued.items()}
+        credited = self.credited(self.alive(day), CreditNote.issued_on <= day, *where)
+        return {k: v - paid.get(k, Decimal(0)) - credited.get(k, Decimal(0))
+                for k, v in issued.items()}
+
+    def credited(self, *where: Any) -> dict[Key, Decimal]:
+        """Σ credit notes per owner and currency."""
+        query = (select(self.owner, Customer.currency, func.sum(CreditNote.amount))
+                 .select_from(CreditNote).join(Invoice, Invoice.id == CreditNote.invoice_id)
+                 .join(Customer, Customer.id == Invoice.customer_id)
+                 .outerjoin(self.written_off, self.written_off.c.invoice_id == Invoice.id)
+                 .where(*where).group_by(self.owner, Customer.currency))
+        return {(o, c): Decimal(v or 0) for o, c, v in self.session.execute(query)}
 
     def payments(self, start: date, end: date) -> list[tuple[Key, Decimal, Decimal, int]]:
         """(key, amount, principal, days late) of each payment with a value date in the period."""
@@ -108,9 +121,12 @@ def kpi_sums(session: Session, as_of: date, period_days: int, timezone: str
         rows[key].closing = value
     for key, value in book.open_principal(as_of, Invoice.due_date >= as_of).items():
         rows[key].closing_current = value
+    notes = book.credited(CreditNote.issued_on > start, CreditNote.issued_on <= as_of)
     for key, value in book._grouped(Invoice.amount, Invoice.issue_date > start,
                                     Invoice.issue_date <= as_of).items():
         rows[key].credit_sales = value
+    for key, value in notes.items():  # net credit sales: less the period's credit notes
+        rows[key].credit_sales -= value
     for key, amount, principal, days_late in book.payments(start, as_of):
         rows[key].collected += amount
         rows[key].add_payment(principal, days_late)

@@ -16,6 +16,7 @@ from policy_service.domain.account_facts import unpaid_penalty
 from policy_service.domain.aging import Classifier
 from policy_service.domain.bounds import date_problem
 from policy_service.domain.codes import RESERVING_OUTCOMES
+from policy_service.domain.outstanding import net_amount, open_principal
 from policy_service.services.credit.customers import lock_customer
 from policy_service.services.errors import Conflict, Invalid, NotFound, require_currency_digits
 from policy_service.services.fingerprint import fingerprint
@@ -152,7 +153,7 @@ def record_payment(
                 raise Invalid(f"paid_at {data.paid_at.isoformat()}: {problem}",
                               fields={"paid_at": [problem]})
             recovery = invoice.status == "written_off"
-            principal = min(data.amount, invoice.amount - invoice.principal_paid)
+            principal = min(data.amount, open_principal(invoice))
             invoice.principal_paid += principal
             payment = Payment(
                 id=data.payment_id, invoice_id=invoice.id, amount=data.amount,
@@ -204,7 +205,8 @@ def invoice_view(invoice: Invoice, today: date, classify: Classifier) -> dict[st
         "invoice_id": invoice.id,
         "customer_id": invoice.customer_id,
         "order_id": invoice.order_id,
-        "amount": invoice.amount,
+        "amount": net_amount(invoice),  # api.md: a credit note lowers the invoice's amount
+        "credited": invoice.credited,
         "currency": invoice.currency,
         "issue_date": invoice.issue_date,
         "due_date": invoice.due_date,

@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer, Invoice, Payment
+from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import DunningStep, InvoiceAdjustment, LegalCase
 from policy_service.domain.account_facts import unpaid_penalty
 from policy_service.domain.aging import Classifier
@@ -28,10 +29,14 @@ def overdue_principal(session: Session, day: date) -> dict[str, Decimal]:
     excluded): never one sum across currencies."""
     paid = (select(Payment.invoice_id, func.sum(Payment.principal_part).label("paid"))
             .where(Payment.paid_at <= day).group_by(Payment.invoice_id).subquery())
-    unpaid = Invoice.amount - func.coalesce(paid.c.paid, 0)
+    credited = (select(CreditNote.invoice_id, func.sum(CreditNote.amount).label("credited"))
+                .where(CreditNote.issued_on <= day).group_by(CreditNote.invoice_id).subquery())
+    unpaid = (Invoice.amount - func.coalesce(paid.c.paid, 0)
+              - func.coalesce(credited.c.credited, 0))
     return {currency: in_currency(total, currency) for currency, total in session.execute(
         select(Invoice.currency, func.sum(case((unpaid > 0, unpaid), else_=0)))
         .select_from(Invoice).outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
         .where(Invoice.status != "written_off", Invoice.issue_date <= day,
                Invoice.due_date < day).group_by(Invoice.currency))}
 

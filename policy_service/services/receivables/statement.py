@@ -2,9 +2,10 @@
 
 The entries come from ``SOURCES``, one function per kind of line, each reading its own
 table for the customer up to the period's end; ``domain.statement.build`` folds them into
-opening, lines and closing. A new line type (e.g. credit notes) is one more source
-appended to ``SOURCES``. Dates of adjustments (waivers, write-offs), which are stored as
-times, are taken in the business time zone.
+opening, lines and closing. A new line type is one more source appended to ``SOURCES``.
+An invoice's line keeps the amount it was issued with; its credit notes are lines of
+their own (credits on their issue date). Dates of adjustments (waivers, write-offs),
+which are stored as times, are taken in the business time zone.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Customer, Invoice, Payment
+from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import (
     InvoiceAdjustment,
     PenaltyAccrual,
@@ -156,7 +158,22 @@ def adjustment_entries(session: Session, period: Period) -> Iterator[Entry]:
                     credit=amount, order=3)
 
 
-SOURCES: list[Source] = [invoice_entries, payment_entries, penalty_entries, adjustment_entries]
+def credit_note_entries(session: Session, period: Period) -> Iterator[Entry]:
+    """Each credit note issued by the end: a credit on its business date."""
+    rows = session.execute(select(CreditNote.id, CreditNote.invoice_id, CreditNote.issued_on,
+                                  CreditNote.amount, CreditNote.dispute_id)
+                           .where(CreditNote.customer_id == period.customer_id,
+                                  CreditNote.issued_on <= period.end))
+    for note_id, invoice_id, issued, amount, dispute_id in rows:
+        zh = f"发票 {invoice_id} 的贷项通知单" + (f"（争议 {dispute_id}）" if dispute_id else "")
+        en = f"credit note on invoice {invoice_id}" + (f" (dispute {dispute_id})"
+                                                       if dispute_id else "")
+        yield Entry(issued, "credit_note", f"CN-{note_id}", {"zh": zh, "en": en},
+                    credit=amount, order=3)
+
+
+SOURCES: list[Source] = [invoice_entries, payment_entries, penalty_entries, adjustment_entries,
+                         credit_note_entries]
 """Every kind of statement line; another capability appends its own source here."""
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from policy_service.db.models import Invoice, Payment
+from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import PenaltyAccrual, PenaltyCorrection
 from policy_service.domain import penalty
 from policy_service.domain.account_facts import unpaid_penalty
@@ -62,8 +63,11 @@ def reverse_penalty(session: Session, invoice: Invoice, payment_id: str, paid_at
         days.append(penalty.AccruedDay(row.day, standing, rate))
     payments = session.execute(select(Payment.paid_at, Payment.principal_part)
                                .where(Payment.invoice_id == invoice.id)).all()
+    credits = session.execute(select(CreditNote.issued_on, CreditNote.amount)
+                              .where(CreditNote.invoice_id == invoice.id)).all()
     cuts = penalty.reversals(days, invoice.amount, invoice.currency,
-                             penalty.paid_by((p, part) for p, part in payments),
+                             penalty.paid_by([*((p, part) for p, part in payments),
+                                              *((d, a) for d, a in credits)]),
                              unpaid_penalty(invoice))
     total = sum((cut for _day, cut in cuts), Decimal(0))
     session.add_all(PenaltyCorrection(invoice_id=invoice.id, customer_id=invoice.customer_id,
