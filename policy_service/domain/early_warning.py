@@ -44,6 +44,7 @@ class Figures:
     overdue_amount: Decimal
     paid: Sequence[PaidPart]
     oldest_open_issue: date | None
+    broken_plans_365d: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,15 @@ def weighted_days_late(paid: Iterable[PaidPart], start: date, end: date) -> Deci
     return ratio(weighted, total, Decimal(36500)) if total else Decimal("0.0000")
 
 
+def broken_within(ended: Iterable[tuple[str, date | None]], as_of: date,
+                  days: int = 365) -> int:
+    """How many of (status, ended_on) plans were broken in the ``days`` up to ``as_of``
+    (ended after ``as_of − days``, as credit_approval's ``customer.broken_plans_365d``)."""
+    since = as_of - timedelta(days=days)
+    return sum(1 for status, ended_on in ended
+               if status == "broken" and ended_on is not None and since < ended_on <= as_of)
+
+
 def days_since_last_payment(figures: Figures, as_of: date) -> int:
     """Days since the latest value date (or the oldest open invoice's issue; 0 if neither)."""
     last = max((p.paid_at for p in figures.paid if p.paid_at <= as_of), default=None)
@@ -90,7 +100,8 @@ def warning_facts(figures: Figures, as_of: date) -> dict[str, Any]:
     return {
         "customer": {"tier": figures.tier, "status": figures.status, "name": figures.name,
                      "credit_limit": quantize(figures.credit_limit),
-                     "currency": figures.currency},
+                     "currency": figures.currency,
+                     "broken_plans_365d": figures.broken_plans_365d},
         "exposure": {"total": exposure, "utilization": ratio(exposure, figures.credit_limit)},
         "overdue": {"amount": quantize(figures.overdue_amount),
                     "share": ratio(figures.overdue_amount, figures.open_receivables,

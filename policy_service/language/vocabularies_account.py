@@ -112,6 +112,11 @@ EARLY_WARNING_VOCABULARY = Vocabulary("early_warning", (
     _f("customer.name", T.STRING, "customer name", "客户名称"),
     _f("customer.credit_limit", T.MONEY, "credit limit", "信用额度"),
     _f("customer.currency", T.STRING, "the customer's currency", "客户币种", CURRENCIES),
+    _f("customer.broken_plans_365d", T.INTEGER,
+       "payment plans the customer broke in the last 365 days (as in credit_approval; "
+       "a plan broken on the day's run counts at once)",
+       "近 365 天内失效的还款计划数（与 credit_approval 相同；当日运行中失效的计划立即计入）",
+       max_abs=DAYS),
     _f("exposure.total", T.MONEY, "open receivables (with unpaid penalty) + reserved orders",
        "信用占用合计（未收应收账款含罚款 + 已批准未开票订单）"),
     _f("exposure.utilization", T.DECIMAL,

@@ -9,6 +9,7 @@ from policy_service.db.models_receivables import OutboxMessage
 from policy_service.services.day.run import run_daily
 from tests.conftest import Api
 from tests.integration.receivables_book import invoice, pay, rows
+from tests.integration.test_collections_disputes import Day
 
 DUE = date(2026, 3, 1)
 
@@ -77,3 +78,42 @@ def test_bad_alert_queries_are_refused(services: Services, api: Api) -> None:
     assert api.call("GET", "/v1/alerts?status=pending", "auditor").status_code == 422
     assert api.call("GET", "/v1/alerts?level=severe", "auditor").status_code == 422
     assert api.call("GET", "/v1/alerts", "order_system").status_code == 403
+
+
+def test_a_broken_plan_raises_a_critical_alert_that_closes_a_year_after_the_break(
+        services: Services, api: Api) -> None:
+    day = Day(services, DUE)
+    api.customer(owner="sales-key")
+    invoice(services, "INV-1", "1000.00", DUE)
+    day.today = DUE + timedelta(days=10)
+    instalment = day.today + timedelta(days=5)
+    agreed = api.call("POST", "/v1/customers/C-1/payment-plans", role="risk_manager", json={
+        "plan_id": "PL-1", "invoice_ids": ["INV-1"],
+        "instalments": [{"due_date": instalment.isoformat(), "amount": "1000.00"}]})
+    assert agreed.status_code == 201, agreed.get_json()
+    run_daily(services.uow(), services.rulesets, instalment + timedelta(days=3))  # tolerance
+    assert "broken_plan" not in {a["rule"] for a in _alerts(api)}
+    broke = day.today = instalment + timedelta(days=4)
+    run_daily(services.uow(), services.rulesets, broke)
+    run_daily(services.uow(), services.rulesets, broke)  # the same day again: still one
+    plan = api.call("GET", "/v1/payment-plans/PL-1", role="risk_manager").get_json()
+    assert (plan["status"], plan["ended_on"]) == ("broken", broke.isoformat())
+    (alert,) = [a for a in _alerts(api) if a["rule"] == "broken_plan"]
+    assert (alert["level"], alert["code"], alert["status"], alert["opened_on"]) == (
+        "critical", "BROKEN_PAYMENT_PLAN", "open", broke.isoformat())
+    assert alert["message"]["en"] == "Acme broke 1 payment plan(s) in the last 365 days"
+    assert "1 个还款计划失效" in alert["message"]["zh"]
+    (task,) = [m for m in rows(services, OutboxMessage)
+               if m.channel == "task" and "BROKEN_PAYMENT_PLAN" in m.subject]
+    assert task.recipient == "sales-key" and "critical" in task.body_en
+    pay(services, "P-1", "INV-1", "1000.00", broke)  # principal, then the penalty left
+    pay(services, "P-2", "INV-1", api.call("GET", "/v1/invoices/INV-1").get_json()[
+        "outstanding"], broke)
+    assert api.call("GET", "/v1/invoices/INV-1").get_json()["status"] == "paid"
+    run_daily(services.uow(), services.rulesets, broke + timedelta(days=364))
+    assert [a["status"] for a in _alerts(api) if a["rule"] == "broken_plan"] == ["open"]
+    year_on = broke + timedelta(days=365)  # the break is no longer within 365 days
+    run_daily(services.uow(), services.rulesets, year_on)
+    (closed,) = [a for a in _alerts(api) if a["rule"] == "broken_plan"]
+    assert (closed["alert_id"], closed["status"], closed["closed_on"]) == (
+        alert["alert_id"], "closed", year_on.isoformat())

@@ -8,6 +8,7 @@ from decimal import Decimal
 from policy_service.domain.early_warning import (
     Figures,
     PaidPart,
+    broken_within,
     ratio,
     warning_facts,
     weighted_days_late,
@@ -58,3 +59,12 @@ def test_without_payments_the_days_run_from_the_oldest_open_invoice() -> None:
     assert warning_facts(_figures(), AS_OF)["payments"]["days_since_last"] == 180
     assert warning_facts(_figures(oldest_open_issue=None), AS_OF)["payments"][
         "days_since_last"] == 0
+
+
+def test_broken_plans_count_for_365_days_after_the_break_and_other_endings_do_not() -> None:
+    year_ago = AS_OF - timedelta(days=365)
+    plans = [("broken", AS_OF), ("broken", year_ago + timedelta(days=1)),
+             ("broken", year_ago), ("completed", AS_OF), ("cancelled", AS_OF), ("active", None)]
+    assert broken_within(plans, AS_OF) == 2
+    facts = warning_facts(_figures(broken_plans_365d=2), AS_OF)
+    assert facts["customer"]["broken_plans_365d"] == 2

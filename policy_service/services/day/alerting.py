@@ -40,7 +40,9 @@ def figures(book: Book, reserved: Decimal, as_of: date) -> Figures:
         overdue_amount=sum((i.outstanding for i in as_of_open if i.due_date < as_of), ZERO),
         paid=tuple(PaidPart(amount, paid_at, i.due_date) for i in book.invoices
                    for paid_at, amount in book.payments.get(i.id, ())),
-        oldest_open_issue=min((i.issue_date for i in as_of_open), default=None))
+        oldest_open_issue=min((i.issue_date for i in as_of_open), default=None),
+        broken_plans_365d=early_warning.broken_within(
+            ((p.status, p.ended_on) for p in book.collections.plans), as_of))
 
 
 def _reserved(session: Session, ids: list[str]) -> dict[str, Decimal]:
