@@ -117,3 +117,21 @@ def test_a_broken_plan_raises_a_critical_alert_that_closes_a_year_after_the_brea
     (closed,) = [a for a in _alerts(api) if a["rule"] == "broken_plan"]
     assert (closed["alert_id"], closed["status"], closed["closed_on"]) == (
         alert["alert_id"], "closed", year_on.isoformat())
+
+
+def test_an_invoice_disputed_in_full_is_not_overdue_for_early_warning(
+        services: Services, api: Api) -> None:
+    day = Day(services, DUE)
+    api.customer()
+    invoice(services, "INV-1", "1000.00", DUE)
+    disputed = api.call("POST", "/v1/invoices/INV-1/disputes",
+                        json={"dispute_id": "D-1", "reason": "damaged"})
+    assert disputed.status_code == 201, disputed.get_json()
+    day.today = DUE + timedelta(days=40)  # 70 days since issue, nothing paid
+    run_daily(services.uow(), services.rulesets, day.today)
+    assert _alerts(api) == []  # neither the overdue share nor "no payment while overdue"
+    assert api.call("POST", "/v1/disputes/D-1/resolve", role="risk_manager", json={
+        "in_favour_of": "company", "note": "goods were fine"}).status_code == 200
+    day.today += timedelta(days=1)
+    run_daily(services.uow(), services.rulesets, day.today)
+    assert {a["rule"] for a in _alerts(api)} == {"overdue_share_high", "no_payment_60d"}

@@ -1,6 +1,7 @@
 """Early warning in the day's run: evaluate ``early_warning`` per customer, open and close alerts.
 
-One open alert per customer and rule: a rule that matches and has none opens one (with
+Overdue figures leave out amounts under open dispute, as the credit facts do. One open
+alert per customer and rule: a rule that matches and has none opens one (with
 the rule set version) and queues a task for the account owner; an open alert whose rule
 no longer matches is closed on the run's date. Running a day twice changes nothing. A
 back-dated run leaves alerts alone (it does not undo what a later run saw).
@@ -37,7 +38,8 @@ def figures(book: Book, reserved: Decimal, as_of: date) -> Figures:
         credit_limit=c.credit_limit,
         open_receivables=sum((i.outstanding for i in as_of_open), ZERO),
         reserved_orders=reserved,
-        overdue_amount=sum((i.outstanding for i in as_of_open if i.due_date < as_of), ZERO),
+        overdue_amount=sum((i.outstanding - book.collections.disputed(i, as_of)  # policy.md:
+                            for i in as_of_open if i.due_date < as_of), ZERO),  # not disputed
         paid=tuple(PaidPart(amount, paid_at, i.due_date) for i in book.invoices
                    for paid_at, amount in book.payments.get(i.id, ())),
         oldest_open_issue=min((i.issue_date for i in as_of_open), default=None),
