@@ -79,3 +79,21 @@ def test_the_disputes_queue_shows_age_and_the_instalments_due_this_week(
     assert '<td class="dispute-age">2</td>' in row and "damaged" in row
     page = client.get("/admin/instalments/").get_data(as_text=True)
     assert page.count('class="instalment-row"') == 1 and "400.00 CNY" in page
+
+
+def test_the_invoice_page_shows_its_issued_amount_and_its_credit_notes(
+        api: Api, services: Services, app: Flask) -> None:
+    _book(api, services)
+    assert api.call("POST", "/v1/invoices/INV-1/disputes", json={
+        "dispute_id": "D-1", "amount": "400.00", "reason": "damaged"}).status_code == 201
+    assert api.call("POST", "/v1/disputes/D-1/resolve", role="risk_manager", json={
+        "in_favour_of": "customer", "note": "two cartons broken"}).status_code == 200
+    client = login(app, make_users(services)["auditor"])
+    page = client.get("/admin/invoices/INV-1").get_data(as_text=True)
+    assert '<td id="issued-amount">1,000.00 CNY</td>' in page
+    assert '<td id="credited">400.00 CNY</td>' in page
+    assert '<td id="invoice-amount">600.00 CNY</td>' in page
+    (row,) = page.split('class="credit-note-row">')[1:]
+    row = row.split("</tr>")[0]
+    assert (DUE + timedelta(days=12)).isoformat() in row and "400.00 CNY" in row
+    assert "D-1" in row and "two cartons broken" in row

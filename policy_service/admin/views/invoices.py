@@ -54,7 +54,8 @@ class InvoiceView(QueueView):
         if found is None:
             abort(404)
         return self.render("policy/invoice_detail.html", invoice=found.invoice,
-                           adjustments=found.adjustments, steps=found.steps, case=found.case)
+                           adjustments=found.adjustments, steps=found.steps, case=found.case,
+                           credit_notes=found.credit_notes)
 
     @expose("/<invoice_id>/waive-penalty", methods=("POST",))
     def waive_penalty(self, invoice_id: str) -> Any:

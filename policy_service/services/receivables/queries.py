@@ -130,17 +130,20 @@ def overdue_invoices(session: Session, classify: Classifier, today: date, custom
 
 @dataclass(frozen=True)
 class InvoiceDetail:
-    """One invoice as its detail page shows it: figures, adjustments, steps, legal case."""
+    """One invoice as its detail page shows it: figures, adjustments, credit notes, steps,
+    legal case."""
 
     invoice: dict[str, Any]
     adjustments: list[InvoiceAdjustment]
     steps: list[DunningStep]
     case: LegalCase | None
+    credit_notes: list[CreditNote]
 
 
 def invoice_detail(session: Session, classify: Classifier, invoice_id: str, today: date
                    ) -> InvoiceDetail | None:
-    """An invoice's amounts, penalty, adjustments, dunning steps and legal case, or None."""
+    """An invoice's amounts, penalty, adjustments, credit notes, dunning steps and legal
+    case, or None."""
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
         return None
@@ -157,4 +160,6 @@ def invoice_detail(session: Session, classify: Classifier, invoice_id: str, toda
         DunningStep.invoice_id == invoice_id).order_by(DunningStep.done_on, DunningStep.id)))
     legal = session.scalars(select(LegalCase).where(
         LegalCase.invoice_id == invoice_id)).one_or_none()
-    return InvoiceDetail(shown, adjusted, steps, legal)
+    notes = list(session.scalars(select(CreditNote).where(
+        CreditNote.invoice_id == invoice_id).order_by(CreditNote.id)))
+    return InvoiceDetail(shown, adjusted, steps, legal, notes)
