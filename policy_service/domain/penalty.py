@@ -78,15 +78,17 @@ def accrue(
     after: date | None, through: date, principal_paid_on: Callable[[date], Decimal],
     currency: str,
     excluded_on: Callable[[date], Decimal] | None = None,
+    cap_amount: Decimal | None = None,
 ) -> list[Accrual]:
     """The new daily accruals from the day after ``after`` (or the first day) through ``through``.
 
     ``accrued`` is what earlier days already accrued (it counts toward the cap);
-    ``principal_paid_on(day)`` is the principal paid on or before ``day``;
+    ``principal_paid_on(day)`` is the principal paid (or credited) on or before ``day``;
     ``excluded_on(day)`` is principal that accrues nothing that day (under dispute, or
-    held by a payment plan).
+    held by a payment plan); ``cap_amount`` is what the cap is a percentage of (default
+    ``amount``; the amount less credit notes when there are some).
     """
-    cap = terms.cap(amount, currency)
+    cap = terms.cap(amount if cap_amount is None else cap_amount, currency)
     day = terms.first_day(due_date)
     if after is not None and after >= day:
         day = after + timedelta(days=1)

@@ -76,6 +76,16 @@ def test_the_last_day_under_the_cap_takes_only_what_remains() -> None:
     assert last.amount == Decimal("0.20")
 
 
+def test_a_credit_note_lowers_the_cap_to_its_share_of_the_credited_amount() -> None:
+    terms = terms_for("C")
+    credited = paid_by([(DUE - timedelta(days=1), Decimal("400.00"))])  # principal 600 left
+    days = accrue(terms, Decimal("1000.00"), DUE, accrued=Decimal(0), after=None,
+                  through=DUE + timedelta(days=3000), principal_paid_on=credited,
+                  currency="CNY", cap_amount=Decimal("600.00"))
+    assert sum((a.amount for a in days), Decimal(0)) == terms.cap(Decimal("600.00"), "CNY")
+    assert {a.base for a in days} == {Decimal("600.00")}
+
+
 def test_catching_up_after_a_gap_equals_accruing_day_by_day() -> None:
     terms = terms_for("B")
     payments = paid_by([(DUE + timedelta(days=10), Decimal("300.00"))])

@@ -79,7 +79,7 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
                 or book.collections.kept(invoice.id) is not None:
             continue
         terms = terms_of(ctx, book, invoice)
-        if terms is None or invoice.penalty_accrued >= terms.cap(invoice.amount,
+        if terms is None or invoice.penalty_accrued >= terms.cap(net_amount(invoice),
                                                                     invoice.currency):
             continue
         accruals = penalty.accrue(
@@ -88,7 +88,7 @@ def accrue_penalties(ctx: RunContext, book: Book, out: Writes) -> None:
             principal_paid_on=penalty.paid_by(book.payments[invoice.id]
                                               + book.credits.get(invoice.id, [])),
             currency=invoice.currency,
-            excluded_on=book.collections.excluded_on(invoice))
+            excluded_on=book.collections.excluded_on(invoice), cap_amount=net_amount(invoice))
         if not accruals:
             continue
         for a in accruals:
