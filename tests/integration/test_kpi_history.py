@@ -46,3 +46,22 @@ def test_a_write_off_counts_in_the_month_it_was_made(services: Services, api: Ap
     assert Decimal(months[-1]["overall"]["CNY"]["written_off"]) == 1000
     assert all(Decimal(m["overall"].get("CNY", {}).get("written_off", 0)) == 0
                for m in months[:-1])
+
+
+def test_a_credit_note_counts_from_its_date_as_in_the_report(services: Services, api: Api
+                                                             ) -> None:
+    book(services, api)
+    services.today = lambda: date(2026, 6, 20)  # I-3 (600.00, due 07-10) credited 250.00
+    for path, role, body in (
+            ("/v1/invoices/I-3/disputes", "order_system",
+             {"dispute_id": "D-1", "amount": "250.00", "reason": "short shipped"}),
+            ("/v1/disputes/D-1/resolve", "risk_manager",
+             {"in_favour_of": "customer", "note": "credited"})):
+        response = api.call("POST", path, role, json=body)
+        assert response.status_code in (200, 201), response.get_json()
+    months = kpi_history(services.uow(), date(2026, 7, 15), "UTC")
+    _same_as_the_report(api, months)
+    may, june = months[-3]["overall"]["CNY"], months[-2]["overall"]["CNY"]
+    assert (may["credit_sales"], may["receivables"]) == ("2000.00", "1600.00")
+    # June: I-3's 600.00 less the note is sold; open: I-1 600, I-3 350, I-4 1000
+    assert (june["credit_sales"], june["receivables"]) == ("350.00", "1950.00")

@@ -4,8 +4,9 @@ Each month is exactly one ``GET /v1/reports/kpis?as_of=…&period_days=…``: as
 month's last day (the current month: as of the date itself, month to date), over the days
 since the previous month's end. The sums of all months come from four scans instead of
 twelve reports' worth of queries: open principal on every month end (and what of it was
-not yet due) as one column per date over invoices and over payments, credit sales and
-write-offs as one column per month, and the payments of the whole span bucketed by month.
+not yet due) as one column per date over invoices, payments and credit notes; credit sales
+(net of credit notes) and write-offs as one column per month; and the payments of the
+whole span bucketed by month.
 The figures are ``domain.kpi``'s, as in the report; a test holds each month to the report.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 
 from policy_service.db.models import Customer, Invoice, Payment
+from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import InvoiceAdjustment
 from policy_service.domain.kpi import KpiSums
 from policy_service.services.receivables.kpis import Key, KpiBook, end_of, overall
@@ -58,7 +60,7 @@ def _monthly_sums(book: KpiBook, days: list[date]) -> list[dict[Key, KpiSums]]:
     """The KPI sums of each period (days[n], days[n + 1]] per owner and currency."""
     months = len(days) - 1
     rows: list[dict[Key, KpiSums]] = [defaultdict(KpiSums) for _ in range(months)]
-    for key, issued, paid in _open_principal(book, days):
+    for key, issued, paid in _open_principal(book, days):  # paid: paid or credited
         for n in range(months):
             sums = rows[n][key]
             sums.opening = issued[n] - paid[n]
@@ -70,6 +72,12 @@ def _monthly_sums(book: KpiBook, days: list[date]) -> list[dict[Key, KpiSums]]:
                                 Invoice.issue_date > days[0], Invoice.issue_date <= days[-1]):
         for n, value in enumerate(values):
             rows[n][key].credit_sales = value
+    noted = [(and_(CreditNote.issued_on > days[n], CreditNote.issued_on <= days[n + 1]),
+              CreditNote.amount) for n in range(months)]
+    for key, values in _columns(book, CreditNote, noted, CreditNote.issued_on > days[0],
+                                CreditNote.issued_on <= days[-1]):
+        for n, value in enumerate(values):  # net credit sales, as in the report
+            rows[n][key].credit_sales -= value
     query = (select(book.owner, Customer.currency, Payment.amount, Payment.principal_part,
                     Payment.paid_at, Invoice.due_date)
              .select_from(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
@@ -93,8 +101,8 @@ def _monthly_sums(book: KpiBook, days: list[date]) -> list[dict[Key, KpiSums]]:
 
 def _open_principal(book: KpiBook, days: list[date]
                     ) -> list[tuple[Key, list[Decimal], list[Decimal]]]:
-    """Per key: issued and paid principal of live invoices on each day, then of those not
-    yet due on each day after the first (the report's ``open_principal`` per date)."""
+    """Per key: issued and paid (or credited) principal of live invoices on each day, then
+    of those not yet due on each day after the first (the report's ``open_principal``)."""
     later = days[1:]
     issued = [(book.alive(d), Invoice.amount) for d in days]
     issued += [(and_(book.alive(d), Invoice.due_date >= d), Invoice.amount) for d in later]
@@ -103,7 +111,13 @@ def _open_principal(book: KpiBook, days: list[date]
               Payment.principal_part) for d in later]
     scope = Invoice.issue_date <= days[-1]
     paid_by = dict(_columns(book, Payment, paid, scope, Payment.paid_at <= days[-1]))
-    return [(key, values, paid_by.get(key, [ZERO] * len(paid)))
+    notes = [(and_(book.alive(d), CreditNote.issued_on <= d), CreditNote.amount) for d in days]
+    notes += [(and_(book.alive(d), CreditNote.issued_on <= d, Invoice.due_date >= d),
+               CreditNote.amount) for d in later]
+    credited = dict(_columns(book, CreditNote, notes, scope, CreditNote.issued_on <= days[-1]))
+    none = [ZERO] * len(paid)
+    return [(key, values, [p + c for p, c in zip(paid_by.get(key, none),
+                                                  credited.get(key, none), strict=True)])
             for key, values in _columns(book, Invoice, issued, scope)]
 
 
@@ -114,6 +128,8 @@ def _columns(book: KpiBook, table: Any, columns: list[tuple[Any, Any]], *where: 
     query = select(book.owner, Customer.currency, *sums)
     if table is Payment:
         query = query.select_from(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
+    elif table is CreditNote:
+        query = query.select_from(CreditNote).join(Invoice, Invoice.id == CreditNote.invoice_id)
     elif table is InvoiceAdjustment:
         query = query.select_from(InvoiceAdjustment).join(
             Invoice, Invoice.id == InvoiceAdjustment.invoice_id)
