@@ -20,7 +20,10 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class InvoiceHistory:
-    """What the indicators need of one invoice: dates, amounts and its payments' principal."""
+    """What the indicators need of one invoice: dates, amounts and its payments' principal.
+
+    ``amount`` is what is owed in principal (less credit notes); ``credits`` are the credit
+    notes (issue date, amount), which only tell when the open principal went down."""
 
     amount: Decimal
     issue_date: date
@@ -29,6 +32,7 @@ class InvoiceHistory:
     outstanding: Decimal
     payments: tuple[tuple[date, Decimal], ...] = ()
     invoice_id: str = ""
+    credits: tuple[tuple[date, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,13 @@ Change = tuple[date, Decimal]
 def principal_changes(invoices: Iterable[InvoiceHistory]) -> list[Change]:
     """Open principal: each invoice adds its amount on its issue date and each payment
     removes its principal on its value date (a payment dated before its invoice was
-    issued pays from the issue date on, so no day's principal goes negative)."""
+    issued pays from the issue date on, so no day's principal goes negative); a credit
+    note removes its amount on its date (until then the invoice counts in full)."""
     changes: list[Change] = []
     for i in invoices:
-        changes.append((i.issue_date, i.amount))
-        changes += [(max(paid_at, i.issue_date), -part) for paid_at, part in i.payments]
+        changes.append((i.issue_date, i.amount + sum((c for _d, c in i.credits), ZERO)))
+        changes += [(max(day, i.issue_date), -part)
+                    for day, part in (*i.payments, *i.credits)]
     return changes
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from policy_service.domain.review import (
     InvoiceHistory,
+    average_exposure,
     count_late,
     days_late,
     indicators,
+    principal_changes,
     propose,
 )
 from policy_service.language.document import load_ruleset_file
@@ -108,3 +110,14 @@ def test_a_proposal_is_rounded_and_worded_in_the_customers_currency() -> None:
     assert propose(ruleset, ["cut"], facts, ladder).credit_limit == Decimal("864196.90")
     kept = propose(ruleset, ["keep"], facts, ladder, "JPY")
     assert kept.message["en"] == "keep the limit of 1,234,567 and tier C"
+
+
+def test_a_credit_note_lowers_open_principal_from_its_date_only() -> None:
+    issued = AS_OF - timedelta(days=100)
+    credited = InvoiceHistory(D("600.00"), issued, issued + timedelta(days=30), "open",
+                              D("600.00"), credits=((AS_OF - timedelta(days=50), D("400.00")),))
+    changes = principal_changes([credited])
+    assert sorted(changes) == [(issued, D("1000.00")),
+                               (AS_OF - timedelta(days=50), D("-400.00"))]
+    # issued 100 days ago: 50 days at 1000, then 51 (the note's day to AS_OF) at 600
+    assert average_exposure(changes, AS_OF) == (D(1000) * 50 + D(600) * 51) / 365

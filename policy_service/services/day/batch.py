@@ -142,7 +142,8 @@ def dun(ctx: RunContext, book: Book, out: Writes) -> None:
 def histories(book: Book) -> list[InvoiceHistory]:
     """The book's invoices as the review and blacklist arithmetic sees them."""
     return [InvoiceHistory(net_amount(i), i.issue_date, i.due_date, i.status, i.outstanding,
-                           tuple(book.payments[i.id]), i.id) for i in book.invoices]
+                           tuple(book.payments[i.id]), i.id, tuple(book.credits.get(i.id, ())))
+            for i in book.invoices]
 
 
 def flag_blacklist(ctx: RunContext, book: Book, out: Writes) -> None:
