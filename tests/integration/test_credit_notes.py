@@ -13,6 +13,7 @@ from policy_service.db.models import Invoice
 from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import PenaltyAccrual
 from policy_service.services.day.run import run_daily
+from policy_service.services.receivables.queries import overdue_principal
 from tests.conftest import Api
 from tests.integration.receivables_book import rows
 from tests.integration.test_statements import pdf_text
@@ -161,3 +162,12 @@ def test_aging_as_of_a_past_date_respects_the_credit_notes_date(
     assert aged(DUE + timedelta(days=2)) == Decimal("1000.00")
     assert aged(DUE + timedelta(days=3)) == Decimal("750.00")
     assert aged(DUE + timedelta(days=6)) == Decimal("750.00")
+
+
+def test_the_overdue_trend_takes_a_credit_note_off_from_its_date(
+        api: Api, services: Services) -> None:
+    _book(api, services)
+    with services.uow() as uow:
+        before = overdue_principal(uow.session, RESOLVED - timedelta(days=1))
+        on = overdue_principal(uow.session, RESOLVED)
+    assert (before, on) == ({"CNY": Decimal("1500.00")}, {"CNY": Decimal("1100.00")})
