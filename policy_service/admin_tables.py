@@ -8,6 +8,7 @@ changes still go through the services; the session serves only the model lists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from sqlalchemy import String, cast
 from sqlalchemy.orm import Session, scoped_session
 
+from policy_service import admin_holds
 from policy_service.container import Services
 from policy_service.db.models import CreditCheck, Customer, Tier
 from policy_service.db.models_admin import ChangeRecord
@@ -113,6 +115,15 @@ class AdminTables:
     def json_list_contains(self, model: Any, column: str, name: Any) -> BaseSQLAFilter:
         """A filter for a JSON list column of ``model`` holding a value."""
         return JsonListContains(getattr(model, column), name)
+
+    def hold_filters(self, today: Callable[[], date], names: dict[str, Any]
+                     ) -> list[BaseSQLAFilter]:
+        """The held-orders filters: currency, reason code, days on hold, account owner."""
+        return admin_holds.hold_filters(self.session, today, names)
+
+    def search_holds(self, query: Any, search: str) -> Any:
+        """Holds whose order reference, customer id or customer name matches each word."""
+        return admin_holds.search_holds(query, search)
 
     def open_holds(self, query: Any) -> Any:
         """Only credit checks on hold and still open."""

@@ -36,24 +36,42 @@ def _decide_hold(
     today: date | None,
 ) -> dict[str, Any]:
     with uow:
-        session = uow.session
-        check = session.get(CreditCheck, decision_id)
-        if check is None:
-            raise NotFound(f"unknown credit check {decision_id!r}")
-        lock_customer(uow, check.customer_id)
-        session.refresh(check)
-        if check.outcome != "hold" or check.status != "open":
-            raise Conflict(f"only an open hold can be released or rejected; this check is "
-                           f"{check.outcome}/{check.status}")
-        if release:
-            prepaid = recorded_prepayment(check.conditions, check.amount, check.currency)
-            check.status = "released"
-            check.reserved_amount = reservation(check.amount, "approved", prepaid)
-        else:
-            check.status = "rejected"
-        _record(check, check.status, actor, note, today)
+        decided = _decide_open(uow, decision_id, note, actor, release=release, today=today)
         uow.commit()
-        return view(check)
+        return decided
+
+
+def decide_many(uow: UnitOfWork, decision_ids: list[str], note: str, actor: str, *,
+                release: bool, today: date | None = None) -> list[dict[str, Any]]:
+    """A risk manager releases (or rejects) several holds with one note, in one transaction:
+    all of them or, when one is unknown or no longer on hold, none."""
+    with uow:
+        decided = [_decide_open(uow, decision_id, note, actor, release=release, today=today)
+                   for decision_id in sorted(set(decision_ids))]
+        uow.commit()
+        return decided
+
+
+def _decide_open(uow: UnitOfWork, decision_id: str, note: str, actor: str, *, release: bool,
+                 today: date | None) -> dict[str, Any]:
+    """Release or reject one open hold inside the caller's transaction."""
+    session = uow.session
+    check = session.get(CreditCheck, decision_id)
+    if check is None:
+        raise NotFound(f"unknown credit check {decision_id!r}")
+    lock_customer(uow, check.customer_id)
+    session.refresh(check)
+    if check.outcome != "hold" or check.status != "open":
+        raise Conflict(f"only an open hold can be released or rejected; order "
+                       f"{check.order_id} is {check.outcome}/{check.status}")
+    if release:
+        prepaid = recorded_prepayment(check.conditions, check.amount, check.currency)
+        check.status = "released"
+        check.reserved_amount = reservation(check.amount, "approved", prepaid)
+    else:
+        check.status = "rejected"
+    _record(check, check.status, actor, note, today)
+    return view(check)
 
 
 def cancel_order(uow: UnitOfWork, order_id: str, note: str | None, actor: str,
