@@ -206,3 +206,25 @@ def test_a_rule_is_added_with_choices_and_a_prepayment_field_no_json_typed(
                              "message": {"zh": "大额订单须预付 25%",
                                          "en": "large order: 25% prepayment"}}
     shot(author, "rule-editor-added-rule")
+
+
+def test_a_rule_moved_up_fires_earlier_and_the_saved_draft_keeps_that_order(
+        browser: Any, server: Server) -> None:
+    author = log_in(browser, server, "risk2")
+    draft_id = _new_draft(author, server)
+    before = [r["name"] for r in _get(server, f"{BASE}/drafts/{draft_id}")["document"]["rules"]]
+    above = before[before.index("term_exceeds") - 1]
+    author.locator('tr[data-rule="term_exceeds"] button.move-up').click()
+    author.wait_for_selector("#rows-form")
+    shown = author.eval_on_selector_all("tr.rule-row", "rows => rows.map(r => r.dataset.rule)")
+    assert shown.index("term_exceeds") == shown.index(above) - 1, shown
+    author.click("#save-rows")
+    author.wait_for_selector("text=Saved: the draft is valid.")
+    rules = _get(server, f"{BASE}/drafts/{draft_id}")["document"]["rules"]
+    names = [r["name"] for r in rules]
+    assert names.index("term_exceeds") == names.index(above) - 1, names
+    priorities = [r["priority"] for r in rules]
+    assert priorities == sorted(priorities), rules  # the list is the order the engine fires
+    assert _rule({"rules": rules}, "term_exceeds")["priority"] < _rule(
+        {"rules": rules}, above)["priority"]
+    assert sorted(names) == sorted(before)  # nothing lost or duplicated

@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 
-from policy_service.admin import auth, ruleform
+from policy_service.admin import auth, rule_order, ruleform
 from policy_service.admin.i18n import _
 from policy_service.admin.views.base import ProtectedView
 from policy_service.admin.views.draft_review import DraftReviewMixin, pretty, shown
@@ -150,6 +150,10 @@ class DraftEditorView(DraftReviewMixin, ProtectedView):
         raw = request.form.get("mode") == "json"
         rows = ruleform.rows_from_form(request.form)
         description = request.form.get("description", "")
+        move = None if raw else rule_order.move_request(request.form)
+        if move is not None:  # shown in the new order; Save keeps it
+            return self._page(name, draft_id, rows=rule_order.moved(rows, *move),
+                              description=description)
         if not raw and (request.form.get("add_rule") or request.form.get("copy_rule")):
             return self._page(name, draft_id, rows=_grown(rows, request.form.get("copy_rule")),
                               description=description)
