@@ -130,5 +130,8 @@ class BacktestOut(Schema):
     by_outcome = fields.Dict(keys=fields.String(), values=fields.Integer())
     customers = fields.List(fields.String(), metadata={
         "description": "the customers with at least one decision that changes"})
+    customer_names = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "those customers' names by id"})
     examples = fields.List(fields.Dict(), metadata={
-        "description": "[{decision_id, order_id, from, to, reasons_from, reasons_to}]"})
+        "description": "[{decision_id, order_id, customer_id, customer_name, from, to, "
+                       "reasons_from, reasons_to, conditions_from, conditions_to}]"})

@@ -61,7 +61,8 @@ def test_a_risk_manager_sees_the_syntax_error_at_the_field_fixes_it_backtests_an
     page.click("#save-rows")
     page.wait_for_selector("text=Saved: the draft is valid.")
     page.click("#backtest-draft")
-    assert "decisions change" in page.wait_for_selector("#backtest-result").inner_text()
+    assert "would be decided differently" in page.wait_for_selector(
+        "#backtest-result").inner_text()
     shot(page, "rule-editor-backtest")
     page.click("#submit-draft")
     page.wait_for_selector("#draft-status:has-text('submitted')")

@@ -79,7 +79,9 @@ def test_a_draft_approved_by_a_second_risk_manager_decides_the_next_credit_check
     assert (replay["replayed"], replay["changed"]) == (2, 1)
     assert replay["by_outcome"] == {"approved→hold": 1}
     assert replay["customers"] == ["C-1"]
+    assert replay["customer_names"] == {"C-1": "Acme"}
     example = replay["examples"][0]
+    assert (example["customer_id"], example["customer_name"]) == ("C-1", "Acme")
     assert (example["order_id"], example["from"], example["to"]) == ("SO-2", "approved", "hold")
     assert example["reasons_from"] == ["WITHIN_POLICY"]
     assert example["reasons_to"] == ["NEW_CUSTOMER_LARGE_ORDER"]

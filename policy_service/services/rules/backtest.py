@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from policy_service.db.models import CreditCheck
+from policy_service.db.models import CreditCheck, Customer
 from policy_service.language.cases import typed_facts
 from policy_service.language.document import RuleSet, load_ruleset
 from policy_service.language.vocabulary import FactsInvalid
@@ -65,7 +65,22 @@ def preview(uow: UnitOfWork, name: str, draft_id: int,
         rows = recorded_inputs(uow.session, name, limit)
     result = replay(rows, load_ruleset(draft.document), load_ruleset(published.document))
     result.update(draft_id=draft_id, published_version=published.version, limit=limit)
+    with uow:
+        names = customer_names(uow.session, result["customers"])
+    result["customer_names"] = names
+    for example in result["examples"]:
+        example["customer_name"] = names.get(example["customer_id"], "")
     return result
+
+
+def customer_names(session: Session, customer_ids: Sequence[str]) -> dict[str, str]:
+    """The names of the customers whose decisions change (the report lists people's names)."""
+    names: dict[str, str] = {}
+    ids = list(customer_ids)
+    for start in range(0, len(ids), 500):
+        names.update(session.execute(select(Customer.id, Customer.name).where(
+            Customer.id.in_(ids[start:start + 500]))).tuples().all())
+    return names
 
 
 def recorded_inputs(session: Session, name: str, limit: int) -> list[Row[Any]]:
