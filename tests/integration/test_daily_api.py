@@ -120,7 +120,8 @@ def test_the_aging_report_gives_totals_with_provisions_as_json_and_rows_as_csv(
     csv = api.client.get("/v1/reports/aging?as_of=2026-04-15",
                          headers={**api.keys["risk_manager"], "Accept": "text/csv"})
     assert csv.mimetype == "text/csv"
-    lines = csv.get_data(as_text=True).splitlines()
+    assert csv.get_data().startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads it as UTF-8
+    lines = csv.get_data().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("customer_id,") and lines[1].startswith("C-1,")
     assert lines[1].endswith(f",{provision}")
     bad = api.call("GET", "/v1/reports/aging?as_of=2026-02-30", "auditor")

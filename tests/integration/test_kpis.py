@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 from policy_service.container import Services
 from tests.conftest import Api
@@ -87,10 +88,17 @@ def test_a_sales_key_sees_its_own_customers_and_csv_has_a_row_per_owner_and_curr
     response = api.client.get(f"/v1/reports/kpis?as_of={AS_OF}",
                               headers={**api.keys["risk_manager"], "Accept": "text/csv"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads it as UTF-8
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert table[0][:4] == ["owner", "currency", "dso", "cei"]
     assert sorted((row[0], row[1]) for row in table[1:]) == [
         ("*", "CNY"), ("*", "JPY"), ("ana", "CNY"), ("sales-key", "CNY"), ("sales-key", "JPY")]
+    yen = next(row for row in table[1:] if row[:2] == ["*", "JPY"])
+    overall = _kpis(api)["overall"]["JPY"]
+    for figure in ("collected", "receivables"):  # whole yen: a number Excel sums
+        cell = yen[table[0].index(figure)]
+        assert "." not in cell and Decimal(cell) == Decimal(overall[figure]), (figure, cell)
 
 
 def test_a_write_off_counts_in_its_period_and_leaves_receivables(services: Services,

@@ -125,10 +125,13 @@ def test_the_statement_as_csv_has_a_header_and_one_row_per_line(services: Servic
     response = api.client.get(f"/v1/customers/C-1/statement?from={start}&to={TODAY}",
                               headers={**api.keys["auditor"], "Accept": "text/csv"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the Chinese as UTF-8
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert table[0] == ["date", "type", "ref", "description_zh", "description_en", "debit",
-                        "credit", "balance"]
-    assert [row[-1] for row in table[1:]] == [line["balance"] for line in body["lines"]]
+                        "credit", "balance", "currency"]
+    assert [row[-2] for row in table[1:]] == [line["balance"] for line in body["lines"]]
+    assert {row[-1] for row in table[1:]} == {body["currency"]}
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from flask import abort, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 
 from policy_service.admin import auth
+from policy_service.admin.formatting import when
 from policy_service.admin.web import csrf
-from policy_service.services.spreadsheet import safe_cell
+from policy_service.services.spreadsheet import BOM, safe_cell
 
 WRITE_ENDPOINTS = {
     "create_view": "can_create", "edit_view": "can_edit", "delete_view": "can_delete",
@@ -96,9 +100,20 @@ class SecureModelView(RoleChecked, ModelView):
     def can_delete(self, _value: bool) -> None:
         pass
 
+    column_type_formatters_export = {  # noqa: RUF012
+        **typefmt.EXPORT_FORMATTERS,
+        datetime: lambda _view, value, _name: when(value),  # POLICY_TIMEZONE, to the minute
+        date: lambda _view, value, _name: value.isoformat()}
+
     def get_export_value(self, model: Any, name: str) -> Any:
         """Exports never hand a spreadsheet a formula."""
         return safe_cell(super().get_export_value(model, name))
+
+    def _export_csv(self, return_url: Any) -> Any:
+        """Flask-Admin's CSV, starting with a BOM so Excel reads it as UTF-8 (Chinese)."""
+        response = super()._export_csv(return_url)
+        response.response = itertools.chain([BOM], response.response)
+        return response
 
     def _handle_view(self, name: str, **kwargs: Any) -> Any:
         denied = super()._handle_view(name, **kwargs)

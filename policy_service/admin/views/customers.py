@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import flash, url_for
+from flask import flash, g, url_for
 from flask_admin import Admin
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -177,14 +177,28 @@ class ChangeHistoryView(ReadOnlyModelView):
     column_labels = {"changed_at": lazy("Changed at"), "entity": lazy("Entity"),  # noqa: RUF012
                      "entity_id": lazy("Entity id"), "field": lazy("Field"),
                      "old_value": lazy("Old value"), "new_value": lazy("New value"),
-                     "changed_by": lazy("Changed by")}
+                     "changed_by": lazy("Changed by"), "customer_name": lazy("Customer name")}
     column_formatters = {"changed_at": time_column,  # noqa: RUF012
                          "entity": _code, "field": _code, "old_value": _changed_value,
                          "new_value": _changed_value, "changed_by": _data}
     column_default_sort = ("id", True)
     can_view_details = False
+    column_export_list = ("changed_at", "entity", "entity_id", "customer_name", "field",
+                          "old_value", "new_value", "changed_by")
+    column_formatters_export = {"customer_name": lambda v, c, m, n: (  # noqa: RUF012
+        getattr(g, "export_names", None) or {}).get(m.entity_id, "")
+        if m.entity == "customer" else ""}
+
+    def _export_data(self) -> Any:
+        """The exported changes, and the names of the customers they concern (one query)."""
+        count, rows = super()._export_data()
+        rows = list(rows)
+        g.export_names = self.tables.customer_names(
+            r.entity_id for r in rows if r.entity == "customer")
+        return count, rows
 
     def __init__(self, tables: AdminTables, **kwargs: Any) -> None:
+        self.tables = tables
         self.column_filters = ("entity", "entity_id", "field", "changed_by",
                                *tables.between_days(tables.change_record, "changed_at",
                                                     lazy("Changed at")))

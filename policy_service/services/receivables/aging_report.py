@@ -6,8 +6,6 @@ bad debt, in the ``write_off`` class and the provision but in no bucket.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -16,7 +14,7 @@ from policy_service.domain.money import to_wire
 from policy_service.services.receivables.aging import customers_aging
 from policy_service.services.receivables.classes import receivable_classifier
 from policy_service.services.rules.registry import RuleSetRegistry
-from policy_service.services.spreadsheet import safe_cell
+from policy_service.services.spreadsheet import amount_cell, csv_text
 from policy_service.services.unit_of_work import UnitOfWork
 
 CSV_COLUMNS = ("customer_id", "name", "currency", *BUCKETS, "provision")
@@ -45,16 +43,13 @@ def aging_report(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date,
 
 def aging_csv(uow: UnitOfWork, registry: RuleSetRegistry, as_of: date,
               today: date | None = None) -> str:
-    """One row per customer with open or written-off receivables (as ``aging_report``)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    """One row per customer with open or written-off receivables (as ``aging_report``),
+    UTF-8 with BOM, the amounts in the customer's currency's minor unit."""
     with uow:
         classify = receivable_classifier(registry, uow.session)
-        for found in customers_aging(uow.session, as_of, classify,
-                                     past=today is not None and as_of < today):
-            writer.writerow([safe_cell(cell) for cell in (
-                found.customer_id, found.name, found.currency,
-                *(to_wire(found.totals.buckets[b]) for b in BUCKETS),
-                to_wire(found.totals.provision_total))])
-    return out.getvalue()
+        rows = [(found.customer_id, found.name, found.currency,
+                 *(amount_cell(found.totals.buckets[b], found.currency) for b in BUCKETS),
+                 amount_cell(found.totals.provision_total, found.currency))
+                for found in customers_aging(uow.session, as_of, classify,
+                                             past=today is not None and as_of < today)]
+    return csv_text(CSV_COLUMNS, rows)

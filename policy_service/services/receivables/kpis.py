@@ -7,8 +7,6 @@ open principal; the arithmetic is ``domain.kpi``. A few grouped queries over the
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -23,7 +21,7 @@ from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import InvoiceAdjustment
 from policy_service.domain.kpi import KpiSums, figures, total
 from policy_service.services.errors import Invalid
-from policy_service.services.spreadsheet import safe_cell
+from policy_service.services.spreadsheet import amount_cell, csv_text
 from policy_service.services.unit_of_work import UnitOfWork
 
 UNASSIGNED = "unassigned"
@@ -31,6 +29,7 @@ MAX_PERIOD_DAYS = 3660
 FIGURES = ("dso", "cei", "overdue_ratio", "avg_days_late", "collected", "written_off",
            "receivables", "credit_sales")
 CSV_COLUMNS = ("owner", "currency", *FIGURES)
+MONEY = ("collected", "written_off", "receivables", "credit_sales")
 Key = tuple[str, str]  # (owner, currency)
 
 
@@ -165,12 +164,13 @@ def overall(rows: dict[Key, KpiSums], period_days: int) -> dict[str, dict[str, A
 
 
 def kpis_csv(document: dict[str, Any]) -> str:
-    """One row per owner and currency (and the overall rows, owner ``*``)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for owner, currencies in [("*", document["overall"]), *document["by_owner"].items()]:
-        for currency, values in currencies.items():
-            writer.writerow([safe_cell(cell) for cell in (
-                owner, currency, *("" if values[f] is None else values[f] for f in FIGURES))])
-    return out.getvalue()
+    """One row per owner and currency (and the overall rows, owner ``*``), UTF-8 with BOM;
+    the money figures in the currency's minor unit."""
+    def row(owner: str, currency: str, values: dict[str, Any]) -> list[Any]:
+        return [owner, currency, *(
+            "" if values[f] is None else amount_cell(values[f], currency) if f in MONEY
+            else values[f] for f in FIGURES)]
+    return csv_text(CSV_COLUMNS, (
+        row(owner, currency, values)
+        for owner, currencies in [("*", document["overall"]), *document["by_owner"].items()]
+        for currency, values in currencies.items()))

@@ -10,8 +10,6 @@ which are stored as times, are taken in the business time zone.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,11 +33,11 @@ from policy_service.domain.statement import Entry, Statement, build, penalty_day
 from policy_service.services.credit.customers import get_customer
 from policy_service.services.errors import Forbidden, Invalid
 from policy_service.services.receivables.aging import customer_buckets
-from policy_service.services.spreadsheet import safe_cell
+from policy_service.services.spreadsheet import amount_cell, csv_text
 from policy_service.services.unit_of_work import UnitOfWork
 
 CSV_COLUMNS = ("date", "type", "ref", "description_zh", "description_en", "debit", "credit",
-               "balance")
+               "balance", "currency")
 
 
 @dataclass(frozen=True)
@@ -224,12 +222,11 @@ def body(customer: Customer, folded: Statement, aging: dict[str, Decimal]) -> di
 
 
 def statement_csv(document: dict[str, Any]) -> str:
-    """The lines as CSV: a header row, then one row per line."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for line in document["lines"]:
-        writer.writerow([safe_cell(cell) for cell in (
-            line["date"], line["type"], line["ref"], line["description"]["zh"],
-            line["description"]["en"], line["debit"], line["credit"], line["balance"])])
-    return out.getvalue()
+    """The lines as CSV (UTF-8 with BOM): a header row, then one row per line, each amount
+    in the currency's minor unit beside the currency."""
+    currency = document["currency"]
+    return csv_text(CSV_COLUMNS, ((
+        line["date"], line["type"], line["ref"], line["description"]["zh"],
+        line["description"]["en"], amount_cell(line["debit"], currency),
+        amount_cell(line["credit"], currency), amount_cell(line["balance"], currency),
+        currency) for line in document["lines"]))
