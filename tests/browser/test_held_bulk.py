@@ -58,3 +58,19 @@ def test_a_risk_manager_searches_ticks_two_holds_and_releases_them_with_one_note
         assert decision["status"] == "released", decision
         last = decision["history"][-1]
         assert (last["note"], last["actor"]) == ("Collateral pledged, CFO agreed", "risk1")
+
+
+def test_the_bulk_confirmation_reads_in_chinese(browser: Any, server: Server) -> None:
+    from tests.browser.test_admin_chinese import VISIBLE_TEXT, english_words
+
+    page = log_in(browser, server, "risk2")
+    page.click("#switch-language")
+    page.wait_for_selector("html[lang='zh-Hans']")
+    page.goto(f"{server.base_url}/admin/held/")
+    page.locator("tr", has_text="SO-GZ-1").locator("input.action-checkbox").check()
+    page.click("text=选中的")  # Flask-Admin's "With selected", in Chinese
+    page.click("a.dropdown-item:text-is('放行')")
+    page.wait_for_selector("#bulk-effects")
+    assert "确定放行 1 笔暂停订单？" in page.inner_text("#bulk-question")
+    assert english_words(page.evaluate(VISIBLE_TEXT)) == []
+    shot(page, "held-bulk-confirm-zh")
