@@ -130,8 +130,9 @@ class AdminTables:
         ids = sorted(set(customer_ids))
         names: dict[str, str] = {}
         for start in range(0, len(ids), 500):
-            names.update(self.session.execute(select(Customer.id, Customer.name).where(
-                Customer.id.in_(ids[start:start + 500]))).tuples().all())
+            names.update((row.id, row.name) for row in self.session.execute(
+                select(Customer.id, Customer.name).where(
+                    Customer.id.in_(ids[start:start + 500]))))
         return names
 
     def open_holds(self, query: Any) -> Any:

@@ -46,8 +46,12 @@ def decide_many(uow: UnitOfWork, decision_ids: list[str], note: str, actor: str,
     """A risk manager releases (or rejects) several holds with one note, in one transaction:
     all of them or, when one is unknown or no longer on hold, none."""
     with uow:
+        ids = sorted(set(decision_ids))
+        for customer_id in sorted(set(uow.session.scalars(select(CreditCheck.customer_id).where(
+                CreditCheck.decision_id.in_(ids))))):  # one lock order: no deadlock between two
+            lock_customer(uow, customer_id, missing_ok=True)
         decided = [_decide_open(uow, decision_id, note, actor, release=release, today=today)
-                   for decision_id in sorted(set(decision_ids))]
+                   for decision_id in ids]
         uow.commit()
         return decided
 

@@ -78,8 +78,8 @@ def customer_names(session: Session, customer_ids: Sequence[str]) -> dict[str, s
     names: dict[str, str] = {}
     ids = list(customer_ids)
     for start in range(0, len(ids), 500):
-        names.update(session.execute(select(Customer.id, Customer.name).where(
-            Customer.id.in_(ids[start:start + 500]))).tuples().all())
+        names.update((row.id, row.name) for row in session.execute(
+            select(Customer.id, Customer.name).where(Customer.id.in_(ids[start:start + 500]))))
     return names
 
 
