@@ -1,16 +1,18 @@
 """The held-orders screen's search and filters, as SQLAlchemy list filters for Flask-Admin.
 
 A risk manager finds holds by customer id or name or by order reference, and narrows them
-by currency, reason code, age (days on hold, counted to the business date) and account
-owner. Customers are reached through sub-queries (a credit check has no relationship to its
-customer), so the same statements work on SQLite and PostgreSQL.
+by currency, reason code, age (days on hold, counted to the business date in
+``POLICY_TIMEZONE``) and account owner. Customers are reached through sub-queries (a
+credit check has no relationship to its customer), so the same statements work on SQLite
+and PostgreSQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import has_request_context
 from flask_admin.babel import lazy_gettext
@@ -73,9 +75,11 @@ class OwnerIs(_Equals):
 class HeldAtLeastDays(BaseSQLAFilter):
     """On hold for at least N days, counted to the business date."""
 
-    def __init__(self, name: Any, today: Callable[[], date], **kwargs: Any) -> None:
+    def __init__(self, name: Any, today: Callable[[], date], timezone: str,
+                 **kwargs: Any) -> None:
         super().__init__(CreditCheck.decided_at, name, **kwargs)
         self.today = today
+        self.zone = ZoneInfo(timezone)
 
     def validate(self, value: str) -> bool:
         """A whole number of days, 0 or more."""
@@ -86,9 +90,9 @@ class HeldAtLeastDays(BaseSQLAFilter):
         return int(value.strip())
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        """Decided on or before today - N (UTC days)."""
+        """Decided on or before today - N (business days in POLICY_TIMEZONE)."""
         cutoff = datetime.combine(self.today() - timedelta(days=int(value) - 1), time.min,
-                                  tzinfo=UTC)
+                                  tzinfo=self.zone)
         return query.filter(CreditCheck.decided_at < cutoff)
 
     def operation(self) -> Any:
@@ -108,7 +112,7 @@ def _distinct(session: Any, column: Any, *where: Any) -> Callable[[], list[tuple
     return options
 
 
-def hold_filters(session: Any, today: Callable[[], date],
+def hold_filters(session: Any, today: Callable[[], date], timezone: str,
                  names: dict[str, Any]) -> list[BaseSQLAFilter]:
     """The held-orders filters; ``names`` gives each its shown (lazy) name."""
     open_hold = (CreditCheck.outcome == "hold", CreditCheck.status == "open")
@@ -116,7 +120,7 @@ def hold_filters(session: Any, today: Callable[[], date],
         CurrencyIs(CreditCheck.currency, names["currency"],
                    options=_distinct(session, CreditCheck.currency, *open_hold)),
         ReasonCodeIs(CreditCheck.reasons, names["reason"]),
-        HeldAtLeastDays(names["age"], today),
+        HeldAtLeastDays(names["age"], today, timezone),
         OwnerIs(CreditCheck.customer_id, names["owner"],
                 options=_distinct(session, Customer.owner)),
     ]

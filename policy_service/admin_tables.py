@@ -116,10 +116,10 @@ class AdminTables:
         """A filter for a JSON list column of ``model`` holding a value."""
         return JsonListContains(getattr(model, column), name)
 
-    def hold_filters(self, today: Callable[[], date], names: dict[str, Any]
+    def hold_filters(self, today: Callable[[], date], timezone: str, names: dict[str, Any]
                      ) -> list[BaseSQLAFilter]:
         """The held-orders filters: currency, reason code, days on hold, account owner."""
-        return admin_holds.hold_filters(self.session, today, names)
+        return admin_holds.hold_filters(self.session, today, timezone, names)
 
     def search_holds(self, query: Any, search: str) -> Any:
         """Holds whose order reference, customer id or customer name matches each word."""

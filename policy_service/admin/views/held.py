@@ -116,7 +116,7 @@ class HeldOrdersView(ReadOnlyModelView):
     def __init__(self, services: Services, tables: AdminTables, **kwargs: Any) -> None:
         self.services = services
         self.tables = tables
-        self.column_filters = tables.hold_filters(services.today, {
+        self.column_filters = tables.hold_filters(services.today, services.settings.timezone, {
             "currency": lazy("Currency"), "reason": lazy("Reason code"),
             "age": lazy("Days on hold"), "owner": lazy("Account owner")})
         super().__init__(tables.credit_check, tables.session, **kwargs)
