@@ -1,44 +1,72 @@
-"""Moving a rule in the editor moves it in the rule order: priority, then definition."""
+"""One rule order: the engine, the reference evaluator, the domain and explain agree."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
 
-from policy_service.admin.rule_order import move_request, moved
+import pytest
 
-
-def _rows(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
-    return [{"name": name, "priority": priority} for name, priority in pairs]
-
-
-def _shown(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(r["name"], r["priority"]) for r in rows]
-
-
-def test_moving_up_past_a_lower_priority_swaps_places_and_priorities() -> None:
-    rows = _rows(("a", "10"), ("b", "20"), ("c", "30"))
-    assert _shown(moved(rows, 2, -1)) == [("a", "10"), ("c", "20"), ("b", "30")]
+from policy_service.domain.decision import combine
+from policy_service.engine import DurableRulesEngine
+from policy_service.language.cases import load_cases
+from policy_service.language.compiler import compile_ruleset, encode_facts
+from policy_service.language.document import load_ruleset
+from policy_service.language.reference import explain, explain_rules, matching_rules
 
 
-def test_moving_down_among_equal_priorities_swaps_only_places() -> None:
-    rows = _rows(("a", "10"), ("b", "10"), ("c", "30"))
-    assert _shown(moved(rows, 0, 1)) == [("b", "10"), ("a", "10"), ("c", "30")]
+def _rule(name: str, priority: int, when: str = "order.amount > 10") -> dict:
+    return {"name": name, "priority": priority, "when": when, "then": {
+        "outcome": "hold", "code": name.upper(), "message": {"zh": name, "en": name}}}
 
 
-def test_a_move_works_on_the_firing_order_not_the_listed_order() -> None:
-    rows = _rows(("late", "90"), ("early", "10"), ("middle", "50"))  # fires early, middle, late
-    assert _shown(moved(rows, 2, -1)) == [("middle", "10"), ("early", "50"), ("late", "90")]
+# Listed neither by priority nor by name: ties (20) must keep this definition order.
+RULESET = load_ruleset({"name": "credit_approval", "rules": [
+    _rule("zeta", 20), _rule("late", 90), _rule("alpha", 20), _rule("first", 5),
+    _rule("mid", 20, "order.amount > 1"), _rule("never", 1, "order.amount > 1000000"),
+    {**_rule("fallback", 0, "otherwise"), "then": {
+        "outcome": "approved", "code": "OK", "message": {"zh": "好", "en": "ok"}}},
+]})
+ORDER = ["first", "zeta", "alpha", "mid", "late"]
+RULES = Path(__file__).resolve().parents[2] / "rules"
+FACTS = {**load_cases(RULES / "credit_approval.cases.json")[0].facts}
 
 
-def test_the_first_rule_cannot_move_up_nor_the_last_down() -> None:
-    rows = _rows(("a", "10"), ("b", "20"))
-    assert _shown(moved(rows, 0, -1)) == _shown(rows)
-    assert _shown(moved(rows, 1, 1)) == _shown(rows)
+@pytest.fixture
+def engine() -> Iterator[DurableRulesEngine]:
+    eng = DurableRulesEngine()
+    yield eng
+    eng.close()
 
 
-def test_the_pressed_button_is_counted_without_the_rows_ticked_for_deletion() -> None:
-    form = {"move_rule": "3:up", "rules-1-delete": "1"}
-    assert move_request(form) == (2, -1)
-    assert move_request({"move_rule": "1:up", "rules-1-delete": "1"}) is None
-    assert move_request({"move_rule": "x:sideways"}) is None
-    assert move_request({}) is None
+def _facts() -> dict:
+    facts = {group: dict(values) for group, values in FACTS.items()}
+    facts["order"]["amount"] = Decimal("500.00")
+    return facts
+
+
+def test_the_rule_order_is_priority_then_definition_order() -> None:
+    names = [r.name for r in RULESET.ordered_rules]
+    assert names == ["never", "first", "zeta", "alpha", "mid", "late"]
+
+
+def test_the_engine_the_reference_the_domain_and_explain_agree(
+        engine: DurableRulesEngine) -> None:
+    facts = _facts()
+    compiled = compile_ruleset(RULESET)
+    engine.load("order", compiled.rules)
+    fired = engine.evaluate("order", encode_facts(RULESET.vocabulary, facts))
+    assert fired == ORDER
+    assert matching_rules(RULESET, facts) == ORDER
+    assert [r.name for r in RULESET.all_matches(reversed(fired))] == ORDER
+    assert RULESET.first_match(fired) is RULESET.rule("first")
+    assert [r.rule for r in combine(RULESET, fired, facts).reasons] == ORDER
+    assert [t.rule for t in explain(RULESET, facts) if t.matched] == ORDER
+    assert [t.rule for t in explain(RULESET, facts)][-1] == "fallback"
+    assert [t.rule for t in explain_rules(RULESET, facts, set(fired))] == ORDER
+
+
+def test_with_no_match_the_first_match_is_the_otherwise_rule() -> None:
+    assert RULESET.all_matches([]) == ()
+    assert RULESET.first_match([]) is RULESET.otherwise
