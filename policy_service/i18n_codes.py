@@ -57,4 +57,9 @@ CODES = (
     N_("review_interval_months"), N_("grace_days"),
     # early-warning alert levels
     N_("info"), N_("warning"), N_("critical"),
+    # the rule editor's field labels: the keys of a rule's `then`, by kind
+    N_("outcome"), N_("code"), N_("step"), N_("channels"), N_("actions"),
+    N_("daily_rate_percent"), N_("cap_percent"), N_("action"), N_("limit_change_percent"),
+    N_("tier_steps"), N_("class"), N_("provision_percent"), N_("min_invoices"),
+    N_("window_days"),
 )
