@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -57,6 +58,8 @@ def english_words(text: str) -> list[str]:
         if chunk in ALLOWED or re.fullmatch(r"[A-Z]{3}", chunk):  # currencies
             continue
         if re.fullmatch(r"[A-Z][A-Z0-9_]*(-[A-Z0-9]+)*", chunk):  # ids and reason codes
+            continue
+        if re.fullmatch(r"[a-z_]+(\.[a-z_]+)*\.(json|csv)", chunk):  # a file's name
             continue
         found.append(chunk)
     return sorted(set(found))
@@ -130,3 +133,42 @@ def test_switching_language_after_validate_shows_the_editor_again(
     page.click("#switch-language")
     page.wait_for_selector("#rows-form")
     assert page.url == editor and page.get_attribute("html", "lang") == "zh-Hans"
+
+
+def _refusal(page: Any, selector: str) -> str:
+    """The refusal the page shows, checked for English left in it."""
+    text = page.wait_for_selector(selector).inner_text()
+    assert english_words(text) == [], text
+    return str(text)
+
+
+def test_refusals_of_a_save_a_rule_and_a_lifecycle_step_read_in_chinese(
+        browser: Any, server: Server) -> None:
+    page = log_in(browser, server, "risk1")
+    if page.get_attribute("html", "lang") != "zh-Hans":  # this test alone: choose Chinese
+        page.click("#switch-language")
+        page.wait_for_selector("html[lang='zh-Hans']")
+    page.goto(f"{server.base_url}/admin/customers/edit/?id=C-JP")
+    page.fill("#credit_limit", "20000000.5")  # yen have no decimals: the service refuses
+    page.click("form.admin-form input[type='submit'].btn-primary")
+    assert "JPY 金额不能有小数" in _refusal(page, ".alert-danger")
+    credit = requests.get(f"{server.base_url}/v1/customers/C-JP/credit", timeout=10,
+                          headers=server.key("auditor")).json()
+    assert Decimal(credit["credit_limit"]) == Decimal("20000000")  # nothing was changed
+
+    page.goto(f"{server.base_url}/admin/drafts/")
+    page.click("#new-draft-credit_approval")
+    page.wait_for_selector("#rows-form")
+    over_limit = 'tr.rule-row[data-rule="over_limit"]'
+    page.fill(f'{over_limit} textarea[name$="-when"]', "order.amount * order.amount > 1")
+    page.click("#save-rows")
+    error = _refusal(page, f'{over_limit} .field-error[data-field="when"]')
+    assert "金额不能乘以金额" in error and "金额乘以数字" in error, error
+    shot(page, "rule-editor-error-zh")
+
+    page.fill(f'{over_limit} textarea[name$="-when"]', "order.amount > order.amount")
+    page.click("#save-rows")  # valid, but the over-limit cases no longer hold their orders
+    page.wait_for_selector(".alert-success")
+    page.click("#submit-draft")
+    refused = _refusal(page, ".alert-danger")
+    assert "无法提交草稿" in refused and "个测试用例中有" in refused, refused

@@ -13,6 +13,7 @@ from flask_admin import Admin, expose
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _, lazy
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views.queues import QueueView
 from policy_service.container import Services
 from policy_service.services.collections import contacts, queries
@@ -55,7 +56,7 @@ class WorklistView(QueueView):
                 auth.actor(), self.today(),
                 auth.actor() if auth.role() == auth.SALES else None)
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             flash(_("Contact with %(customer)s logged: %(outcome)s.", customer=customer_id,
                     outcome=_(outcome)), "success")

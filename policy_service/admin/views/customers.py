@@ -19,6 +19,7 @@ from wtforms import DecimalField, validators
 from policy_service.admin import auth
 from policy_service.admin.formatting import money_column, time_column
 from policy_service.admin.i18n import _, lazy
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views.base import ReadOnlyModelView, SecureModelView
 from policy_service.container import Services
 from policy_service.domain.codes import CUSTOMER_STATUSES
@@ -46,7 +47,7 @@ def customer_link(customer_id: str) -> Markup:
 def _flash(error: ServiceError) -> None:
     problem = (error.fields.get("status_reason") or [None])[0]
     message = REASON_MESSAGES.get(problem) if isinstance(error, Invalid) else None
-    flash(str(message) if message else error.message, "error")
+    flash(str(message) if message else refusal(error.message), "error")
 
 
 def _code(_view: Any, _context: Any, model: Any, name: str) -> str:

@@ -12,6 +12,7 @@ from flask_admin import expose
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _
+from policy_service.admin.refusals import refusal
 from policy_service.container import Services
 from policy_service.services.errors import ServiceError
 from policy_service.services.rules import backtest, diff, drafts, rebase
@@ -65,7 +66,7 @@ class DraftReviewMixin:
             replay = backtest.preview(self.services.uow(), name, draft_id,
                                       REVIEW_BACKTEST_LIMIT)
         except ServiceError as exc:
-            error = exc.message
+            error = refusal(exc.message)
         return {"diff": body, "rows": changed_fields(body), "tests": tests,
                 "backtest": replay, "backtest_error": error}
 
@@ -83,7 +84,7 @@ class DraftReviewMixin:
             result = rebase.resolve_conflict(self.services.uow(), self.services.rulesets,
                                              ruleset, draft_id, auth.actor(), key, take)
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             left = len(result["conflicts"])
             flash(_("Conflict resolved; %(n)d left.", n=left) if left else
@@ -107,7 +108,7 @@ class DraftReviewMixin:
         except ServiceError as exc:
             problems = "; ".join(f"{k}: {', '.join(map(str, v))}" if isinstance(v, list)
                                  else f"{k}: {v}" for k, v in exc.fields.items())
-            flash(f"{exc.message} {problems}".strip(), "error")
+            flash(f"{refusal(exc.message)} {problems}".strip(), "error")
         else:
             flash(_("The draft's test cases were saved.") if raw is not None else
                   _("The draft is judged by the shipped test cases again."), "success")
@@ -120,7 +121,7 @@ class DraftReviewMixin:
         try:
             drafts.discard_draft(self.services.uow(), ruleset, draft_id, auth.actor(), note)
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
             return redirect(url_for(".edit", ruleset=ruleset, draft_id=draft_id))
         flash(_("Draft %(id)d was discarded.", id=draft_id), "success")
         return redirect(url_for(".index"))

@@ -9,8 +9,9 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 
-from policy_service.admin import auth, rule_order, ruleform
+from policy_service.admin import auth, refusals, rule_order, ruleform
 from policy_service.admin.i18n import _
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views.base import ProtectedView
 from policy_service.admin.views.draft_review import DraftReviewMixin, pretty, shown
 from policy_service.container import Services
@@ -55,6 +56,15 @@ def _grown(rows: list[dict[str, Any]], copy: str | None) -> list[dict[str, Any]]
         twin = {**rows[index], "name": f"{rows[index]['name']}_copy"}
         return [*rows[:index + 1], twin, *rows[index + 1:]]
     return [*rows, ruleform.blank_like(rows[-1])] if rows else rows
+
+
+def _shown_error(error: Any) -> dict[str, Any]:
+    """A located rule error in the user's language, what was expected in the same sentence."""
+    shown = refusals.rule_error(error)
+    if shown.get("expected"):
+        shown["message"] = _("%(message)s (expected: %(expected)s)",
+                             message=shown["message"], expected=shown.pop("expected"))
+    return shown
 
 
 def code_label(code: str) -> str:
@@ -141,7 +151,7 @@ class DraftEditorView(DraftReviewMixin, ProtectedView):
             else:
                 ACTIONS[action](self.services, ruleset, draft_id, auth.actor(), note)
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             flash(_rebased(merged) if action == "rebase" else DONE[action](draft_id), "success")
         return redirect(url_for(".edit", ruleset=ruleset, draft_id=draft_id))
@@ -175,17 +185,17 @@ class DraftEditorView(DraftReviewMixin, ProtectedView):
             else:
                 registry.compile_document(self.services.rulesets, document)
         except Invalid as exc:
-            errors = list(exc.fields.get("rules", [])) or ([] if problems else [
-                {"message": exc.message}])
+            errors = [_shown_error(e) for e in exc.fields.get("rules", [])] or (
+                [] if problems else [{"message": refusal(exc.message)}])
             shown_rows = ruleform.rows_from_document(document) if raw else rows
             placed, general = ruleform.located_errors(errors, shown_rows)
             for index, field, message in problems:
-                placed.setdefault((index, field), []).append(message)
+                placed.setdefault((index, field), []).append(refusal(message))
             return self._page(name, draft_id, rows=shown_rows, description=description,
                               placed=placed, general=general,
                               raw_text=request.form.get("document") if raw else None), 422
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
             return redirect(url_for(".edit", ruleset=name, draft_id=draft_id))
         flash(_("Saved: the draft is valid.") if store else _("Valid: no errors found."),
               "success")

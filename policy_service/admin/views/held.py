@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from policy_service.admin import auth
 from policy_service.admin.formatting import money, money_column, time_column
+from policy_service.admin.refusals import refusal
 from policy_service.admin.i18n import _, lazy
 from policy_service.admin.views.base import ReadOnlyModelView, SecureModelView
 from policy_service.admin.views.decisions import DECIDERS, DecisionView, _reasons
@@ -205,7 +206,7 @@ class HeldOrdersView(ReadOnlyModelView):
             flash(_("Nothing was changed: one of the orders was decided meanwhile. Check "
                     "the list and try again."), "error")
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             orders = ", ".join(sorted(d.get("order_id") or d["decision_id"] for d in decided))
             flash(_("Orders released: %(orders)s.", orders=orders) if verb == "release"
@@ -231,7 +232,7 @@ class HeldOrdersView(ReadOnlyModelView):
         except Conflict:
             flash(_("This order is no longer on hold: it was decided meanwhile."), "error")
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             order = decided.get("order_id") or decision_id
             flash(_("Order %(order)s released.", order=order) if action == "release"

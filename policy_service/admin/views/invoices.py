@@ -14,6 +14,7 @@ from flask_admin import Admin, expose
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _, lazy
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views import queues
 from policy_service.admin.views.queues import QueueView, note_or_flash, page_number
 from policy_service.container import Services
@@ -75,7 +76,7 @@ class InvoiceView(QueueView):
                                                invoice_id, amount, note, auth.actor(),
                                                self.today())
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             flash(_("Invoice %(id)s: penalty waived; outstanding %(amount)s.", id=invoice_id,
                     amount=result["outstanding"]), "success")
@@ -95,7 +96,7 @@ class InvoiceView(QueueView):
             flash(_("Invoice %(id)s is not open: only an open invoice can be written off.",
                     id=invoice_id), "error")
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             flash(_("Invoice %(id)s: written off.", id=invoice_id), "success")
         return redirect(back)

@@ -12,6 +12,7 @@ from flask_admin import expose
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views import queues
 from policy_service.admin.views.queues import QueueView, note_or_flash, page_number
 from policy_service.services.day import candidates, queries
@@ -46,7 +47,7 @@ class BlacklistCandidateView(QueueView):
         except NotFound:
             abort(404)
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             flash(_("Customer %(customer)s: %(action)s.", customer=customer_id,
                     action=_("blacklisted") if action == "blacklist" else _("dismissed")),

@@ -14,6 +14,7 @@ from flask_admin import expose
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views import queues
 from policy_service.admin.views.queues import QueueView, note_or_flash, page_number
 from policy_service.domain.codes import LEGAL_CASE_OUTCOMES
@@ -46,7 +47,7 @@ class StopSupplyView(QueueView):
             stop_supply.lift_by_risk_manager(self.services.uow(), customer_id, note,
                                              auth.actor(), self.today())
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             flash(_("Customer %(id)s: supply resumed.", id=customer_id), "success")
         return redirect(back)
@@ -80,7 +81,7 @@ class LegalCaseView(QueueView):
             legal_cases.close_case(self.services.uow(), case_id, outcome, note, auth.actor(),
                                    self.today())
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             flash(_("Legal case %(id)s closed: %(outcome)s.", id=case_id, outcome=_(outcome)),
                   "success")

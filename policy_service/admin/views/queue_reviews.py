@@ -9,6 +9,7 @@ from flask_admin import expose
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views import queues
 from policy_service.admin.views.queues import QueueView, note_or_flash, page_number, percent
 from policy_service.services.day import queries, reviews
@@ -52,7 +53,7 @@ class ReviewQueueView(QueueView):
             reviews.decide(self.services.uow(), customer_id, review_id,
                            approve=action == "approve", actor=auth.actor(), note=note)
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
         else:
             flash(_("Review %(id)s of %(customer)s: %(action)s.", id=review_id,
                     customer=customer_id,

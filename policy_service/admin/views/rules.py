@@ -10,6 +10,7 @@ from flask_admin import Admin, expose
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _, lazy
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views import editor
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
@@ -99,7 +100,7 @@ class RuleHistoryView(ProtectedView):
             draft = lifecycle.rollback_version(self.services.uow(), self.services.rulesets,
                                                ruleset, version, auth.actor(), note)
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(refusal(exc.message), "error")
             return redirect(url_for(".index"))
         flash(_("Rollback draft %(id)d holds v%(v)d; submit it for a second risk manager's "
                 "approval.", id=draft["draft_id"], v=version), "success")
