@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from policy_service.admin.i18n import _
 from policy_service.admin.refusal_messages import HINTS, PHRASES, SENTENCES
 from policy_service.i18n_codes import CODES
 
@@ -68,7 +69,7 @@ def refusal(text: str) -> str:
     if len(parts) > 1:
         translated = [_translate(part, SENTENCES) for part in parts]
         if all(translated):
-            return gettext("; ").join(str(part) for part in translated)
+            return _("; ").join(str(part) for part in translated)
     return text
 
 

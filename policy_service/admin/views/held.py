@@ -84,12 +84,13 @@ def _decide_form(_view: Any, _context: Any, model: Any, _name: str) -> Markup:
     release_question = escape(_release_question(model))
     reject_question = escape(_("Reject order %(order)s? This cannot be undone.",
                                order=model.order_id))
+    note_label = escape(_("Note on order %(order)s", order=model.order_id))
     return Markup(
         f'<form method="post" action="{escape(action)}" class="form-inline decide-form">'
         f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
         f'<input name="note" class="form-control form-control-sm mr-1" required '
         f'placeholder="{escape(_("Note"))}" '
-        f'aria-label="{escape(_("Note on order %(order)s", order=model.order_id))}">'
+        f'aria-label="{note_label}">'
         f'<button name="action" value="release" class="btn btn-sm btn-success mr-1" '
         f'data-confirm="{release_question}">{escape(_("Release"))}</button>'
         f'<button name="action" value="reject" class="btn btn-sm btn-danger" '
