@@ -96,6 +96,7 @@ SENTENCES = (
     N_("%(source)s: at most %(max)s cases"),
     N_("%(source)s: %(n)s invalid case(s)"),
     N_("limit must be from 1 to %(max)s"),
+    N_("period_days must be from 1 to %(max)s"),
     N_("expected a value, found %(found)s"),
     N_("expected a value in the list, found %(found)s"),
     N_("expected ')' to close the parenthesis, found %(found)s"),

@@ -29,7 +29,9 @@ SCREENS = ("/admin/", "/admin/customers/", "/admin/customers/edit/?id=C-SH",
            "/admin/legal-cases/", "/admin/blacklist/", "/admin/invoices/",
            "/admin/invoices/SH-1", "/admin/lookup/?customer_id=C-SH&order_id=SO-GZ-1",
            "/admin/customer/C-SH", "/admin/aging/", "/admin/aging/?as_of=2026-01-31",
-           "/admin/aging/?as_of=not-a-date", "/admin/no-such-page")
+           "/admin/aging/?as_of=not-a-date", "/admin/users/", "/admin/disputes/",
+           "/admin/instalments/", "/admin/alerts/", "/admin/kpis/", "/admin/worklist/",
+           "/admin/no-such-page")
 ALLOWED = {"English", "CSV", "JSON", "UTC"}
 VISIBLE_TEXT = """() => {
   const skip = 'script, style, code, pre, textarea, [translate="no"], .select2-offscreen';

@@ -13,6 +13,7 @@ from flask import request
 from flask_admin import expose
 
 from policy_service.admin import charts
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views.queues import QueueView
 from policy_service.services.errors import Invalid
 from policy_service.services.receivables import kpis
@@ -34,7 +35,7 @@ class KpiView(QueueView):
             document = kpis.kpis(self.services.uow(), as_of, period_days,
                                  self.services.settings.timezone)
         except (ValueError, Invalid) as exc:
-            error = str(getattr(exc, "message", exc))
+            error = refusal(str(getattr(exc, "message", exc)))
             as_of, period_days = self.today(), 90
             document = kpis.kpis(self.services.uow(), as_of, period_days,
                                  self.services.settings.timezone)
