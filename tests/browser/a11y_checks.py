@@ -26,27 +26,6 @@ _HELPERS = """
     const text = (el.innerText || el.value || '').trim().slice(0, 30);
     return `${el.tagName.toLowerCase()}${id}${name}${cls}${text ? ' "' + text + '"' : ''}`;
   };
-"""
-
-# Every visible input, select and textarea has an accessible name: a <label for>, a
-# wrapping <label>, aria-label or aria-labelledby (a placeholder is not a name).
-UNNAMED_INPUTS = "() => {" + _HELPERS + """
-  const out = [];
-  for (const el of document.querySelectorAll('input, select, textarea')) {
-    if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type) || !shown(el)) continue;
-    const labelled = (el.getAttribute('aria-label') || '').trim()
-      || (el.getAttribute('aria-labelledby') || '').split(/\\s+/)
-           .some(id => id && (document.getElementById(id)?.textContent || '').trim())
-      || [...(el.labels || [])].some(label => label.textContent.trim());
-    if (!labelled) out.push(describe(el));
-  }
-  return out;
-}"""
-
-# WCAG 2.x contrast of every visible text against the background found by walking up the
-# ancestors (compositing semi-transparent backgrounds over white); 4.5:1, or 3:1 for large
-# text (24 px, or 18.66 px bold). Disabled controls are exempt, as WCAG says.
-LOW_CONTRAST = "() => {" + _HELPERS + """
   const parse = text => {
     const m = text.match(/rgba?\\(([^)]+)\\)/);
     if (!m) return [0, 0, 0, 0];
@@ -81,6 +60,28 @@ LOW_CONTRAST = "() => {" + _HELPERS + """
     });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
+  const ratio = (a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+"""
+
+# Every visible input, select and textarea has an accessible name: a <label for>, a
+# wrapping <label>, aria-label or aria-labelledby (a placeholder is not a name).
+UNNAMED_INPUTS = "() => {" + _HELPERS + """
+  const out = [];
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type) || !shown(el)) continue;
+    const labelled = (el.getAttribute('aria-label') || '').trim()
+      || (el.getAttribute('aria-labelledby') || '').split(/\\s+/)
+           .some(id => id && (document.getElementById(id)?.textContent || '').trim())
+      || [...(el.labels || [])].some(label => label.textContent.trim());
+    if (!labelled) out.push(describe(el));
+  }
+  return out;
+}"""
+
+# WCAG 2.x contrast of every visible text against the background found by walking up the
+# ancestors (compositing semi-transparent backgrounds over white); 4.5:1, or 3:1 for large
+# text (24 px, or 18.66 px bold). Disabled controls are exempt, as WCAG says.
+LOW_CONTRAST = "() => {" + _HELPERS + """
   const out = [], seen = new Set();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -93,7 +94,6 @@ LOW_CONTRAST = "() => {" + _HELPERS + """
     const bg = background(el);
     const fg = parse(style.color);
     fg[3] *= opacity(el);
-    const ratio = (a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     const value = ratio(luminance(over(fg, bg)), luminance(bg));
     const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
     const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
@@ -139,4 +139,20 @@ MARK_ACTIONS = "() => {" + _HELPERS + """
     el.setAttribute('data-a11y-action', String(n++));
   }
   return n;
+}"""
+
+# The focused element's ring: an outline or box-shadow at least 2 px wide whose colour has
+# 3:1 contrast against the background around it (WCAG 2.4.7 and 1.4.11); null when fine.
+FOCUS_RING = "() => {" + _HELPERS + """
+  const el = document.activeElement, style = getComputedStyle(el);
+  const bg = background(el.parentElement || el);
+  const rings = [];
+  if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
+    rings.push(parse(style.outlineColor));
+  const shadow = style.boxShadow.match(/rgba?\\([^)]+\\)[^,]*?(\\d+(\\.\\d+)?)px(?:,|$)/);
+  if (style.boxShadow !== 'none' && shadow && parseFloat(shadow[1]) >= 2)
+    rings.push(parse(style.boxShadow));
+  const best = Math.max(0, ...rings.map(c => ratio(luminance(over(c, bg)), luminance(bg))));
+  return best >= 3 ? null : `${describe(el)}: focus ring ${style.outlineStyle} ` +
+    `${style.outlineWidth} ${style.outlineColor} / ${style.boxShadow}, best ${best.toFixed(2)}:1`;
 }"""
