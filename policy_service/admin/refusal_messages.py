@@ -14,6 +14,13 @@ from policy_service.i18n_codes import N_
 
 # More specific templates first: the first that matches the whole message wins.
 SENTENCES = (
+    # users (the first four are also listed in i18n_codes.py, where the users screen began)
+    N_("you cannot change your own role"), N_("you cannot deactivate yourself"),
+    N_("password must have at least 8 characters"), N_("a username has 1 to 100 characters"),
+    N_("role must be one of %(values)s"),
+    N_("no user '%(name)s'"),
+    N_("user '%(name)s' exists"),
+    # customers, holds, reviews, invoices, collections, the rule lifecycle, the rule language
     N_("a status change needs a reason"),
     N_("a status change needs a new reason"),
     N_("status must be one of %(values)s"),

@@ -9,6 +9,7 @@ from flask_admin import Admin, expose
 
 from policy_service.admin import auth
 from policy_service.admin.i18n import _, lazy
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views.base import ProtectedView
 from policy_service.container import Services
 from policy_service.services.access import users
@@ -71,7 +72,7 @@ class UsersView(ProtectedView):
         try:
             change(auth.actor())
         except ServiceError as exc:
-            flash(_(exc.message), "error")  # known refusals are in i18n_codes
+            flash(refusal(exc.message), "error")
         else:
             flash(done, "success")
 
