@@ -18,8 +18,8 @@ from markupsafe import Markup, escape
 
 from policy_service.admin import auth
 from policy_service.admin.formatting import money, money_column, time_column
-from policy_service.admin.refusals import refusal
 from policy_service.admin.i18n import _, lazy
+from policy_service.admin.refusals import refusal
 from policy_service.admin.views.base import ReadOnlyModelView, SecureModelView
 from policy_service.admin.views.decisions import DECIDERS, DecisionView, _reasons
 from policy_service.admin.web import csrf
