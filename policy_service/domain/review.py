@@ -88,6 +88,28 @@ def principal_changes(invoices: Iterable[InvoiceHistory]) -> list[Change]:
     return changes
 
 
+def write_off_changes(written_off: date, owed: Decimal,
+                      payments: Iterable[tuple[date, Decimal, Decimal]]) -> list[Change]:
+    """A write-off takes what was still owed out of exposure on its day; a recovery paid
+    on or after that day (value date, principal part, penalty part) is already out, so
+    its parts are put back on its day."""
+    return [(written_off, -owed), *((paid_at, principal + penalty)
+                                    for paid_at, principal, penalty in payments
+                                    if paid_at >= written_off)]
+
+
+def reservation_changes(events: Iterable[tuple[str, date, Decimal]]) -> list[Change]:
+    """Reserved orders from credit-check events in the order they happened (decision id,
+    business date, amount reserved after the event): each event changes the exposure by
+    the difference to that decision's previous reservation, on its day."""
+    before: dict[str, Decimal] = {}
+    changes: list[Change] = []
+    for decision_id, day, reserved in events:
+        changes.append((day, reserved - before.get(decision_id, ZERO)))
+        before[decision_id] = reserved
+    return changes
+
+
 def average_exposure(changes: Iterable[Change], as_of: date, days: int = WINDOW_DAYS
                      ) -> Decimal:
     """The average over the ``days`` days up to ``as_of`` of each day's exposure (the sum

@@ -14,6 +14,8 @@ from policy_service.domain.review import (
     indicators,
     principal_changes,
     propose,
+    reservation_changes,
+    write_off_changes,
 )
 from policy_service.language.document import load_ruleset_file
 
@@ -121,3 +123,22 @@ def test_a_credit_note_lowers_open_principal_from_its_date_only() -> None:
                                (AS_OF - timedelta(days=50), D("-400.00"))]
     # issued 100 days ago: 50 days at 1000, then 51 (the note's day to AS_OF) at 600
     assert average_exposure(changes, AS_OF) == (D(1000) * 50 + D(600) * 51) / 365
+
+
+def test_a_write_off_removes_what_was_owed_and_puts_back_recoveries_paid_from_its_day() -> None:
+    written_off = AS_OF - timedelta(days=50)
+    payments = [(written_off - timedelta(days=1), D("100.00"), D("0.00")),  # before: not back
+                (written_off, D("300.00"), D("5.00")),
+                (AS_OF, D("40.00"), D("0.00"))]
+    assert write_off_changes(written_off, D("900.00"), payments) == [
+        (written_off, D("-900.00")), (written_off, D("305.00")), (AS_OF, D("40.00"))]
+
+
+def test_each_reservation_event_changes_exposure_by_its_difference_to_the_one_before() -> None:
+    d1, d2, d3 = (AS_OF - timedelta(days=n) for n in (30, 20, 10))
+    events = [("A", d1, D("5000.00")), ("B", d1, D("700.00")), ("A", d2, D("2000.00")),
+              ("A", d3, D("0.00")), ("B", d3, D("0.00"))]
+    changes = reservation_changes(events)
+    assert changes == [(d1, D("5000.00")), (d1, D("700.00")), (d2, D("-3000.00")),
+                       (d3, D("-2000.00")), (d3, D("-700.00"))]
+    assert sum(amount for _, amount in changes) == 0  # all released: nothing reserved

@@ -38,6 +38,7 @@ from policy_service.services.collections.day import review_plans
 from policy_service.services.day import alerting
 from policy_service.services.day.books import Book, BookInvoice
 from policy_service.services.day.context import RunContext
+from policy_service.services.day.exposure import exposure_changes
 from policy_service.services.day.reviews import review_customer
 from policy_service.services.outbox import messages
 from policy_service.services.receivables import stop_supply
@@ -241,11 +242,14 @@ def process(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
         flag_blacklist(ctx, book, out)
         ctx.counts["customers"] += 1
     write(session, out)
-    for book in books:
-        if book.customer.next_review_date <= ctx.as_of and not book.pending_review:
-            review_customer(session, ctx.review, book.customer, histories(book), ctx.as_of,
-                            ctx.matched)
-            ctx.counts["reviews"] += 1
+    due = [book for book in books
+           if book.customer.next_review_date <= ctx.as_of and not book.pending_review]
+    if due:  # the exposure histories of the batch's reviews, in one query per source
+        history = exposure_changes(session, [book.customer.id for book in due], ctx.as_of)
+    for book in due:
+        review_customer(session, ctx.review, book.customer, histories(book),
+                        history[book.customer.id], ctx.as_of, ctx.matched)
+        ctx.counts["reviews"] += 1
     age(session, ctx, books)
     alerting.warn(session, ctx, books)
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from policy_service.db.models import (
-    CreditCheck,
-    CreditCheckEvent,
-    Customer,
-    Invoice,
-    Payment,
-    Tier,
-)
-from policy_service.db.models_receivables import CreditReview, InvoiceAdjustment, PenaltyAccrual
+from policy_service.db.models import Customer, Tier
+from policy_service.db.models_receivables import CreditReview
 from policy_service.db.types import utcnow
 from policy_service.domain.account_facts import review_facts, review_group
 from policy_service.domain.dates import add_months
@@ -32,7 +24,6 @@ from policy_service.services.rules.registry import ActiveRuleSet
 from policy_service.services.unit_of_work import UnitOfWork
 
 Matcher = Callable[[ActiveRuleSet, dict[str, Any]], list[str]]
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -49,53 +40,19 @@ def review_context(session: Session, active: ActiveRuleSet) -> ReviewContext:
     return ReviewContext(active, tuple(t.code for t in tiers))
 
 
-def exposure_changes(session: Session, customer_id: str, as_of: date) -> list[Change]:
-    """The customer's exposure besides open principal, as it changed day by day up to
-    ``as_of``: penalty accrued (+, on its day), paid (−, on the payment's value date) and
-    waived (−, on the waiver's business date), written off (−, what was still owed, on
-    the write-off's business date), and reserved orders (each change of a credit check's
-    reservation on the business date it happened)."""
-    a, p, w, e = PenaltyAccrual, Payment, InvoiceAdjustment, CreditCheckEvent
-    changes: list[Change] = [(day, amount) for day, amount in session.execute(
-        select(a.day, func.sum(a.amount))
-        .where(a.customer_id == customer_id, a.day <= as_of).group_by(a.day))]
-    changes += [(day, -amount) for day, amount in session.execute(
-        select(p.paid_at, func.sum(p.penalty_part)).join(Invoice, Invoice.id == p.invoice_id)
-        .where(Invoice.customer_id == customer_id, p.paid_at <= as_of).group_by(p.paid_at))]
-    changes += [(day or at.date(), -amount) for day, at, amount in session.execute(
-        select(w.business_date, w.at, w.amount).join(Invoice, Invoice.id == w.invoice_id)
-        .where(Invoice.customer_id == customer_id, w.kind == "waive_penalty"))]
-    # A write-off takes what was still owed out of receivables on its day; a recovery paid
-    # later is already out, so its principal and penalty parts are put back.
-    for invoice_id, day, at, amount in session.execute(
-            select(w.invoice_id, w.business_date, w.at, w.amount)
-            .join(Invoice, Invoice.id == w.invoice_id)
-            .where(Invoice.customer_id == customer_id, w.kind == "write_off")):
-        written_off = day or at.date()
-        changes.append((written_off, -amount))
-        changes += [(paid_at, principal + penalty) for paid_at, principal, penalty in
-                    session.execute(select(p.paid_at, p.principal_part, p.penalty_part).where(
-                        p.invoice_id == invoice_id, p.paid_at >= written_off))]
-    before: dict[str, Decimal] = {}
-    for decision_id, day, at, reserved in session.execute(
-            select(e.decision_id, e.business_date, e.at, e.reserved_amount)
-            .join(CreditCheck, CreditCheck.decision_id == e.decision_id)
-            .where(CreditCheck.customer_id == customer_id).order_by(e.id)):
-        changes.append((day or at.date(), reserved - before.get(decision_id, ZERO)))
-        before[decision_id] = reserved
-    return [(day, Decimal(amount)) for day, amount in changes if amount]
-
-
 def review_customer(session: Session, ctx: ReviewContext, customer: Customer,
-                    invoices: list[InvoiceHistory], as_of: date, matched: Matcher) -> CreditReview:
+                    invoices: list[InvoiceHistory], exposure: list[Change], as_of: date,
+                    matched: Matcher) -> CreditReview:
     """Compute the indicators and record a pending proposal.
+
+    ``exposure`` is the customer's exposure besides open principal, day by day
+    (``services.day.exposure``, read for the whole batch at once).
 
     The customer's review date does not move: until a risk manager decides, the review
     counts as overdue once its date has passed (``customer.review_overdue``), so new
     orders are held, and no second review is proposed while this one waits.
     """
-    found = indicators(invoices, as_of, customer.credit_limit,
-                       exposure_changes(session, customer.id, as_of))
+    found = indicators(invoices, as_of, customer.credit_limit, exposure)
     facts = review_facts(customer, found)
     proposal = propose(ctx.active.compiled.ruleset, matched(ctx.active, facts), facts,
                        ctx.ladder, customer.currency)
