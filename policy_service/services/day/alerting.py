@@ -54,10 +54,14 @@ def _reserved(session: Session, ids: list[str]) -> dict[str, Decimal]:
         .group_by(CreditCheck.customer_id))}
 
 
-def _open_alerts(session: Session, ids: list[str]) -> dict[tuple[str, str], int]:
-    return {(customer_id, rule): alert_id for alert_id, customer_id, rule in session.execute(
-        select(Alert.id, Alert.customer_id, Alert.rule)
-        .where(Alert.customer_id.in_(ids), Alert.status == "open"))}
+def _open_alerts(session: Session, ids: list[str]) -> dict[str, dict[str, int]]:
+    """The batch's open alerts: by customer, the alert id of each rule."""
+    found: dict[str, dict[str, int]] = {}
+    for alert_id, customer_id, rule in session.execute(
+            select(Alert.id, Alert.customer_id, Alert.rule)
+            .where(Alert.customer_id.in_(ids), Alert.status == "open").order_by(Alert.id)):
+        found.setdefault(customer_id, {})[rule] = alert_id
+    return found
 
 
 def warn(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
@@ -76,10 +80,10 @@ def warn(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
             figures(book, reserved.get(book.customer.id, ZERO), ctx.as_of), ctx.as_of)
         alerts = early_warning.raised(ruleset, ctx.matched(ctx.warning, facts), facts)
         matched = {a.rule for a in alerts}
-        closing += [alert_id for (customer_id, rule), alert_id in opened.items()
-                    if customer_id == book.customer.id and rule not in matched]
+        own = opened.get(book.customer.id, {})
+        closing += [alert_id for rule, alert_id in own.items() if rule not in matched]
         for alert in alerts:
-            if (book.customer.id, alert.rule) in opened:
+            if alert.rule in own:
                 continue
             new_alerts.append({"customer_id": book.customer.id, "rule": alert.rule,
                                "level": alert.level, "code": alert.code,
