@@ -78,13 +78,11 @@ def warn(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
     for book in books:
         facts = early_warning.warning_facts(
             figures(book, reserved.get(book.customer.id, ZERO), ctx.as_of), ctx.as_of)
-        alerts = early_warning.raised(ruleset, ctx.matched(ctx.warning, facts), facts)
-        matched = {a.rule for a in alerts}
+        matched = set(ctx.matched(ctx.warning, facts))
         own = opened.get(book.customer.id, {})
         closing += [alert_id for rule, alert_id in own.items() if rule not in matched]
-        for alert in alerts:
-            if alert.rule in own:
-                continue
+        # messages are rendered only for the alerts that open (most stay open day after day)
+        for alert in early_warning.raised(ruleset, matched - own.keys(), facts):
             new_alerts.append({"customer_id": book.customer.id, "rule": alert.rule,
                                "level": alert.level, "code": alert.code,
                                "message": alert.message, "status": "open",
