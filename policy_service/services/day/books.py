@@ -103,11 +103,13 @@ def load_books(session: Session, ids: list[str], as_of: date,
         book.payments[invoice.id] = []
         owner[invoice.id] = book
     p = Payment.__table__.c
-    for invoice_id, paid_at, part in session.execute(
-            select(p.invoice_id, p.paid_at, p.principal_part)
-            .join(_INVOICES, t.id == p.invoice_id)
-            .where(t.customer_id.in_(ids), relevant)).all():
-        owner[invoice_id].payments[invoice_id].append((paid_at, part))
+    # By the invoices just read, through the payments' invoice index: joined back to the
+    # customers instead, PostgreSQL hashes a scan of the whole payments table every batch.
+    for chunk in _chunks(list(owner)):
+        for invoice_id, paid_at, part in session.execute(
+                select(p.invoice_id, p.paid_at, p.principal_part)
+                .where(p.invoice_id.in_(chunk))).all():
+            owner[invoice_id].payments[invoice_id].append((paid_at, part))
     notes = CreditNote.__table__.c
     for invoice_id, issued_on, amount in session.execute(
             select(notes.invoice_id, notes.issued_on, notes.amount)
