@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from policy_service.db.among import among
 from policy_service.db.models_collections import Dispute, PaymentPlan
 from policy_service.domain import collections
 from policy_service.domain.collections import DisputeSpan, Instalment
@@ -108,10 +109,11 @@ def load(session: Session, customer_ids: Iterable[str]) -> dict[str, Effects]:
     out: dict[str, Effects] = {}
     for d in session.execute(select(Dispute.customer_id, Dispute.invoice_id, Dispute.amount,
                                     Dispute.opened_on, Dispute.resolved_on)
-                             .where(Dispute.customer_id.in_(ids))):
+                             .where(among(session, Dispute.customer_id, ids))):
         out.setdefault(d.customer_id, Effects()).disputes.setdefault(d.invoice_id, []).append(
             DisputeSpan(d.amount, d.opened_on, d.resolved_on))
-    for plan in session.scalars(select(PaymentPlan).where(PaymentPlan.customer_id.in_(ids))
+    for plan in session.scalars(select(PaymentPlan)
+                                .where(among(session, PaymentPlan.customer_id, ids))
                                 .order_by(PaymentPlan.agreed_on, PaymentPlan.id)):
         out.setdefault(plan.customer_id, Effects()).plans.append(plan_of(plan))
     return out

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from policy_service.db.among import among
 from policy_service.db.models import CreditCheck
 from policy_service.db.models_receivables import OutboxMessage
 from policy_service.db.models_reports import Alert
@@ -50,7 +51,8 @@ def figures(book: Book, reserved: Decimal, as_of: date) -> Figures:
 def _reserved(session: Session, ids: list[str]) -> dict[str, Decimal]:
     return {customer_id: amount for customer_id, amount in session.execute(
         select(CreditCheck.customer_id, func.sum(CreditCheck.reserved_amount))
-        .where(CreditCheck.customer_id.in_(ids), CreditCheck.status.in_(("open", "released")))
+        .where(among(session, CreditCheck.customer_id, ids),
+               CreditCheck.status.in_(("open", "released")))
         .group_by(CreditCheck.customer_id))}
 
 
@@ -59,7 +61,8 @@ def _open_alerts(session: Session, ids: list[str]) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
     for alert_id, customer_id, rule in session.execute(
             select(Alert.id, Alert.customer_id, Alert.rule)
-            .where(Alert.customer_id.in_(ids), Alert.status == "open").order_by(Alert.id)):
+            .where(among(session, Alert.customer_id, ids), Alert.status == "open")
+            .order_by(Alert.id)):
         found.setdefault(customer_id, {})[rule] = alert_id
     return found
 
@@ -98,6 +101,6 @@ def warn(session: Session, ctx: RunContext, books: Iterable[Book]) -> None:
         session.execute(insert(Alert), new_alerts)
         session.execute(insert(OutboxMessage), tasks)
     if closing:
-        session.execute(update(Alert).where(Alert.id.in_(closing))
+        session.execute(update(Alert).where(among(session, Alert.id, closing))
                         .values(status="closed", closed_on=ctx.as_of))
         ctx.counts["alerts_closed"] += len(closing)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from policy_service.db.among import among
 from policy_service.db.models import Customer, Invoice, Payment
 from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import (
@@ -86,7 +87,7 @@ def load_books(session: Session, ids: list[str], as_of: date,
 
     That is every open invoice and every other invoice due in the last ``history_days``.
     """
-    query = (select(Customer).where(Customer.id.in_(ids)).order_by(Customer.id)
+    query = (select(Customer).where(among(session, Customer.id, ids)).order_by(Customer.id)
              .with_for_update(of=Customer))
     books = {c.id: Book(c) for c in session.scalars(query)}
     t = _INVOICES.c
@@ -96,7 +97,7 @@ def load_books(session: Session, ids: list[str], as_of: date,
             select(t.id, t.customer_id, t.amount, t.currency, t.issue_date, t.due_date,
                    t.credited, t.principal_paid, t.penalty_accrued, t.penalty_waived,
                    t.penalty_paid, t.status)
-            .where(t.customer_id.in_(ids), relevant).order_by(t.due_date, t.id)).all():
+            .where(among(session, t.customer_id, ids), relevant).order_by(t.due_date, t.id)).all():
         invoice = BookInvoice(*tuple(row))
         book = books[invoice.customer_id]
         book.invoices.append(invoice)
@@ -108,12 +109,12 @@ def load_books(session: Session, ids: list[str], as_of: date,
     for chunk in _chunks(list(owner)):
         for invoice_id, paid_at, part in session.execute(
                 select(p.invoice_id, p.paid_at, p.principal_part)
-                .where(p.invoice_id.in_(chunk))).all():
+                .where(among(session, p.invoice_id, chunk))).all():
             owner[invoice_id].payments[invoice_id].append((paid_at, part))
     notes = CreditNote.__table__.c
     for invoice_id, issued_on, amount in session.execute(
             select(notes.invoice_id, notes.issued_on, notes.amount)
-            .where(notes.customer_id.in_(ids))).all():
+            .where(among(session, notes.customer_id, ids))).all():
         if invoice_id in owner:
             owner[invoice_id].credits.setdefault(invoice_id, []).append((issued_on, amount))
     open_ids = [i.id for b in books.values() for i in b.invoices if i.status == "open"]
@@ -122,21 +123,23 @@ def load_books(session: Session, ids: list[str], as_of: date,
     for chunk in _chunks(overdue):
         for invoice_id, last in session.execute(
                 select(_ACCRUALS.c.invoice_id, func.max(_ACCRUALS.c.day))
-                .where(_ACCRUALS.c.invoice_id.in_(chunk)).group_by(_ACCRUALS.c.invoice_id)):
+                .where(among(session, _ACCRUALS.c.invoice_id, chunk))
+                .group_by(_ACCRUALS.c.invoice_id)):
             owner[invoice_id].last_accrued[invoice_id] = last
     steps = DunningStep.__table__.c
     legal = LegalCase.__table__.c
     for chunk in _chunks(open_ids):
         for invoice_id, rule in session.execute(
-                select(steps.invoice_id, steps.rule).where(steps.invoice_id.in_(chunk))):
+                select(steps.invoice_id, steps.rule)
+                .where(among(session, steps.invoice_id, chunk))):
             owner[invoice_id].done.setdefault(invoice_id, set()).add(rule)
         for (invoice_id,) in session.execute(
-                select(legal.invoice_id).where(legal.invoice_id.in_(chunk))):
+                select(legal.invoice_id).where(among(session, legal.invoice_id, chunk))):
             owner[invoice_id].legal.add(invoice_id)
     candidates = BlacklistCandidate.__table__.c
     for customer_id, status, evidence in session.execute(
             select(candidates.customer_id, candidates.status, candidates.evidence)
-            .where(candidates.customer_id.in_(ids))):
+            .where(among(session, candidates.customer_id, ids))):
         book = books[customer_id]
         if status == "dismissed":
             book.dismissed = book.dismissed | frozenset(evidence or ())
@@ -144,11 +147,11 @@ def load_books(session: Session, ids: list[str], as_of: date,
             book.flagged = True
     reviews = CreditReview.__table__.c
     for (customer_id,) in session.execute(select(reviews.customer_id).where(
-            reviews.customer_id.in_(ids), reviews.status == "pending")):
+            among(session, reviews.customer_id, ids), reviews.status == "pending")):
         books[customer_id].pending_review = True
     aging = AgingSnapshot.__table__.c
     for (customer_id,) in session.execute(select(aging.customer_id).where(
-            aging.customer_id.in_(ids), aging.as_of == as_of)):
+            among(session, aging.customer_id, ids), aging.as_of == as_of)):
         books[customer_id].aged = True
     for customer_id, found in collections.load(session, ids).items():
         books[customer_id].collections = found

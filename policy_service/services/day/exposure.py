@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from policy_service.db.among import among
 from policy_service.db.models import CreditCheck, CreditCheckEvent, Invoice, Payment
 from policy_service.db.models_receivables import InvoiceAdjustment, PenaltyAccrual
 from policy_service.domain.review import Change, reservation_changes, write_off_changes
@@ -46,19 +47,21 @@ def _read(session: Session, ids: list[str], as_of: date, found: dict[str, list[C
     a, p, w, e = PenaltyAccrual, Payment, InvoiceAdjustment, CreditCheckEvent
     for customer_id, day, amount in session.execute(
             select(a.customer_id, a.day, func.sum(a.amount))
-            .where(a.customer_id.in_(ids), a.day <= as_of).group_by(a.customer_id, a.day)):
+            .where(among(session, a.customer_id, ids), a.day <= as_of)
+            .group_by(a.customer_id, a.day)):
         found[customer_id].append((day, amount))
     for customer_id, day, amount in session.execute(
             select(Invoice.customer_id, p.paid_at, func.sum(p.penalty_part))
             .join(Invoice, Invoice.id == p.invoice_id)
-            .where(Invoice.customer_id.in_(ids), p.paid_at <= as_of)
+            .where(among(session, Invoice.customer_id, ids), p.paid_at <= as_of)
             .group_by(Invoice.customer_id, p.paid_at)):
         found[customer_id].append((day, -amount))
     write_offs: list[tuple[str, str, date, Decimal]] = []
     for customer_id, invoice_id, kind, business_date, at, amount in session.execute(
             select(Invoice.customer_id, w.invoice_id, w.kind, w.business_date, w.at, w.amount)
             .join(Invoice, Invoice.id == w.invoice_id)
-            .where(Invoice.customer_id.in_(ids), w.kind.in_(("waive_penalty", "write_off")))
+            .where(among(session, Invoice.customer_id, ids),
+                   w.kind.in_(("waive_penalty", "write_off")))
             .order_by(w.id)):
         if kind == "waive_penalty":
             found[customer_id].append((business_date or at.date(), -amount))
@@ -68,7 +71,7 @@ def _read(session: Session, ids: list[str], as_of: date, found: dict[str, list[C
     if write_offs:
         for invoice_id, paid_at, principal, penalty in session.execute(
                 select(p.invoice_id, p.paid_at, p.principal_part, p.penalty_part)
-                .where(p.invoice_id.in_(sorted({i for _, i, _, _ in write_offs})))):
+                .where(among(session, p.invoice_id, sorted({i for _, i, _, _ in write_offs})))):
             paid.setdefault(invoice_id, []).append((paid_at, principal, penalty))
     for customer_id, invoice_id, written_off, owed in write_offs:
         found[customer_id] += write_off_changes(written_off, owed, paid.get(invoice_id, ()))
@@ -77,7 +80,7 @@ def _read(session: Session, ids: list[str], as_of: date, found: dict[str, list[C
             select(CreditCheck.customer_id, e.decision_id, e.business_date, e.at,
                    e.reserved_amount)
             .join(CreditCheck, CreditCheck.decision_id == e.decision_id)
-            .where(CreditCheck.customer_id.in_(ids)).order_by(e.id)):
+            .where(among(session, CreditCheck.customer_id, ids)).order_by(e.id)):
         events.setdefault(customer_id, []).append((decision_id, happened_on or at.date(), reserved))
     for customer_id, history in events.items():
         found[customer_id] += reservation_changes(history)

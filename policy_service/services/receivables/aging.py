@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from policy_service.db.among import among
 from policy_service.db.models import Customer, Invoice, Payment
 from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import (
@@ -106,7 +107,7 @@ def customers_aging(session: Session | Connection, as_of: date, classify: Classi
         query = (_grouped(Customer.id, Customer.name, Customer.currency)
                  .join(Customer, Customer.id == Invoice.customer_id).order_by(Customer.id))
         if customer_ids is not None:
-            query = query.where(Invoice.customer_id.in_(customer_ids))
+            query = query.where(among(session, Invoice.customer_id, customer_ids))
     query = query.execution_options(yield_per=2000)
     current: CustomerAging | None = None
     for customer_id, name, currency, due_date, status, amount in session.execute(query):
