@@ -18,7 +18,7 @@ CODES = (
     # collections: contact channels and outcomes, instalment and plan states, plan steps
     N_("phone"), N_("visit"), N_("email"), N_("sms"), N_("letter"), N_("note"),
     N_("reached"), N_("no_answer"), N_("promised_to_pay"), N_("disputes_invoice"),
-    N_("due"), N_("missed"), N_("plan_broken"),
+    N_("due"), N_("missed"), N_("plan_broken"), N_("resolved"),
     # customer statuses and tiers' outcomes
     N_("active"), N_("hold"), N_("stop_supply"), N_("in_collection"),
     N_("approve"), N_("approved_with_conditions"), N_("declined"), N_("reject"),

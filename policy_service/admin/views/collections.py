@@ -2,21 +2,25 @@
 
 A call is logged from the worklist in two clicks: the row's outcome button (the note is
 optional). Sales see their own customers; logging goes through services/collections.
+A risk manager resolves a dispute from the queue or the customer page through a small
+form that calls the same service as POST /v1/disputes/{id}/resolve.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import Admin, expose
 
 from policy_service.admin import auth
+from policy_service.admin.formatting import money
 from policy_service.admin.i18n import _, lazy
 from policy_service.admin.refusals import refusal
-from policy_service.admin.views.queues import QueueView
+from policy_service.admin.views.queues import QueueView, note_or_flash
 from policy_service.container import Services
-from policy_service.services.collections import contacts, queries
+from policy_service.domain.money import MoneyError, parse_amount
+from policy_service.services.collections import contacts, disputes, queries
 from policy_service.services.errors import ServiceError
 
 OUTCOMES = ("reached", "no_answer", "promised_to_pay", "disputes_invoice")
@@ -64,9 +68,7 @@ class WorklistView(QueueView):
 
 
 class DisputesQueueView(QueueView):
-    """Open disputes, oldest first, with their age (read-only; resolve through the API)."""
-
-    write_roles = ()
+    """Open disputes, oldest first, with their age; risk managers resolve them here."""
 
     @expose("/")
     def index(self) -> Any:
@@ -74,6 +76,50 @@ class DisputesQueueView(QueueView):
         with self.services.database.sessions() as session:
             listed = queries.open_disputes(session, self.today())
         return self.render("policy/queue_disputes.html", disputes=listed)
+
+    @expose("/<dispute_id>/resolve")
+    def resolve_form(self, dispute_id: str) -> Any:
+        """The resolve form of one dispute (staff read it; risk managers submit it)."""
+        with self.services.database.sessions() as session:
+            found = queries.dispute_to_resolve(session, dispute_id)
+        if found is None:
+            abort(404)
+        back = auth.safe_target(request.args.get("next"), url_for(".index"))
+        return self.render("policy/dispute_resolve.html", dispute=found, back=back)
+
+    @expose("/<dispute_id>/resolve", methods=("POST",))
+    def resolve(self, dispute_id: str) -> Any:
+        """Resolve for the customer (a credit note, default the disputed amount) or the company."""
+        back = auth.safe_target(request.form.get("next"), url_for(".index"))
+        form = url_for(".resolve_form", dispute_id=dispute_id, next=back)
+        favour = request.form.get("in_favour_of") or ""
+        note = note_or_flash()
+        if note is None:
+            return redirect(form)
+        text = (request.form.get("credit_note_amount") or "").strip()
+        try:
+            amount = parse_amount(text) if text and favour == "customer" else None
+        except MoneyError as exc:
+            flash(_("Credit-note amount: %(error)s", error=refusal(str(exc))), "error")
+            return redirect(form)
+        try:
+            done = disputes.resolve_dispute(
+                self.services.uow(), self.services.rulesets, dispute_id,
+                disputes.Resolution(favour, note, amount), auth.actor(), self.today())
+        except ServiceError as exc:
+            flash(refusal(exc.message), "error")
+            return redirect(form)
+        if done["in_favour_of"] == "customer":
+            with self.services.database.sessions() as session:
+                found = queries.dispute_to_resolve(session, dispute_id)
+            currency = found["currency"] if found else None
+            flash(_("Dispute %(id)s resolved in the customer's favour: credit note %(amount)s "
+                    "on invoice %(invoice)s.", id=dispute_id, invoice=done["invoice_id"],
+                    amount=money(done["credit_note_amount"], currency)), "success")
+        else:
+            flash(_("Dispute %(id)s resolved in the company's favour; invoice %(invoice)s "
+                    "stays as it is.", id=dispute_id, invoice=done["invoice_id"]), "success")
+        return redirect(back)
 
 
 class InstalmentsDueView(QueueView):

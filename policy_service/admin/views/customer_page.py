@@ -78,7 +78,8 @@ class CustomerPageView(ProtectedView):
             reviews=list(reversed(list_reviews(app.uow(), customer_id)["reviews"]))[:20],
             disputes=list_disputes(app.uow(), customer_id)["disputes"][:20],
             plans=list_plans(app.uow(), customer_id, today)["payment_plans"][:10],
-            contacts=list_contacts(app.uow(), customer_id)["contacts"][:20], alerts=alerts)
+            contacts=list_contacts(app.uow(), customer_id)["contacts"][:20], alerts=alerts,
+            can_resolve=auth.has_role(auth.RISK))
 
 
 def add_views(admin: Admin, services: Services) -> None:

@@ -129,6 +129,19 @@ def open_disputes(session: Session, today: date) -> list[dict[str, Any]]:
              "age_days": (today - d.opened_on).days} for d, name, currency in found]
 
 
+def dispute_to_resolve(session: Session, dispute_id: str) -> dict[str, Any] | None:
+    """One dispute with its invoice's currency (the admin's resolve form), or None."""
+    found = session.execute(
+        select(Dispute, Invoice.currency).join(Invoice, Invoice.id == Dispute.invoice_id)
+        .where(Dispute.id == dispute_id)).first()
+    if found is None:
+        return None
+    d, currency = found
+    return {"dispute_id": d.id, "invoice_id": d.invoice_id, "customer_id": d.customer_id,
+            "amount": d.amount, "currency": currency, "status": d.status,
+            "reason": d.reason, "opened_on": d.opened_on}
+
+
 def instalments_due(session: Session, today: date, days: int = 7) -> list[dict[str, Any]]:
     """Instalments of active plans due from today through ``days`` ahead, by date."""
     from policy_service.services.collections.plans import plan_view  # plans imports us not
