@@ -150,7 +150,13 @@ SENTENCES = (
     N_("a prepayment needs a percent or an amount"),
     N_("percent must be a decimal string from 0 to 100, got '%(percent)s'"),
     N_("not a JSON object: %(error)s"),
-    # amounts
+    # amounts (domain/money.py parse_amount, for amounts typed into an admin form)
+    N_("amount must be a decimal string such as \"12000.00\""),
+    N_("amount must not be negative"),
+    N_("%(value)s is not a decimal string such as \"12000.00\""),
+    N_("amount must be greater than zero"),
+    N_("amount must not exceed %(max)s"),
+    N_("amount has more than two decimal places"),
     N_("%(currency)s amounts have no decimals"),
     N_("%(currency)s amounts have at most %(digits)s decimals"),
     # a field's problem, or a problem prefixed with what it is about (the last resort)

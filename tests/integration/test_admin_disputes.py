@@ -61,6 +61,8 @@ def test_the_form_refuses_without_a_note_or_above_the_disputed_amount_and_change
     page = _resolve(client, in_favour_of="customer", credit_note_amount="400.01",
                     note="too generous")
     assert "credit note 400.01 must be more than 0 and at most 400.00" in page
+    page = _resolve(client, in_favour_of="customer", credit_note_amount="-5.00", note="minus")
+    assert "Credit-note amount: amount must not be negative" in page
     page = _resolve(client, in_favour_of="nobody", note="who?")
     assert "in_favour_of must be one of customer, company" in page
     assert _state(api) == before
@@ -73,6 +75,8 @@ def test_an_already_resolved_dispute_is_refused_in_the_users_language(
     page = client.get("/admin/disputes/").get_data(as_text=True)
     client.post("/admin/auth/locale/zh", data={"csrf_token": csrf_token(page),
                                                "next": "/admin/disputes/"})
+    page = _resolve(client, in_favour_of="customer", credit_note_amount="12.5x", note="typo")
+    assert "贷项通知单金额：&#39;12.5x&#39; 不是十进制数字（例如“12000.00”）。" in page
     form = client.get(FORM).get_data(as_text=True)  # opened before a colleague resolves it
     assert api.call("POST", "/v1/disputes/D-1/resolve", role="risk_manager", json={
         "in_favour_of": "company", "note": "goods were fine"}).status_code == 200
