@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.a11y_checks import UNNAMED_INPUTS
+from tests.browser.a11y_checks import LOW_CONTRAST, OVERFLOWING, UNNAMED_INPUTS
 from tests.browser.conftest import DIALOGS, log_in, shot
 from tests.browser.test_admin_chinese import VISIBLE_TEXT, english_words
 from tests.e2e.conftest import Server
@@ -108,4 +108,8 @@ def test_the_resolve_screens_read_in_chinese_and_name_every_input(
     amount = page.get_by_label("贷项通知单金额（仅在有利于客户时；不超过争议金额）")
     assert amount.input_value() == "500.00"
     shot(page, "dispute-resolve-zh")
+    assert page.evaluate(LOW_CONTRAST) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(50)  # let the layout settle after the resize
+    assert page.evaluate(OVERFLOWING) == []
     assert (leftovers, unnamed) == ({}, {})
