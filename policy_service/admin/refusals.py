@@ -42,7 +42,7 @@ def _value(name: str, value: str) -> str:
     if name in NESTED:
         return refusal(value)
     if value in PHRASES or value in CODES:
-        return gettext(value)
+        return gettext(value) % {}  # a catalogue entry is written to be %-formatted (%% = %)
     return value
 
 
