@@ -174,3 +174,31 @@ def test_refusals_of_a_save_a_rule_and_a_lifecycle_step_read_in_chinese(
     page.click("#submit-draft")
     refused = _refusal(page, ".alert-danger")
     assert "无法提交草稿" in refused and "个测试用例中有" in refused, refused
+
+
+def test_a_number_past_the_lexers_limit_and_an_unclosed_placeholder_read_in_chinese(
+        browser: Any, server: Server) -> None:
+    page = log_in(browser, server, "risk2")
+    if page.get_attribute("html", "lang") != "zh-Hans":  # this test alone: choose Chinese
+        page.click("#switch-language")
+        page.wait_for_selector("html[lang='zh-Hans']")
+    page.goto(f"{server.base_url}/admin/drafts/")
+    page.click("#new-draft-credit_approval")
+    page.wait_for_selector("#rows-form")
+    draft_id = page.url.rstrip("/").split("/")[-1]
+    over_limit = 'tr.rule-row[data-rule="over_limit"]'
+    page.fill(f'{over_limit} textarea[name$="-when"]',
+              "order.amount > 123456789012345678901234567890")
+    page.fill(f'{over_limit} input[name$="-then.message.zh"]', "超出额度 {customer.balance")
+    page.click("#save-rows")
+    number = _refusal(page, f'{over_limit} .field-error[data-field="when"]')
+    assert "数字最多只能有 20 位有效数字，这个数字有 30 位。" in number, number
+    assert "不超过 20 位的数字" in number, number  # what was expected, translated too
+    brace = _refusal(page, f'{over_limit} .field-error[data-field="then.message.zh"]')
+    assert "“{”没有闭合。" in brace, brace
+    shot(page, "rule-editor-limits-zh")
+    draft = requests.get(f"{server.base_url}/v1/rulesets/credit_approval/drafts/{draft_id}",
+                         headers=server.key("risk_manager"), timeout=10).json()
+    saved = next(rule for rule in draft["document"]["rules"] if rule["name"] == "over_limit")
+    assert "123456789012345678901234567890" not in saved["when"]  # nothing was saved
+    assert "{customer.balance" not in saved["then"]["message"]["zh"]
