@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
@@ -36,10 +38,17 @@ def test_every_extracted_string_is_translated_and_no_entry_would_go_obsolete() -
     assert [m.id for m in po if m.id and not m.string] == []
 
 
+def _entries(catalog: Any) -> dict[Any, Any]:
+    """id → translation; a plural entry's ids and strings as tuples (the .mo reads lists)."""
+    def plain(value: Any) -> Any:
+        return tuple(value) if isinstance(value, list | tuple) else value
+    return {plain(m.id): plain(m.string) for m in catalog if m.id}
+
+
 def test_the_compiled_catalog_matches_the_po_file() -> None:
     with open(CATALOG / "messages.po", "rb") as handle:
         po = read_po(handle)
     with open(CATALOG / "messages.mo", "rb") as handle:
         mo = read_mo(handle)
-    assert {m.id: m.string for m in mo if m.id} == {m.id: m.string for m in po if m.id}, \
+    assert _entries(mo) == _entries(po), \
         "messages.mo is stale: pybabel compile -d policy_service/admin/translations"
