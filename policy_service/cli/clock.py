@@ -7,18 +7,12 @@ from datetime import date
 
 import click
 
+from policy_service.cli.params import iso_date
 from policy_service.config import Settings
 from policy_service.container import Services
 from policy_service.services.errors import ServiceError
 
 log = logging.getLogger("policy_service.cli")
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date such as 2026-12-31") from exc
 
 
 @click.group()
@@ -37,7 +31,7 @@ def show() -> None:
 
 
 @clock.command("set")
-@click.argument("day", callback=_day, metavar="YYYY-MM-DD")
+@click.argument("day", callback=iso_date, metavar="YYYY-MM-DD")
 @click.option("--by", "actor", default="cli", show_default=True, help="Who sets it (logged).")
 def set_day(day: date, actor: str) -> None:
     """Move the business date for every process on this database (test clock only)."""

@@ -9,6 +9,7 @@ from datetime import date
 
 import click
 
+from policy_service.cli.params import iso_date
 from policy_service.cli.progress import observer_for, summary_lines
 from policy_service.config import Settings
 from policy_service.container import Services
@@ -21,15 +22,6 @@ from policy_service.services.outbox.messages import MAX_ATTEMPTS, send_pending
 log = logging.getLogger("policy_service.cli.daily")
 
 
-def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from exc
-
-
 def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> Shard:
     try:
         return Shard.parse(value)
@@ -38,7 +30,7 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> Shard:
 
 
 @click.command()
-@click.option("--as-of", "as_of", callback=_iso_date,
+@click.option("--as-of", "as_of", callback=iso_date,
               help="YYYY-MM-DD, not after the business date  [default: the business date]")
 @click.option("--shard", default="0/1", show_default=True, callback=_shard,
               help="Process only customers of shard I of N (crc32 of the id mod N).")
