@@ -93,3 +93,12 @@ def log_in(browser: Any, server: Server, username: str) -> Any:
     page.click("#login-submit")
     page.wait_for_selector("#who")
     return page
+
+
+def in_chinese(page: Any) -> Any:
+    """The page switched to Chinese unless the login already remembered that choice (the
+    switch is a toggle)."""
+    if page.get_attribute("html", "lang") != "zh-Hans":
+        page.click("#switch-language")
+        page.wait_for_selector("html[lang='zh-Hans']")
+    return page

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.browser.book import seed_book
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import in_chinese, log_in, shot
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.browser]
@@ -146,10 +146,7 @@ def _refusal(page: Any, selector: str) -> str:
 
 def test_refusals_of_a_save_a_rule_and_a_lifecycle_step_read_in_chinese(
         browser: Any, server: Server) -> None:
-    page = log_in(browser, server, "risk1")
-    if page.get_attribute("html", "lang") != "zh-Hans":  # this test alone: choose Chinese
-        page.click("#switch-language")
-        page.wait_for_selector("html[lang='zh-Hans']")
+    page = in_chinese(log_in(browser, server, "risk1"))
     page.goto(f"{server.base_url}/admin/customers/edit/?id=C-JP")
     page.fill("#credit_limit", "20000000.5")  # yen have no decimals: the service refuses
     page.click("form.admin-form input[type='submit'].btn-primary")
@@ -178,10 +175,7 @@ def test_refusals_of_a_save_a_rule_and_a_lifecycle_step_read_in_chinese(
 
 def test_a_number_past_the_lexers_limit_and_an_unclosed_placeholder_read_in_chinese(
         browser: Any, server: Server) -> None:
-    page = log_in(browser, server, "risk2")
-    if page.get_attribute("html", "lang") != "zh-Hans":  # this test alone: choose Chinese
-        page.click("#switch-language")
-        page.wait_for_selector("html[lang='zh-Hans']")
+    page = in_chinese(log_in(browser, server, "risk2"))
     page.goto(f"{server.base_url}/admin/drafts/")
     page.click("#new-draft-credit_approval")
     page.wait_for_selector("#rows-form")
