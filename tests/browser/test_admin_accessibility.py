@@ -23,7 +23,7 @@ from tests.browser.a11y_checks import (
     UNNAMED_INPUTS,
 )
 from tests.browser.book import seed_book
-from tests.browser.conftest import SHOTS, log_in, shot
+from tests.browser.conftest import SHOTS, in_chinese, log_in, shot
 from tests.browser.test_admin_chinese import SCREENS, english_words
 from tests.e2e.conftest import Server
 
@@ -81,8 +81,7 @@ def test_every_screen_names_its_inputs_reads_clearly_and_fits_a_phone(
     screens = _book(browser, server)
     page = log_in(browser, server, user)
     if chinese:
-        page.click("#switch-language")
-        page.wait_for_selector("html[lang='zh-Hans']")
+        in_chinese(page)
     report = {path: problems for path in screens if (problems := _problems(page, path, chinese))}
     page.close()
     text = "\n".join(f"{path}:\n  " + "\n  ".join(problems) for path, problems in report.items())

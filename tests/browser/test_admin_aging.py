@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import in_chinese, log_in, shot
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.browser]
@@ -94,8 +94,7 @@ def test_the_aging_of_a_past_month_end_shows_that_dates_balances(browser: Any,
     page.goto(f"{server.base_url}/admin/aging/?as_of=2027-01-31")  # after today
     assert page.locator("#aging-error").is_visible()
     assert MONTH_END.isoformat() not in page.inner_text("#aging-as-of")
-    page.click("#switch-language")
-    page.wait_for_selector("html[lang='zh-Hans']")
+    in_chinese(page)
     page.goto(f"{server.base_url}/admin/aging/?as_of={MONTH_END}")
     assert "账龄分析" in page.inner_text("h5") and "截至 2026-11-30" in page.inner_text("h5")
     assert _cells(page, "#aging-buckets-CNY") == shown

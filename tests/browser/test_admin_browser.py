@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.conftest import DIALOGS, log_in, shot
+from tests.browser.conftest import DIALOGS, in_chinese, log_in, shot
 from tests.e2e.conftest import Server
 
 # The tests are one story (draft, approval, audit, sales) on one server, in file order;
@@ -107,7 +107,7 @@ def test_a_salesperson_reads_the_reasons_in_chinese(browser: Any, server: Server
     remedies = page.wait_for_selector("#decision-remedies").inner_text()
     assert "reduce the order to 900.00 CNY or less to be approved" in remedies
     assert "prepay 8,100.00 CNY to be approved" in remedies
-    page.click("#switch-language")
+    in_chinese(page)
     page.goto(f"{server.base_url}/admin/lookup/?order_id={FLOW['order']}")
     reasons = page.wait_for_selector("#decision-reasons").inner_text()
     assert "[v2] 超出信用额度" in reasons

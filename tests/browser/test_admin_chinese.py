@@ -74,8 +74,7 @@ def test_every_main_screen_reads_in_chinese(browser: Any, server: Server) -> Non
     page = log_in(browser, server, "risk1")
     page.wait_for_function("() => window.Chart && Chart.getChart('chart-aging-CNY')")
     shot(page, "dashboard", readme=True)  # the README's picture: a realistic book, in English
-    page.click("#switch-language")
-    page.wait_for_selector("html[lang='zh-Hans']")
+    in_chinese(page)
     leftovers = {}
     for path in SCREENS:
         page.goto(server.base_url + path)

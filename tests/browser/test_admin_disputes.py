@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.browser.a11y_checks import LOW_CONTRAST, OVERFLOWING, UNNAMED_INPUTS
-from tests.browser.conftest import DIALOGS, log_in, shot
+from tests.browser.conftest import DIALOGS, in_chinese, log_in, shot
 from tests.browser.test_admin_chinese import VISIBLE_TEXT, english_words
 from tests.e2e.conftest import Server
 
@@ -91,8 +91,7 @@ def test_a_risk_manager_resolves_a_dispute_for_the_customer_with_a_partial_credi
 def test_the_resolve_screens_read_in_chinese_and_name_every_input(
         browser: Any, server: Server) -> None:
     page = log_in(browser, server, "risk2")
-    page.click("#switch-language")
-    page.wait_for_selector("html[lang='zh-Hans']")
+    in_chinese(page)
     leftovers, unnamed = {}, {}
     for path in ("/admin/disputes/", "/admin/disputes/D-DSP-2/resolve",
                  "/admin/customer/C-DSP"):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import in_chinese, log_in, shot
 from tests.browser.test_admin_chinese import VISIBLE_TEXT, english_words
 from tests.e2e.conftest import Server
 
@@ -81,8 +81,7 @@ def test_each_kpi_is_charted_by_month_as_the_api_reports_it_in_both_languages(
             if any(v not in (None, 0) for v in chart["data"]):
                 nonzero.add(figure)
     assert nonzero == set(FIGURES)  # the book moves every figure at least once
-    page.click("#switch-language")
-    page.wait_for_selector("html[lang='zh-Hans']")
+    in_chinese(page)
     page.goto(f"{server.base_url}/admin/kpis/?as_of={today}")
     page.wait_for_function("() => window.Chart && Chart.getChart('chart-kpi-dso-CNY')")
     shot(page, "admin-kpi-charts-zh")

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.browser.book import _send, seed_book
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import in_chinese, log_in, shot
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.browser]
@@ -64,8 +64,7 @@ def test_the_bulk_confirmation_reads_in_chinese(browser: Any, server: Server) ->
     from tests.browser.test_admin_chinese import VISIBLE_TEXT, english_words
 
     page = log_in(browser, server, "risk2")
-    page.click("#switch-language")
-    page.wait_for_selector("html[lang='zh-Hans']")
+    in_chinese(page)
     page.goto(f"{server.base_url}/admin/held/")
     page.locator("tr", has_text="SO-GZ-1").locator("input.action-checkbox").check()
     page.click("text=选中的")  # Flask-Admin's "With selected", in Chinese

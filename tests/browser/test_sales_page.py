@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, shot
+from tests.browser.conftest import in_chinese, log_in, shot
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.browser]
@@ -37,13 +38,13 @@ def test_sales_find_their_customer_first_and_read_its_credit_orders_and_next_ste
         "currency": "CNY"}, timeout=10).json()
     assert held["outcome"] == "hold", held
 
-    page = log_in(browser, server, "sales1")
-    page.click("#switch-language")
+    page = in_chinese(log_in(browser, server, "sales1"))
     page.goto(f"{server.base_url}/admin/lookup/")
     page.fill("#customer-search", "east")
     page.click("#search-customers")
+    page.wait_for_url("**/admin/lookup/?q=east")
     rows = page.locator("#customer-results tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "C-EAST-2" in rows.nth(0).inner_text() and "我的" in rows.nth(0).inner_text()
     assert "C-EAST-1" in rows.nth(1).inner_text()
 
@@ -58,7 +59,7 @@ def test_sales_find_their_customer_first_and_read_its_credit_orders_and_next_ste
 
     page.fill("#customer-search", "nobody-like-this")
     page.click("#search-customers")
-    assert "没有与“nobody-like-this”匹配的客户" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("没有与“nobody-like-this”匹配的客户")
 
 
 def test_the_sales_home_lists_the_salespersons_own_customers(browser: Any,
@@ -112,7 +113,7 @@ def test_an_admin_creates_a_user_changes_the_role_resets_the_password_and_deacti
     own = page.locator('tr.user-row[data-user="admin1"]')
     page.once("dialog", lambda dialog: dialog.accept())
     own.locator('button[value="deactivate"]').click()
-    assert "you cannot deactivate yourself" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("you cannot deactivate yourself")
 
     page.goto(f"{server.base_url}/admin/changes/?search=collector7")
     history = page.inner_text("body")
