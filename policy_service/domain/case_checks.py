@@ -27,7 +27,8 @@ from policy_service.domain.decision import combine
 from policy_service.domain.review import InvoiceHistory
 from policy_service.language.cases import Case
 from policy_service.language.document import RuleSet
-from policy_service.language.reference import explain_rules, matching_rules, render_template
+from policy_service.language.reference import explain_rules, matching_rules
+from policy_service.language.rendering import render_messages
 
 DUE = date(2026, 3, 1)
 """The due date of the synthetic invoices of penalty and blacklist cases."""
@@ -65,8 +66,7 @@ def compare(expect: Mapping[str, Any], actual: Mapping[str, Any],
 
 
 def _messages(ruleset: RuleSet, rule: str, facts: Mapping[str, Any]) -> list[dict[str, str]]:
-    return [{lang: render_template(text, ruleset.vocabulary, facts)
-             for lang, text in ruleset.rule(rule).then["message"].items()}]
+    return [render_messages(ruleset.rule(rule).then["message"], ruleset.vocabulary, facts)]
 
 
 def decide_credit(ruleset: RuleSet, facts: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from policy_service.domain.money import quantize_to, to_wire
 from policy_service.language.ast import Expr
 from policy_service.language.document import Rule, RuleSet
 from policy_service.language.parser import parse_expression
-from policy_service.language.reference import evaluate, render_template, to_decimal
+from policy_service.language.reference import evaluate, to_decimal
+from policy_service.language.rendering import render_messages
 from policy_service.language.vocabulary import Vocabulary
 
 # Least to most severe; the most severe matched outcome wins.
@@ -57,8 +58,7 @@ class Decision:
 
 
 def _reason(rule: Rule, ruleset: RuleSet, facts: Mapping[str, Any]) -> Reason:
-    message = {lang: render_template(text, ruleset.vocabulary, facts)
-               for lang, text in rule.then["message"].items()}
+    message = render_messages(rule.then["message"], ruleset.vocabulary, facts)
     return Reason(rule.name, str(rule.then["code"]), message)
 
 

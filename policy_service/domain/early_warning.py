@@ -14,7 +14,7 @@ from typing import Any
 
 from policy_service.domain.money import quantize
 from policy_service.language.document import RuleSet
-from policy_service.language.reference import render_template
+from policy_service.language.rendering import render_messages
 
 RATIO = Decimal("0.0001")
 MAX_UTILIZATION = Decimal(1000000)
@@ -120,7 +120,6 @@ def raised(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any]) -
     alerts = []
     for name in sorted(set(matched)):
         then = ruleset.rule(name).then
-        alerts.append(Raised(name, then["level"], then["code"], {
-            lang: render_template(text, ruleset.vocabulary, facts)
-            for lang, text in then["message"].items()}))
+        alerts.append(Raised(name, then["level"], then["code"],
+                             render_messages(then["message"], ruleset.vocabulary, facts)))
     return alerts

@@ -10,7 +10,7 @@ from typing import Any
 
 from policy_service.domain.money import quantize, quantize_to
 from policy_service.language.document import RuleSet
-from policy_service.language.reference import render_template
+from policy_service.language.rendering import render_messages
 
 WINDOW_DAYS = 365
 RATE = Decimal("0.0001")
@@ -191,8 +191,7 @@ def propose(ruleset: RuleSet, matched: Iterable[str], facts: Mapping[str, Any],
         return Proposal("", "", "keep", limit, tier, {})
     then = rule.then
     change = Decimal(str(then["limit_change_percent"]))
-    message = {lang: render_template(text, ruleset.vocabulary, facts, currency)
-               for lang, text in then["message"].items()}
+    message = render_messages(then["message"], ruleset.vocabulary, facts, currency)
     return Proposal(rule.name, str(then["code"]), str(then["action"]),
                     _rounded(limit * (HUNDRED + change) / HUNDRED, currency),
                     move_tier(tier, int(then["tier_steps"]), ladder), message)

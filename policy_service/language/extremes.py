@@ -18,7 +18,8 @@ from typing import Any
 from policy_service.language.document import RuleSet
 from policy_service.language.errors import FIELD_START, RuleError
 from policy_service.language.kinds import KINDS, message_templates
-from policy_service.language.reference import explain_rules, render_template
+from policy_service.language.reference import explain_rules
+from policy_service.language.rendering import render_template
 from policy_service.language.vocabulary import Field, FieldType, Vocabulary
 
 _SIGNS: dict[str, Callable[[int], int]] = {

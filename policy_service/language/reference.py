@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -25,11 +25,9 @@ from policy_service.language.ast import (
     StringLit,
     to_source,
 )
-from policy_service.language.cache import BoundedCache
 from policy_service.language.checker import ExprType, type_of
 from policy_service.language.document import Rule, RuleSet
-from policy_service.language.parser import parse_expression
-from policy_service.language.templates import Placeholder, facts_currency, parse_template
+from policy_service.language.templates import facts_currency
 from policy_service.language.vocabulary import FieldType, Vocabulary, lookup, valid_facts
 
 Value = Fraction | str | bool
@@ -204,6 +202,11 @@ def evaluate(node: Expr, vocab: Vocabulary, facts: Mapping[str, Any]) -> Value:
     return _Evaluator(vocab, facts).value(node)
 
 
+def evaluator(vocab: Vocabulary, facts: Mapping[str, Any]) -> Callable[[Expr], Value]:
+    """``evaluate`` bound to one set of facts, for many expressions over them."""
+    return _Evaluator(vocab, facts).value
+
+
 def _holds(when: Condition, vocab: Vocabulary, facts: Mapping[str, Any]) -> bool:
     if isinstance(when, Otherwise):
         raise ValueError("otherwise has no value of its own")
@@ -250,48 +253,3 @@ def explain_rules(ruleset: RuleSet, facts: Mapping[str, Any],
     ``facts`` must already be valid; this is the decision path's cheap explanation.
     """
     return _traces(ruleset, facts, ruleset.all_matches(names))
-
-
-_ParsedTemplate = tuple[str | tuple[Expr, ExprType], ...]
-MAX_TEMPLATES = 2048
-"""Every message of every kind's versions in use, many times over."""
-TEMPLATES: BoundedCache[tuple[int, str], tuple[Vocabulary, _ParsedTemplate]] = \
-    BoundedCache(MAX_TEMPLATES)
-
-
-def _parse(template: str, vocab: Vocabulary) -> tuple[Vocabulary, _ParsedTemplate]:
-    parsed: list[str | tuple[Expr, ExprType]] = []
-    for segment in parse_template(template):
-        if isinstance(segment, Placeholder):
-            node = parse_expression(segment.source)
-            parsed.append((node, type_of(node, vocab)))
-        else:
-            parsed.append(segment)
-    return vocab, tuple(parsed)
-
-
-def _parsed_template(template: str, vocab: Vocabulary) -> _ParsedTemplate:
-    """Templates are parsed and typed once per vocabulary (they are immutable data), in
-    the bounded TEMPLATES cache (the vocabulary kept beside the entry proves its id)."""
-    owner, parsed = TEMPLATES.get((id(vocab), template), lambda: _parse(template, vocab))
-    return parsed if owner is vocab else _parse(template, vocab)[1]
-
-
-def render_template(template: str, vocab: Vocabulary, facts: Mapping[str, Any],
-                    currency: str | None = None) -> str:
-    """Substitute each ``{expr}`` with its value: money half-up to the minor unit of
-    ``currency``, else of the facts' ("12,000.00" CNY, "1,000" JPY; cents if neither).
-
-    ``facts`` must already be valid (valid_facts / encode_facts): this runs once per reason on
-    the decision path, after the facts were validated for the engine.
-    """
-    currency = currency or facts_currency(facts)
-    out: list[str] = []
-    for segment in _parsed_template(template, vocab):
-        if isinstance(segment, str):
-            out.append(segment)
-        else:
-            node, kind = segment
-            out.append(format_value(evaluate(node, vocab, facts), kind, exact=False,
-                                    currency=currency))
-    return "".join(out)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_service.language import reference, versions
+from policy_service.language import rendering, versions
 from policy_service.language.cache import BoundedCache
 from policy_service.language.document import RuleSetInvalid
 from policy_service.language.vocabularies_account import RECEIVABLE_CLASSES_VOCABULARY
@@ -57,10 +57,10 @@ def test_an_invalid_document_is_refused_and_not_cached() -> None:
 
 
 def test_the_parsed_templates_cache_stays_bounded() -> None:
-    reference.TEMPLATES.clear()
+    rendering.TEMPLATES.clear()
     facts = {"invoice": {"days_past_due": 3, "written_off": False}}
-    for n in range(reference.MAX_TEMPLATES + 100):
-        text = reference.render_template(f"#{n}: {{invoice.days_past_due}} days",
+    for n in range(rendering.MAX_TEMPLATES + 100):
+        text = rendering.render_template(f"#{n}: {{invoice.days_past_due}} days",
                                          RECEIVABLE_CLASSES_VOCABULARY, facts)
         assert text == f"#{n}: 3 days"
-    assert len(reference.TEMPLATES) == reference.MAX_TEMPLATES
+    assert len(rendering.TEMPLATES) == rendering.MAX_TEMPLATES

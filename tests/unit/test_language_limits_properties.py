@@ -15,7 +15,8 @@ from policy_service.engine import DurableRulesEngine
 from policy_service.language.compiler import compile_ruleset, encode_facts
 from policy_service.language.document import RuleSetInvalid, load_ruleset
 from policy_service.language.extremes import edge_errors, extreme_facts
-from policy_service.language.reference import explain_rules, matching_rules, render_template
+from policy_service.language.reference import explain_rules, matching_rules
+from policy_service.language.rendering import render_template
 
 SHIPPED = json.loads((Path(__file__).parents[2] / "rules" / "credit_approval.json")
                      .read_text(encoding="utf-8"))

@@ -16,8 +16,8 @@ from policy_service.language.reference import (
     evaluate,
     explain,
     matching_rules,
-    render_template,
 )
+from policy_service.language.rendering import render_messages, render_template
 from policy_service.language.templates import TemplateError
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, FactsInvalid
 
@@ -173,3 +173,13 @@ def test_explanations_show_money_in_the_currency_of_the_facts() -> None:
     facts["customer"]["credit_limit"] = Decimal("100001")
     large = {t.rule: t for t in explain(RULESET, facts)}["large_c"].conditions
     assert large[2].right == "50,000.5"  # exact beyond the yen, as beyond cents for CNY
+
+
+def test_every_language_of_a_message_shows_the_same_values() -> None:
+    messages = {"en": "over by {exposure.total + order.amount - customer.credit_limit} "
+                      "({customer.tier})",
+                "zh": "超出 {exposure.total + order.amount - customer.credit_limit}"
+                      "（{ customer.tier }）"}
+    shown = render_messages(messages, VOCAB, FACTS)
+    assert shown == {"en": "over by 12,000.00 (C)", "zh": "超出 12,000.00（C）"}
+    assert shown == {lang: render_template(text, VOCAB, FACTS) for lang, text in messages.items()}

@@ -33,7 +33,7 @@ from policy_service.domain.money import to_minor_units
 from policy_service.domain.outstanding import net_amount, open_principal
 from policy_service.domain.penalty import PenaltyTerms
 from policy_service.domain.review import InvoiceHistory
-from policy_service.language.reference import render_template
+from policy_service.language.rendering import render_messages
 from policy_service.services.collections.day import review_plans
 from policy_service.services.day import alerting
 from policy_service.services.day.books import Book, BookInvoice
@@ -119,8 +119,7 @@ def dun(ctx: RunContext, book: Book, out: Writes) -> None:
                 "message_sent": plan.sent(step), "ruleset_version": ctx.escalation.version})
             ctx.counts["dunning_steps"] += 1
         for send in plan.sends:
-            body = {lang: render_template(text, ruleset.vocabulary, facts)
-                    for lang, text in send.step.message.items()}
+            body = render_messages(send.step.message, ruleset.vocabulary, facts)
             for channel in send.channels:
                 out.messages.append(messages.message_row(
                     book.customer, f"dunning:{invoice.id}:{send.step.rule}:{channel}",
