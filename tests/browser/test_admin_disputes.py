@@ -112,3 +112,29 @@ def test_the_resolve_screens_read_in_chinese_and_name_every_input(
     page.wait_for_timeout(50)  # let the layout settle after the resize
     assert page.evaluate(OVERFLOWING) == []
     assert (leftovers, unnamed) == ({}, {})
+
+
+def test_resolving_for_the_company_hides_the_credit_note_and_issues_none(
+        browser: Any, server: Server) -> None:
+    auditor = server.key("auditor")
+    before = _get(server, "/v1/invoices/INV-DSP-2", auditor)
+    page = log_in(browser, server, "risk1")
+    page.goto(f"{server.base_url}/admin/disputes/D-DSP-2/resolve")
+    amount = page.locator("#credit-note-amount")
+    assert amount.is_visible()
+    page.get_by_label("The company (the invoice stays as it is)").check()
+    assert amount.is_hidden() and amount.is_disabled()
+    page.get_by_label("The customer (issue a credit note)").check()
+    assert amount.is_visible() and amount.is_enabled()
+    page.get_by_label("The company (the invoice stays as it is)").check()
+    page.get_by_label("Note", exact=True).fill("photos show the goods arrived whole")
+    page.click("#resolve-dispute")
+    page.wait_for_selector(".alert-success")
+    assert "resolved in the company's favour" in page.inner_text(".alert-success")
+    resolved = {d["dispute_id"]: d for d in _get(
+        server, "/v1/customers/C-DSP/disputes", auditor)["disputes"]}["D-DSP-2"]
+    assert (resolved["status"], resolved["in_favour_of"], resolved["credit_note_amount"]) == (
+        "resolved", "company", None)
+    after = _get(server, "/v1/invoices/INV-DSP-2", auditor)
+    assert (after["credited"], after["outstanding"]) == (before["credited"],
+                                                         before["outstanding"])
