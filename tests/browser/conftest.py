@@ -58,15 +58,19 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def shot(page: Any, name: str, *, readme: bool = False) -> None:
-    """Keep a screenshot as a test artifact; with POLICY_README_IMAGES=1 also in docs/img.
+def shot(page: Any, name: str, *, readme: bool = False, only: str | None = None) -> None:
+    """Keep a screenshot as a test artifact (the whole page, or the element ``only`` selects);
+    with POLICY_README_IMAGES=1 also in docs/img.
 
     The README's pictures are refreshed on purpose, not by every test run (a test run
     must not leave the working tree changed).
     """
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if only is None:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.locator(only).screenshot(path=str(path))
     if readme and os.environ.get("POLICY_README_IMAGES") == "1":
         README_IMAGES.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, README_IMAGES / f"admin-{name}.png")

@@ -116,7 +116,7 @@ def test_a_salesperson_reads_the_reasons_in_chinese(browser: Any, server: Server
     assert "将订单金额降至 900.00 CNY 以下即可批准" in remedies
     assert "预付 8,100.00 CNY 后可批准" in remedies
     assert "怎样才能获批" in page.content()  # the look-up's heading
-    shot(page, "sales-lookup-zh")
+    shot(page, "sales-lookup-zh", readme=True)
     assert page.request.get(f"{server.base_url}/admin/decisions/").status == 403
 
 

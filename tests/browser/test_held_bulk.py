@@ -46,7 +46,7 @@ def test_a_risk_manager_searches_ticks_two_holds_and_releases_them_with_one_note
     customer = page.inner_text("tr.bulk-customer[data-customer='C-HZ']")
     assert "杭州西湖茶业有限公司" in customer and "over the limit" in customer
     assert page.is_visible("#bulk-over-limit")
-    shot(page, "held-bulk-confirm")
+    shot(page, "held-bulk-confirm", readme=True)
     page.fill("#bulk-note", "Collateral pledged, CFO agreed")
     page.click("#bulk-confirm")
     success = page.wait_for_selector(".alert-success").inner_text()

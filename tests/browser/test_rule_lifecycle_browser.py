@@ -87,7 +87,7 @@ def test_a_rebase_with_a_conflict_is_resolved_and_the_approver_reviews_before_pu
     assert "changed on both sides" in author.inner_text(".alert-success")
     assert author.locator("#conflicts .conflict").count() == 1  # review_lapsed was merged
     assert "priority" in conflict.inner_text()
-    shot(author, "rule-rebase-conflict", readme=True)
+    shot(author, "rule-rebase-conflict", readme=True, only="#conflicts")
     draft = _get(server, f"{BASE}/drafts/{draft_id}")
     assert (draft["base_version"], draft["rebase_to"]) == (published - 1, published)
 
@@ -115,7 +115,7 @@ def test_a_rebase_with_a_conflict_is_resolved_and_the_approver_reviews_before_pu
     assert "recent decisions" in approver.inner_text("#review-backtest")
     review_top = approver.locator("#review").bounding_box()["y"]
     assert review_top < approver.locator("#approve-draft").bounding_box()["y"]
-    shot(approver, "rule-approval-review", readme=True)
+    shot(approver, "rule-approval-review", readme=True, only="#review")
     approver.fill("#approve-draft-note", "diff and cases checked")
     approver.once("dialog", lambda dialog: dialog.accept())
     approver.click("#approve-draft")

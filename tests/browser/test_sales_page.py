@@ -150,7 +150,7 @@ def test_the_customer_page_shows_the_whole_credit_picture_from_the_customer_list
     assert "SO-EAST-1" in page.inner_text("#customer-decisions")
     disputes = page.inner_text("#customer-disputes")
     assert "INV-E1" in disputes and "300.00 CNY" in disputes and "two cartons damaged" in disputes
-    shot(page, "customer-page")
+    shot(page, "customer-page", readme=True)
 
     sales = log_in(browser, server, "sales1")
     if sales.inner_text("#switch-language").strip() == "中文":  # the login keeps its choice
