@@ -136,10 +136,13 @@ def _sample(template: str) -> str:
     return PLACEHOLDER.sub(lambda m: f"<{m.group(1)}>", template)
 
 
-@pytest.mark.parametrize("template", SENTENCES)
+# A template with nothing but placeholders joins two values (a field and its problem): it is
+# not a sentence the code writes, so there is nothing to find for it.
+WORDED = [t for t in SENTENCES if PLACEHOLDER.sub("", t).strip(" :;")]
+
+
+@pytest.mark.parametrize("template", WORDED)
 def test_each_template_is_a_message_the_code_can_build(template: str) -> None:
-    if not PLACEHOLDER.sub("", template).strip(" :;"):
-        pytest.skip("two values joined (a field and its problem), not a sentence to find")
     sample = _sample(template).replace("'<", "<").replace(">'", ">").replace('"<', "<") \
         .replace('>"', ">")  # a value shown with repr() carries its own quotes
     assert any(pattern.fullmatch(sample) or pattern.fullmatch(_sample(template))
