@@ -2,33 +2,37 @@
 
 Each month is exactly one ``GET /v1/reports/kpis?as_of=…&period_days=…``: as of the
 month's last day (the current month: as of the date itself, month to date), over the days
-since the previous month's end. The sums of all months come from four scans instead of
-twelve reports' worth of queries: open principal on every month end (and what of it was
-not yet due) as one column per date over invoices, payments and credit notes; credit sales
-(net of credit notes) and write-offs as one column per month; and the payments of the
-whole span bucketed by month.
+since the previous month's end. The sums of all months come from four grouped scans instead
+of twelve reports' worth of queries, one each over invoices, payments, credit notes and
+write-offs. A scan does not test every date: it puts each row in buckets (which period its
+own date, its invoice's issue and due dates and the invoice's write-off fall in, each one
+nested CASE) and sums one amount per bucket; the open principal on each date, what of it was
+not yet due, and each month's credit sales, collections and write-offs are then added up
+from the few buckets in Python, in exact Decimals.
 The figures are ``domain.kpi``'s, as in the report; a test holds each month to the report.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, case, cast, func, literal_column, select, type_coerce
 
 from policy_service.db.models import Customer, Invoice, Payment
 from policy_service.db.models_collections import CreditNote
 from policy_service.db.models_receivables import InvoiceAdjustment
+from policy_service.db.types import Money
 from policy_service.domain.kpi import KpiSums
 from policy_service.services.receivables.kpis import Key, KpiBook, end_of, overall
 from policy_service.services.unit_of_work import UnitOfWork
 
 MONTHS = 12
 ZERO = Decimal(0)
+Bucket = tuple[int, int, int, int]  # own date, issue date, due date, write-off: indexes
 
 
 def month_periods(as_of: date, months: int = MONTHS) -> list[tuple[date, int]]:
@@ -60,83 +64,122 @@ def _monthly_sums(book: KpiBook, days: list[date]) -> list[dict[Key, KpiSums]]:
     """The KPI sums of each period (days[n], days[n + 1]] per owner and currency."""
     months = len(days) - 1
     rows: list[dict[Key, KpiSums]] = [defaultdict(KpiSums) for _ in range(months)]
-    for key, issued, paid in _open_principal(book, days):  # paid: paid or credited
+    bounds = [end_of(day, book.timezone) for day in days]
+    issued, settled = _Ledger(len(days)), _Ledger(len(days))  # settled: paid or credited
+    for key, bucket, (amount,) in _buckets(book, days, bounds, Invoice, Invoice.issue_date,
+                                           Invoice.amount):
+        issued.add(key, bucket, amount)
+        if bucket[0]:  # issued in the span: its month's credit sales
+            rows[bucket[0] - 1][key].credit_sales += amount
+    for key, bucket, (principal, amount, weighted) in _buckets(
+            book, days, bounds, Payment, Payment.paid_at, Payment.principal_part,
+            Payment.amount, Payment.principal_part * _days_late(book)):
+        settled.add(key, bucket, principal)
+        if bucket[0]:  # value-dated in the span
+            sums = rows[bucket[0] - 1][key]
+            sums.collected += amount
+            sums.paid_principal += principal
+            sums.paid_days_weighted += weighted
+    for key, bucket, (amount,) in _buckets(book, days, bounds, CreditNote,
+                                           CreditNote.issued_on, CreditNote.amount):
+        settled.add(key, bucket, amount)
+        if bucket[0]:  # net credit sales, as in the report
+            rows[bucket[0] - 1][key].credit_sales -= amount
+    none = [ZERO] * len(days)
+    for key, live in issued.live.items():
+        current, paid = issued.current[key], settled.live.get(key, none)
+        paid_current = settled.current.get(key, none)
         for n in range(months):
             sums = rows[n][key]
-            sums.opening = issued[n] - paid[n]
-            sums.closing = issued[n + 1] - paid[n + 1]
-            sums.closing_current = issued[months + 1 + n] - paid[months + 1 + n]
-    months_of = [and_(Invoice.issue_date > days[n], Invoice.issue_date <= days[n + 1])
-                 for n in range(months)]
-    for key, values in _columns(book, Invoice, [(c, Invoice.amount) for c in months_of],
-                                Invoice.issue_date > days[0], Invoice.issue_date <= days[-1]):
-        for n, value in enumerate(values):
-            rows[n][key].credit_sales = value
-    noted = [(and_(CreditNote.issued_on > days[n], CreditNote.issued_on <= days[n + 1]),
-              CreditNote.amount) for n in range(months)]
-    for key, values in _columns(book, CreditNote, noted, CreditNote.issued_on > days[0],
-                                CreditNote.issued_on <= days[-1]):
-        for n, value in enumerate(values):  # net credit sales, as in the report
-            rows[n][key].credit_sales -= value
-    query = (select(book.owner, Customer.currency, Payment.amount, Payment.principal_part,
-                    Payment.paid_at, Invoice.due_date)
-             .select_from(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
-             .join(Customer, Customer.id == Invoice.customer_id)
-             .where(Payment.paid_at > days[0], Payment.paid_at <= days[-1]))
-    for owner, currency, amount, principal, paid_at, due in book.session.execute(query):
-        sums = rows[bisect.bisect_left(days, paid_at) - 1][(owner, currency)]
-        sums.collected += amount
-        sums.add_payment(principal, (paid_at - due).days)
-    bounds = [end_of(day, book.timezone) for day in days]
-    written = [(and_(InvoiceAdjustment.at >= bounds[n], InvoiceAdjustment.at < bounds[n + 1]),
-                InvoiceAdjustment.amount) for n in range(months)]
-    for key, values in _columns(book, InvoiceAdjustment, written,
-                                InvoiceAdjustment.kind == "write_off",
-                                InvoiceAdjustment.at >= bounds[0],
-                                InvoiceAdjustment.at < bounds[-1]):
-        for n, value in enumerate(values):
-            rows[n][key].written_off = value
+            sums.opening = live[n] - paid[n]
+            sums.closing = live[n + 1] - paid[n + 1]
+            sums.closing_current = current[n + 1] - paid_current[n + 1]
+    for key, month, amount in _write_offs(book, bounds):
+        rows[month][key].written_off = amount
     return rows
 
 
-def _open_principal(book: KpiBook, days: list[date]
-                    ) -> list[tuple[Key, list[Decimal], list[Decimal]]]:
-    """Per key: issued and paid (or credited) principal of live invoices on each day, then
-    of those not yet due on each day after the first (the report's ``open_principal``)."""
-    later = days[1:]
-    issued = [(book.alive(d), Invoice.amount) for d in days]
-    issued += [(and_(book.alive(d), Invoice.due_date >= d), Invoice.amount) for d in later]
-    paid = [(and_(book.alive(d), Payment.paid_at <= d), Payment.principal_part) for d in days]
-    paid += [(and_(book.alive(d), Payment.paid_at <= d, Invoice.due_date >= d),
-              Payment.principal_part) for d in later]
-    scope = Invoice.issue_date <= days[-1]
-    paid_by = dict(_columns(book, Payment, paid, scope, Payment.paid_at <= days[-1]))
-    notes = [(and_(book.alive(d), CreditNote.issued_on <= d), CreditNote.amount) for d in days]
-    notes += [(and_(book.alive(d), CreditNote.issued_on <= d, Invoice.due_date >= d),
-               CreditNote.amount) for d in later]
-    credited = dict(_columns(book, CreditNote, notes, scope, CreditNote.issued_on <= days[-1]))
-    none = [ZERO] * len(paid)
-    return [(key, values, [p + c for p, c in zip(paid_by.get(key, none),
-                                                  credited.get(key, none), strict=True)])
-            for key, values in _columns(book, Invoice, issued, scope)]
+class _Ledger:
+    """Per key and date index: Σ amount of the live rows (the row and its invoice dated by the
+    day, the invoice not written off by its end), and of those whose invoice was not yet due."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.live: dict[Key, list[Decimal]] = defaultdict(lambda: [ZERO] * size)
+        self.current: dict[Key, list[Decimal]] = defaultdict(lambda: [ZERO] * size)
+
+    def add(self, key: Key, bucket: Bucket, amount: Decimal) -> None:
+        """Count one bucket's amount on each date it is live (and current) on."""
+        own, issued, due, gone = bucket
+        live, current = self.live[key], self.current[key]
+        for n in range(max(own, issued), min(gone, self.size)):
+            live[n] += amount
+            if n < due:
+                current[n] += amount
 
 
-def _columns(book: KpiBook, table: Any, columns: list[tuple[Any, Any]], *where: Any
-             ) -> list[tuple[Key, list[Decimal]]]:
-    """One grouped scan: per (owner, currency), Σ amount where each condition holds."""
-    sums = [func.sum(case((condition, amount), else_=0)) for condition, amount in columns]
-    query = select(book.owner, Customer.currency, *sums)
-    if table is Payment:
-        query = query.select_from(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
-    elif table is CreditNote:
-        query = query.select_from(CreditNote).join(Invoice, Invoice.id == CreditNote.invoice_id)
-    elif table is InvoiceAdjustment:
-        query = query.select_from(InvoiceAdjustment).join(
-            Invoice, Invoice.id == InvoiceAdjustment.invoice_id)
-    else:
+def _index(column: Any, edges: Sequence[Any], *, strict: bool = False, low: int = 0,
+           high: int | None = None) -> Any:
+    """The first n with ``column <= edges[n]`` (``<`` if strict), else (or NULL) len(edges):
+    a nested CASE that makes about log2(len(edges)) comparisons a row."""
+    high = len(edges) if high is None else high
+    if low == high:
+        return literal_column(str(low), Integer)
+    mid = (low + high) // 2
+    test = column < edges[mid] if strict else column <= edges[mid]
+    return case((test, _index(column, edges, strict=strict, low=low, high=mid)),
+                else_=_index(column, edges, strict=strict, low=mid + 1, high=high))
+
+
+def _buckets(book: KpiBook, days: list[date], bounds: list[Any], table: Any, dated: Any,
+             *amounts: Any) -> list[tuple[Key, Bucket, list[Decimal]]]:
+    """One grouped scan of the rows dated by the last day: per (owner, currency) and bucket
+    (the period index of ``dated``, of the invoice's issue date, the first date it is past
+    due on, and the first date its write-off counts on), Σ each amount."""
+    own = _index(dated, days)
+    issue = own if table is Invoice else _index(Invoice.issue_date, days)
+    due = _index(Invoice.due_date, days, strict=True)
+    gone = _index(book.written_off.c.at, bounds, strict=True)
+    indexes = [own, due, gone] if table is Invoice else [own, issue, due, gone]
+    query = select(book.owner, Customer.currency, *indexes,
+                   *[type_coerce(func.sum(amount), Money()) for amount in amounts])
+    if table is Invoice:
         query = query.select_from(Invoice)
+    else:
+        query = query.select_from(table).join(Invoice, Invoice.id == table.invoice_id)
     query = (query.join(Customer, Customer.id == Invoice.customer_id)
              .outerjoin(book.written_off, book.written_off.c.invoice_id == Invoice.id)
-             .where(*where).group_by(book.owner, Customer.currency))
-    return [((owner, currency), [Decimal(v or 0) for v in values])
-            for owner, currency, *values in book.session.execute(query)]
+             .where(dated <= days[-1]).group_by(book.owner, Customer.currency, *indexes))
+    result = []
+    for owner, currency, *values in book.session.execute(query):
+        if table is Invoice:
+            values.insert(1, values[0])  # own date is the issue date
+        bucket = (int(values[0]), int(values[1]), int(values[2]), int(values[3]))
+        result.append(((owner, currency), bucket,
+                       [ZERO if v is None else v for v in values[4:]]))
+    return result
+
+
+def _days_late(book: KpiBook) -> Any:
+    """A payment's days after its invoice's due date, 0 if on time or early."""
+    days: Any
+    if book.session.get_bind().dialect.name == "sqlite":
+        days = cast(func.julianday(Payment.paid_at) - func.julianday(Invoice.due_date),
+                    Integer)
+    else:
+        days = type_coerce(Payment.paid_at - Invoice.due_date, Integer)
+    return case((days > 0, days), else_=0)
+
+
+def _write_offs(book: KpiBook, bounds: list[Any]) -> list[tuple[Key, int, Decimal]]:
+    """(key, month index, Σ written off) of the write-offs made in the span."""
+    month = _index(InvoiceAdjustment.at, bounds[1:], strict=True)
+    query = (select(book.owner, Customer.currency, month, func.sum(InvoiceAdjustment.amount))
+             .select_from(InvoiceAdjustment)
+             .join(Invoice, Invoice.id == InvoiceAdjustment.invoice_id)
+             .join(Customer, Customer.id == Invoice.customer_id)
+             .where(InvoiceAdjustment.kind == "write_off", InvoiceAdjustment.at >= bounds[0],
+                    InvoiceAdjustment.at < bounds[-1])
+             .group_by(book.owner, Customer.currency, month))
+    return [((owner, currency), int(n), Decimal(value or 0))
+            for owner, currency, n, value in book.session.execute(query)]
