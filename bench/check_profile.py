@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from policy_service.app import create_app  # noqa: E402
-from policy_service.config import PROJECT_ROOT, Settings  # noqa: E402
+from policy_service.config import SHIPPED_RULES, Settings  # noqa: E402
 from policy_service.container import Services  # noqa: E402
 from policy_service.services.access.credentials import create_api_key  # noqa: E402
 from tests.databases import throwaway_database  # noqa: E402
@@ -79,7 +79,7 @@ def run(backend: str, checks: int, profile: bool) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="check-profile-"))
     with throwaway_database(backend, tmp) as url:
         services = Services.build(Settings(database_url=url, instance_path=tmp / "instance",
-                                           rules_dir=PROJECT_ROOT / "rules"))
+                                           rules_dir=SHIPPED_RULES))
         client = create_app(app_services=services).test_client()
         key = create_api_key(services.uow(), "profile", "order_system")
         headers = {"Authorization": f"Bearer {key}"}

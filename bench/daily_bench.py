@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from policy_service.config import Settings
+from policy_service.config import SHIPPED_RULES, Settings
 from policy_service.container import Services
 from policy_service.db.models import Customer, Invoice, Payment
 
@@ -151,7 +151,7 @@ AGE = (("not due", 0), ("1-30", 30), ("31-90", 90), ("91-180", 180), ("181-365",
 
 def seed(url: str, instance: Path, args: argparse.Namespace) -> None:
     """Migrate, seed tiers and rule sets, and bulk-insert the book."""
-    app = Services.build(Settings(url, instance, Path(__file__).resolve().parents[1] / "rules"))
+    app = Services.build(Settings(url, instance, SHIPPED_RULES))
     app.bootstrap()
     tables = {"customer": Customer, "invoice": Invoice, "payment": Payment}
     buffers: dict[str, list[dict[str, object]]] = {k: [] for k in tables}

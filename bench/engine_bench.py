@@ -6,8 +6,8 @@ One run, the SAME seeded random facts (credit_approval vocabulary, money as Deci
 around the thresholds of the shipped rules so that 0-4 rules fire) through:
 
 1. adapter   -- ``encode_facts`` + ``DurableRulesEngine.evaluate`` on the compiled shipped
-   ``rules/credit_approval.json`` (what the credit check calls); also ``evaluate`` alone on
-   pre-encoded facts, to separate the adapter's share from ``encode_facts``.
+   ``policy_service/rules/credit_approval.json`` (what the credit check calls); also
+   ``evaluate`` alone on pre-encoded facts, to separate the adapter's share from ``encode_facts``.
 2. bare      -- a timer-less durable ``Host`` on the same compiled definition:
    ``assert_fact`` + ``delete_state`` with a fresh sid per fact, given pre-encoded facts.
    That protocol crashes on a fact that matches no rule unless a rule fires for every
@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 import zen  # noqa: E402
 
+from policy_service.config import SHIPPED_RULES  # noqa: E402
 from policy_service.engine import DurableRulesEngine  # noqa: E402
 from policy_service.engine.adapter import SESSION  # noqa: E402
 from policy_service.engine.conditions import TAG  # noqa: E402
@@ -61,7 +62,7 @@ from policy_service.language.compiler import CompiledRuleSet, compile_ruleset, e
 from policy_service.language.document import RuleSet, load_ruleset  # noqa: E402
 from policy_service.language.reference import matching_rules  # noqa: E402
 
-RULESET_FILE = ROOT / "rules" / "credit_approval.json"
+RULESET_FILE = SHIPPED_RULES / "credit_approval.json"
 TARGET_MEDIAN_US = 60.0
 TARGET_P99_US = 250.0
 TARGET_RATIO = 1.2

@@ -7,7 +7,8 @@ threshold of the shipped rules) go through two calls, interleaved fact by fact (
 reversed every other fact, so machine noise hits both alike):
 
 1. decision            -- ``encode_facts`` + ``DurableRulesEngine.evaluate`` + ``combine``
-   on the compiled shipped ``rules/credit_approval.json``: what the credit check computes;
+   on the compiled shipped ``policy_service/rules/credit_approval.json``: what the credit
+   check computes;
 2. decision + remedies -- the same, then ``remedies`` (interval analysis over the rules that
    fired; nothing for a plain approval), with one overdue invoice per fact that has overdue
    facts (the check asks the database for them only when an overdue rule fired);
@@ -32,13 +33,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.engine_bench import make_fact, percentile, time_interleaved  # noqa: E402
+from policy_service.config import SHIPPED_RULES  # noqa: E402
 from policy_service.domain.decision import combine  # noqa: E402
 from policy_service.domain.remedies import OverdueInvoice, remedies  # noqa: E402
 from policy_service.engine import DurableRulesEngine  # noqa: E402
 from policy_service.language.compiler import compile_ruleset, encode_facts  # noqa: E402
 from policy_service.language.document import load_ruleset_file  # noqa: E402
 
-RULESET_FILE = ROOT / "rules" / "credit_approval.json"
+RULESET_FILE = SHIPPED_RULES / "credit_approval.json"
 TARGET_ADDED_US = 30.0
 
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from daily_bench import bench_database, seed
 
-from policy_service.config import Settings
+from policy_service.config import SHIPPED_RULES, Settings
 from policy_service.container import Services
 from policy_service.db.models import Customer, Invoice, Payment
 from policy_service.services.receivables import kpi_history, kpis, statement, statement_pdf
@@ -86,7 +86,7 @@ def bench(backend: str, args: argparse.Namespace) -> None:
         with bench_database(backend, instance) as url:
             seed(url, instance, args)
             app = Services.build(Settings(url, instance,
-                                          Path(__file__).resolve().parents[1] / "rules"))
+                                          SHIPPED_RULES))
             statement_customer(app, args.lines, args.as_of)
             print(f"[{backend}] {args.customers:,} customers / {args.invoices:,} invoices")
             document = best(f"KPIs over the whole book (as of {args.as_of}, 90 days)",

@@ -14,6 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_RULES = Path(__file__).resolve().parent / "rules"
+"""The shipped rule sets and their cases (package data: an installed wheel has them)."""
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -79,7 +81,7 @@ class Settings:
         return cls(
             database_url=values.get("DATABASE_URL") or default_db,
             instance_path=instance,
-            rules_dir=Path(values.get("POLICY_RULES_DIR", PROJECT_ROOT / "rules")).resolve(),
+            rules_dir=Path(values.get("POLICY_RULES_DIR", SHIPPED_RULES)).resolve(),
             secret_key=values.get("POLICY_SECRET_KEY") or None,
             smtp=SmtpSettings.from_env(values),
             prometheus_multiproc_dir=values.get("PROMETHEUS_MULTIPROC_DIR") or None,

@@ -14,13 +14,13 @@ from sqlalchemy import text
 
 from policy_service.api.auth import clear_key_cache
 from policy_service.app import create_app
-from policy_service.config import PROJECT_ROOT, Settings
+from policy_service.config import SHIPPED_RULES, Settings
 from policy_service.container import Services
 from policy_service.db.models import Base
 from policy_service.services.access.credentials import API_ROLES, create_api_key
 from tests.databases import BACKENDS, throwaway_database
 
-RULES_DIR = PROJECT_ROOT / "rules"
+RULES_DIR = SHIPPED_RULES
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

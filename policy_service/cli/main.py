@@ -155,12 +155,12 @@ def create_user(username: str, role: str) -> None:
 
 @cli.group()
 def rules() -> None:
-    """Rule sets between rules/ files and the database."""
+    """Rule sets between files (shipped: policy_service/rules/) and the database."""
 
 
 @rules.command("export")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Defaults to the shipped rules/ folder.")
+              default=None, help="Defaults to the shipped policy_service/rules/ folder.")
 def export_rules(directory: Path | None) -> None:
     """Write each published rule set to DIR/NAME.json."""
     app_services = _services()

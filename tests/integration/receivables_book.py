@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.container import Services
 from policy_service.db.models import Customer, Invoice
 from policy_service.db.models_receivables import (
@@ -33,7 +33,7 @@ from policy_service.services.receivables.ledger import (
     record_payment,
 )
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 START = date(2026, 1, 1)
 VOLATILE = {"id", "created_at", "updated_at", "next_attempt_at", "decided_at", "sent_at"}
 

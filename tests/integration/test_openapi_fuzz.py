@@ -24,7 +24,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
-from policy_service.config import PROJECT_ROOT, Settings
+from policy_service.config import SHIPPED_RULES, Settings
 from policy_service.container import Services
 from tests.databases import throwaway_database
 
@@ -41,7 +41,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One fresh database for this module (conftest's services/app/keys use it)."""
     with throwaway_database(BACKEND, tmp_path_factory.mktemp("fuzzdb")) as url:
         Services.build(Settings(database_url=url, instance_path=Path(
-            tmp_path_factory.mktemp("fuzzinstance")), rules_dir=PROJECT_ROOT / "rules")
+            tmp_path_factory.mktemp("fuzzinstance")), rules_dir=SHIPPED_RULES)
         ).database.migrate()
         yield url
 

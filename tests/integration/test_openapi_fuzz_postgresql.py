@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_service.config import PROJECT_ROOT, Settings
+from policy_service.config import SHIPPED_RULES, Settings
 from policy_service.container import Services
 from tests.databases import throwaway_database
 from tests.integration.test_openapi_fuzz import test_the_app_answers_as_its_document_says
@@ -25,6 +25,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One fresh PostgreSQL database for this module."""
     with throwaway_database("postgresql", tmp_path_factory.mktemp("fuzzdb")) as url:
         Services.build(Settings(database_url=url, instance_path=Path(
-            tmp_path_factory.mktemp("fuzzinstance")), rules_dir=PROJECT_ROOT / "rules")
+            tmp_path_factory.mktemp("fuzzinstance")), rules_dir=SHIPPED_RULES)
         ).database.migrate()
         yield url

@@ -33,7 +33,7 @@ def test_every_data_file_in_the_package_is_named_by_a_glob() -> None:
     assert _data_files() - matched == set()
 
 
-def test_a_built_wheel_ships_the_modules_templates_translations_and_migrations(
+def test_a_built_wheel_ships_the_modules_templates_translations_migrations_and_rules(
         tmp_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()
@@ -55,4 +55,5 @@ def test_a_built_wheel_ships_the_modules_templates_translations_and_migrations(
     assert modules - shipped == set()
     assert _data_files() - shipped == set()
     assert "db/migrations/script.py.mako" in shipped
+    assert {"rules/credit_approval.json", "rules/credit_approval.cases.json"} <= shipped
     assert any(name.endswith("LC_MESSAGES/messages.mo") for name in shipped)

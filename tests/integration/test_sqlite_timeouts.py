@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from policy_service.app import create_app
-from policy_service.config import PROJECT_ROOT, Settings
+from policy_service.config import SHIPPED_RULES, Settings
 from policy_service.container import Services
 from policy_service.db.database import Database
 from policy_service.services.access.credentials import create_api_key
@@ -29,7 +29,7 @@ COUNT_TO_A_BILLION = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 F
 def impatient(tmp_path: Path) -> Services:
     services = Services.build(Settings(
         database_url=f"sqlite:///{tmp_path / 'policy.db'}", instance_path=tmp_path,
-        rules_dir=PROJECT_ROOT / "rules", statement_timeout=1.0))
+        rules_dir=SHIPPED_RULES, statement_timeout=1.0))
     services.database.migrate()
     services.bootstrap()  # tiers and the shipped rule sets
     return services

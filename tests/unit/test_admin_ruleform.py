@@ -7,9 +7,9 @@ import json
 import pytest
 
 from policy_service.admin import ruleform
-from policy_service.config import PROJECT_ROOT
+from policy_service.config import SHIPPED_RULES
 
-SHIPPED = sorted(p for p in (PROJECT_ROOT / "rules").glob("*.json")
+SHIPPED = sorted(p for p in SHIPPED_RULES.glob("*.json")
                  if not p.name.endswith(".cases.json"))
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.domain.case_checks import check_case
 from policy_service.language.cases import load_cases, ruleset_path
 from policy_service.language.document import load_ruleset_file
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 WRONG = {
     "credit_approval": ("outcome", "nope"),
     "overdue_penalty": ("code", "WRONG"),

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.domain import account_facts, credit_facts
 from policy_service.domain.case_checks import check_case
 from policy_service.domain.outstanding import outstanding
@@ -20,7 +20,7 @@ from policy_service.language.document import load_ruleset_file
 from policy_service.language.kinds import get_kind
 from policy_service.language.reference import explain, matching_rules
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 TODAY = date(2026, 3, 10)
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.language import rendering, versions
 from policy_service.language.cache import BoundedCache
 from policy_service.language.document import RuleSetInvalid
 from policy_service.language.vocabularies_account import RECEIVABLE_CLASSES_VOCABULARY
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 
 
 def test_the_least_recently_used_value_is_dropped_first() -> None:

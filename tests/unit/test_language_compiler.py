@@ -6,11 +6,11 @@ import copy
 import itertools
 import operator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.language.checker import check_condition
 from policy_service.language.compiler import compile_condition, compile_ruleset, encode_facts
 from policy_service.language.document import load_ruleset_file
@@ -18,7 +18,7 @@ from policy_service.language.engine_rule import EngineRule
 from policy_service.language.reference import evaluate
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY, Field, FieldType
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 VOCAB = CREDIT_APPROVAL_VOCABULARY.extend("test", (
     Field("account.rate", FieldType.DECIMAL, "a rate", "比率", scale=100, max_abs=Decimal(10)),
     Field("account.count", FieldType.INTEGER, "a count", "数量", max_abs=Decimal(1000)),

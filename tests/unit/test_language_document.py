@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.language.ast import Otherwise
 from policy_service.language.checker import RuleError
 from policy_service.language.document import (
@@ -19,7 +19,7 @@ from policy_service.language.document import (
     load_ruleset_file,
 )
 
-RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+RULES_DIR = SHIPPED_RULES
 
 
 def rule(name: str = "r1", when: str = "order.amount > 1", **then: Any) -> dict[str, Any]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import copy
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.engine.probe import ProbeTimeout, RuleRefused, probe
 from policy_service.language import limits
 from policy_service.language.checker import check_condition, check_placeholder
@@ -23,7 +23,7 @@ from policy_service.language.parser import parse_condition, parse_expression
 from policy_service.language.sizes import engine_tests
 from policy_service.language.vocabulary import CREDIT_APPROVAL_VOCABULARY as VOCAB
 
-SHIPPED = json.loads((Path(__file__).parents[2] / "rules" / "credit_approval.json")
+SHIPPED = json.loads((SHIPPED_RULES / "credit_approval.json")
                      .read_text(encoding="utf-8"))
 
 

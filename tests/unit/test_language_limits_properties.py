@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.engine import DurableRulesEngine
 from policy_service.language.compiler import compile_ruleset, encode_facts
 from policy_service.language.document import RuleSetInvalid, load_ruleset
@@ -18,7 +18,7 @@ from policy_service.language.extremes import edge_errors, extreme_facts
 from policy_service.language.reference import explain_rules, matching_rules
 from policy_service.language.rendering import render_template
 
-SHIPPED = json.loads((Path(__file__).parents[2] / "rules" / "credit_approval.json")
+SHIPPED = json.loads((SHIPPED_RULES / "credit_approval.json")
                      .read_text(encoding="utf-8"))
 MONEY = ["order.amount", "customer.credit_limit", "customer.collateral", "exposure.total",
          "overdue.amount"]

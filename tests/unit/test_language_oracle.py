@@ -6,19 +6,19 @@ import json
 import random
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.engine import DurableRulesEngine
 from policy_service.language.compiler import compile_ruleset, encode_facts
 from policy_service.language.document import RuleSet, load_ruleset
 from policy_service.language.reference import matching_rules
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 MONEY = ["order.amount", "customer.credit_limit", "customer.collateral", "exposure.total",
          "exposure.open_receivables", "exposure.reserved_orders", "overdue.amount"]
 DAYS = ["overdue.oldest_days", "customer.age_days", "order.requested_term_days",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.domain.penalty import (
     AccruedDay,
     PenaltyTerms,
@@ -20,7 +20,7 @@ from policy_service.language.document import load_ruleset_file
 from policy_service.language.reference import matching_rules
 from policy_service.services.credit.tiers import DEFAULT_TIERS
 
-RULESET = load_ruleset_file(Path(__file__).resolve().parents[2] / "rules/overdue_penalty.json")
+RULESET = load_ruleset_file(SHIPPED_RULES / "overdue_penalty.json")
 DUE = date(2026, 3, 1)
 NOTHING_PAID = paid_by([])
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.domain.review import (
     InvoiceHistory,
     average_exposure,
@@ -99,7 +99,7 @@ def test_late_counts_use_the_day_the_principal_was_fully_paid() -> None:
 
 
 def test_a_proposal_is_rounded_and_worded_in_the_customers_currency() -> None:
-    ruleset = load_ruleset_file(Path(__file__).parents[2] / "rules" / "limit_review.json")
+    ruleset = load_ruleset_file(SHIPPED_RULES / "limit_review.json")
     facts = {"customer": {"credit_limit": Decimal("1234567"), "tier": "C", "status": "active",
                           "review_overdue": False, "payment_term_days": 30,
                           "grace_days": 0},

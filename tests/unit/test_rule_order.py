@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.domain.decision import combine
 from policy_service.engine import DurableRulesEngine
 from policy_service.language.cases import load_cases
@@ -29,7 +29,7 @@ RULESET = load_ruleset({"name": "credit_approval", "rules": [
         "outcome": "approved", "code": "OK", "message": {"zh": "好", "en": "ok"}}},
 ]})
 ORDER = ["first", "zeta", "alpha", "mid", "late"]
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 FACTS = {**load_cases(RULES / "credit_approval.cases.json")[0].facts}
 
 

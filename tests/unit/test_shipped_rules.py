@@ -1,4 +1,5 @@
-"""Every case beside every shipped rule set (rules/*.cases.json), run by one parametrized test."""
+"""Every case beside every shipped rule set (policy_service/rules/*.cases.json), run by one
+parametrized test."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.domain.case_checks import CHECKS
 from policy_service.language.cases import Case, load_cases, ruleset_path
 from policy_service.language.document import load_ruleset_file
 from policy_service.language.kinds import KINDS
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 CASES = [(path, case) for path in sorted(RULES.glob("*.cases.json"))
          for case in load_cases(path)]
 

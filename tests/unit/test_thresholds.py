@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
+from policy_service.config import SHIPPED_RULES
 from policy_service.language.document import load_ruleset, load_ruleset_file
 from policy_service.language.reference import matching_rules
 from policy_service.language.thresholds import key_parts
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+RULES = SHIPPED_RULES
 
 
 def _doc(*whens: str) -> dict:

@@ -1,0 +1,1 @@
+"""Credit policy service: rules as data, decisions as records."""

@@ -1,0 +1,1 @@
+"""Access: API keys for other systems and admin-UI users."""

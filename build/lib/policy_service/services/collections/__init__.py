@@ -1,0 +1,1 @@
+"""Collections: disputes, payment plans and promises to pay, contacts and the worklist."""

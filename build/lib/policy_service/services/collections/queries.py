@@ -1,0 +1,161 @@
+"""The collections worklist (催收工作台): customers with something overdue, ranked.
+
+Priority is Σ over the customer's overdue invoices of outstanding × days past due
+(api.md); customers with a broken plan in the last 365 days come first, then by
+priority, highest first. Each item shows the next dunning step and its date (probed
+through the published escalation rule set), open disputes, the active plan and the
+last contact.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from policy_service.db.models import Customer, Invoice
+from policy_service.db.models_collections import Contact, Dispute, PaymentPlan
+from policy_service.db.models_receivables import DunningStep
+from policy_service.domain.account_facts import escalation_facts
+from policy_service.domain.escalation import due_steps
+from policy_service.language.document import RuleSet
+from policy_service.language.reference import matching_rules
+from policy_service.services.collections.effects import for_customer
+from policy_service.services.rules.registry import RuleSetRegistry
+from policy_service.services.unit_of_work import UnitOfWork
+
+ZERO = Decimal("0.00")
+PROBE_DAYS = 120  # how far ahead the next step is looked for
+PROBED_INVOICES = 5  # the oldest overdue invoices of a customer probed for it
+
+
+def next_step(session: Session, ruleset: RuleSet, customer: Customer,
+              invoices: list[Invoice], today: date) -> dict[str, Any] | None:
+    """The first dunning step not yet done that one of the invoices reaches, and when."""
+    held = for_customer(session, customer.id)
+    probe = [i for i in invoices if not held.exempt(i, today)][:PROBED_INVOICES]
+    done: dict[str, set[str]] = defaultdict(set)
+    for invoice_id, rule in session.execute(select(DunningStep.invoice_id, DunningStep.rule)
+                                            .where(DunningStep.customer_id == customer.id)):
+        done[invoice_id].add(rule)
+    best: tuple[date, str] | None = None
+    for invoice in probe:
+        for ahead in range(0, PROBE_DAYS + 1):
+            on = today + timedelta(days=ahead)
+            if best is not None and on >= best[0]:
+                break
+            facts = escalation_facts(customer, invoice, on, None)
+            new = [s for s in due_steps(ruleset, matching_rules(ruleset, facts))
+                   if s.rule not in done[invoice.id]]
+            if new:
+                best = (on, new[-1].step)
+                break
+    return None if best is None else {"step": best[1], "on": best[0]}
+
+
+def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
+             owner: str | None = None) -> dict[str, Any]:
+    """GET /v1/worklist?owner=: one item per customer with something overdue."""
+    with uow:
+        session = uow.session
+        query = (select(Invoice, Customer).join(Customer, Customer.id == Invoice.customer_id)
+                 .where(Invoice.status == "open", Invoice.due_date < today)
+                 .order_by(Invoice.due_date, Invoice.id))
+        if owner is not None:
+            query = query.where(Customer.owner == owner)
+        overdue: dict[str, list[Invoice]] = defaultdict(list)
+        customers: dict[str, Customer] = {}
+        for invoice, customer in session.execute(query).all():
+            if invoice.outstanding > 0:
+                overdue[customer.id].append(invoice)
+                customers[customer.id] = customer
+        ids = list(customers)
+        escalation = registry.current(session, "escalation").compiled.ruleset
+        disputes = dict(session.execute(
+            select(Dispute.customer_id, func.count()).where(
+                Dispute.customer_id.in_(ids), Dispute.status == "open")
+            .group_by(Dispute.customer_id)).all())
+        active = dict(session.execute(select(PaymentPlan.customer_id, PaymentPlan.id).where(
+            PaymentPlan.customer_id.in_(ids), PaymentPlan.status == "active")).all())
+        broken = dict(session.execute(
+            select(PaymentPlan.customer_id, func.count()).where(
+                PaymentPlan.customer_id.in_(ids), PaymentPlan.status == "broken",
+                PaymentPlan.ended_on > today - timedelta(days=365))
+            .group_by(PaymentPlan.customer_id)).all())
+        items: list[dict[str, Any]] = []
+        for customer_id, invoices in overdue.items():
+            customer = customers[customer_id]
+            items.append({
+                "customer_id": customer_id, "name": customer.name, "owner": customer.owner,
+                "currency": customer.currency,
+                "priority": sum((i.outstanding * (today - i.due_date).days for i in invoices),
+                                ZERO),
+                "overdue_amount": sum((i.outstanding for i in invoices), ZERO),
+                "oldest_days": (today - invoices[0].due_date).days,
+                "next_step": next_step(session, escalation, customer, invoices, today),
+                "open_disputes": int(disputes.get(customer_id, 0)),
+                "active_plan": active.get(customer_id),
+                "broken_plans_365d": int(broken.get(customer_id, 0)),
+                "last_contact": _last_contact(session, customer_id),
+            })
+        items.sort(key=lambda i: (i["broken_plans_365d"] == 0, -i["priority"],
+                                  i["customer_id"]))
+        return {"items": items}
+
+
+def _last_contact(session: Session, customer_id: str) -> dict[str, Any] | None:
+    contact = session.scalars(select(Contact).where(Contact.customer_id == customer_id)
+                              .order_by(Contact.at.desc(), Contact.id.desc()).limit(1)).first()
+    if contact is None:
+        return None
+    return {"on": contact.on, "channel": contact.channel, "outcome": contact.outcome,
+            "by": contact.actor}
+
+
+def open_disputes(session: Session, today: date) -> list[dict[str, Any]]:
+    """The disputes queue: open disputes, oldest first, with their age in days."""
+    found = session.execute(
+        select(Dispute, Customer.name, Customer.currency)
+        .join(Customer, Customer.id == Dispute.customer_id)
+        .where(Dispute.status == "open").order_by(Dispute.opened_on, Dispute.id)).all()
+    return [{"dispute_id": d.id, "invoice_id": d.invoice_id, "customer_id": d.customer_id,
+             "customer_name": name, "amount": d.amount, "currency": currency,
+             "reason": d.reason,
+             "opened_on": d.opened_on, "opened_by": d.opened_by,
+             "age_days": (today - d.opened_on).days} for d, name, currency in found]
+
+
+def dispute_to_resolve(session: Session, dispute_id: str) -> dict[str, Any] | None:
+    """One dispute with its invoice's currency (the admin's resolve form), or None."""
+    found = session.execute(
+        select(Dispute, Invoice.currency).join(Invoice, Invoice.id == Dispute.invoice_id)
+        .where(Dispute.id == dispute_id)).first()
+    if found is None:
+        return None
+    d, currency = found
+    return {"dispute_id": d.id, "invoice_id": d.invoice_id, "customer_id": d.customer_id,
+            "amount": d.amount, "currency": currency, "status": d.status,
+            "reason": d.reason, "opened_on": d.opened_on}
+
+
+def instalments_due(session: Session, today: date, days: int = 7) -> list[dict[str, Any]]:
+    """Instalments of active plans due from today through ``days`` ahead, by date."""
+    from policy_service.services.collections.plans import plan_view  # plans imports us not
+
+    plans = session.execute(
+        select(PaymentPlan, Customer.currency)
+        .join(Customer, Customer.id == PaymentPlan.customer_id)
+        .where(PaymentPlan.status == "active").order_by(PaymentPlan.id)).all()
+    until = today + timedelta(days=days)
+    rows = []
+    for plan, currency in plans:
+        view = plan_view(session, plan, today)
+        for item in view["instalments"]:
+            if today <= item["due_date"] <= until:
+                rows.append({"plan_id": plan.id, "customer_id": plan.customer_id,
+                             "currency": currency, **item})
+    return sorted(rows, key=lambda r: (r["due_date"], r["plan_id"]))

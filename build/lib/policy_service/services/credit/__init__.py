@@ -1,0 +1,1 @@
+"""Credit: the order check, holds, exposure, customers and tiers."""

@@ -1,0 +1,1 @@
+"""The receivables day: the run, its batch steps, account facts, reviews."""

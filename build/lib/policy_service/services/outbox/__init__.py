@@ -1,0 +1,1 @@
+"""The outbox: queued messages and their delivery adapters."""

@@ -1,0 +1,1 @@
+"""Receivables: invoices, payments, adjustments, classes, the aging report, stop-supply."""

@@ -1,0 +1,1 @@
+"""Rule sets: published versions, the draft lifecycle, backtests and diffs."""
