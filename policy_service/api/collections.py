@@ -39,7 +39,7 @@ class DisputeIn(StrictSchema):
     note = note_string(required=False, allow_none=True)
 
 
-class ResolveIn(StrictSchema):
+class DisputeResolveIn(StrictSchema):
     in_favour_of = fields.String(required=True,
                                  validate=validate.OneOf(disputes.FAVOUR))
     credit_note_amount = MoneyString(load_default=None,
@@ -131,7 +131,7 @@ def open_dispute(body: dict[str, Any], invoice_id: str) -> Any:
 
 @blp.route("/disputes/<dispute_id>/resolve", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(ResolveIn())
+@blp.arguments(DisputeResolveIn())
 @blp.response(200, DisputeOut)
 def resolve_dispute(body: dict[str, Any], dispute_id: str) -> Any:
     """Resolve: for the customer a credit note reduces the invoice; for the company it closes."""

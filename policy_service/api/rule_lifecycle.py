@@ -14,6 +14,7 @@ from policy_service.api.rule_lifecycle_schemas import (
     BacktestOut,
     CasesIn,
     CasesOut,
+    ConflictResolveIn,
     DiffOut,
     DocumentIn,
     DraftCasesIn,
@@ -21,7 +22,6 @@ from policy_service.api.rule_lifecycle_schemas import (
     DraftsQuery,
     OptionalNoteIn,
     RebaseOut,
-    ResolveIn,
     TestReportOut,
 )
 from policy_service.api.schemas import NoteIn
@@ -132,7 +132,7 @@ def rebase_draft(name: str, draft_id: int) -> Any:
 
 @blp.route("/<name>/drafts/<int:draft_id>/resolve", methods=["POST"])
 @requires(*DECIDE)
-@blp.arguments(ResolveIn())
+@blp.arguments(ConflictResolveIn())
 @blp.response(200, RebaseOut)
 def resolve_conflict(body: dict[str, Any], name: str, draft_id: int) -> Any:
     """The author settles one rebase conflict; the last one moves the draft's base."""

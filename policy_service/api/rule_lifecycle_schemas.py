@@ -90,7 +90,7 @@ class RebaseOut(Schema):
     diff = fields.Nested(DiffOut)
 
 
-class ResolveIn(StrictSchema):
+class ConflictResolveIn(StrictSchema):
     key = fields.String(required=True, validate=validate.Length(min=1, max=200),
                         metadata={"description": "a conflict's key: rule:NAME or description"})
     take = fields.String(required=True, validate=validate.OneOf(rebase.TAKES))
