@@ -15,6 +15,7 @@ from flask_admin.model import typefmt
 from policy_service.admin import auth
 from policy_service.admin.formatting import when
 from policy_service.admin.web import csrf
+from policy_service.container import Services
 from policy_service.services.spreadsheet import BOM, safe_cell
 
 WRITE_ENDPOINTS = {
@@ -40,9 +41,14 @@ class RoleChecked:
 
 
 class ProtectedView(RoleChecked, BaseView):
-    """A custom screen: role-checked, and every POST must carry the Flask-WTF CSRF token."""
+    """A custom screen over the services: role-checked, and every POST must carry the
+    Flask-WTF CSRF token."""
 
     write_roles: Iterable[str] = ()
+
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        self.services = services
+        super().__init__(**kwargs)
 
     def _handle_view(self, name: str, **kwargs: Any) -> Any:
         denied = super()._handle_view(name, **kwargs)

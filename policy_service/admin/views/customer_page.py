@@ -33,10 +33,6 @@ class CustomerPageView(ProtectedView):
 
     read_roles = auth.EVERYONE
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
-        self.services = services
-        super().__init__(**kwargs)
-
     def is_visible(self) -> bool:
         """Reached from customer ids, not from the menu."""
         return False

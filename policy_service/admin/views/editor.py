@@ -14,7 +14,6 @@ from policy_service.admin.i18n import _
 from policy_service.admin.refusals import refusal
 from policy_service.admin.views.base import ProtectedView
 from policy_service.admin.views.draft_review import DraftReviewMixin, pretty, shown
-from policy_service.container import Services
 from policy_service.domain.remedy_targets import lever_report
 from policy_service.language.document import RuleSetInvalid, load_ruleset
 from policy_service.language.kinds import KINDS
@@ -88,10 +87,6 @@ class DraftEditorView(DraftReviewMixin, ProtectedView):
     """Drafts of every rule set; risk managers edit, test, backtest, submit and approve."""
 
     write_roles = (auth.RISK,)
-
-    def __init__(self, services: Services, **kwargs: Any) -> None:
-        self.services = services
-        super().__init__(**kwargs)
 
     @expose("/")
     def index(self) -> Any:

@@ -22,10 +22,6 @@ class LookupView(ProtectedView):
 
     read_roles = auth.EVERYONE
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
-        self.services = services
-        super().__init__(**kwargs)
-
     @expose("/")
     def index(self) -> Any:
         """The search and look-up forms and whatever was found."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from flask import flash, request
 from flask_admin import Admin
@@ -57,10 +56,6 @@ class QueueView(ProtectedView):
 
     read_roles: Iterable[str] = auth.STAFF
     write_roles: Iterable[str] = DECIDERS
-
-    def __init__(self, services: Services, **kwargs: Any) -> None:
-        self.services = services
-        super().__init__(**kwargs)
 
     def today(self) -> date:
         """The service clock's date (days overdue are counted to it)."""

@@ -47,10 +47,6 @@ class RuleHistoryView(ProtectedView):
 
     write_roles = (auth.RISK,)
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
-        self.services = services
-        super().__init__(**kwargs)
-
     @expose("/")
     def index(self) -> Any:
         """Each rule set with its versions, newest first."""

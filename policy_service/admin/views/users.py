@@ -23,10 +23,6 @@ class UsersView(ProtectedView):
     read_roles = (auth.ADMIN,)
     write_roles = (auth.ADMIN,)
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
-        self.services = services
-        super().__init__(**kwargs)
-
     @expose("/")
     def index(self) -> Any:
         """The list of logins and the form for a new one."""
