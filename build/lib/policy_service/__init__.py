@@ -1,1 +1,0 @@
-"""Credit policy service: rules as data, decisions as records."""

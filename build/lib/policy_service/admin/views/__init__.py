@@ -1,1 +1,0 @@
-"""The admin screens, one module per area."""

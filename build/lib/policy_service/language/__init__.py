@@ -1,2 +1,0 @@
-"""language."""
-from policy_service.language import kinds_account  # noqa: F401  (registers the account kinds)

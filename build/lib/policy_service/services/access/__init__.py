@@ -1,1 +1,0 @@
-"""Access: API keys for other systems and admin-UI users."""

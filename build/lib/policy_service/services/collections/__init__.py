@@ -1,1 +1,0 @@
-"""Collections: disputes, payment plans and promises to pay, contacts and the worklist."""

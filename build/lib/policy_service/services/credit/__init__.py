@@ -1,1 +1,0 @@
-"""Credit: the order check, holds, exposure, customers and tiers."""

@@ -1,1 +1,0 @@
-"""The receivables day: the run, its batch steps, account facts, reviews."""

@@ -1,1 +1,0 @@
-"""The outbox: queued messages and their delivery adapters."""

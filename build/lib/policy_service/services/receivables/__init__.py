@@ -1,1 +1,0 @@
-"""Receivables: invoices, payments, adjustments, classes, the aging report, stop-supply."""

@@ -1,1 +1,0 @@
-"""Rule sets: published versions, the draft lifecycle, backtests and diffs."""
