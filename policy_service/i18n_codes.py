@@ -3,7 +3,9 @@
 Templates and views pass stored codes (statuses, roles, outcomes, classes, events) to
 gettext at run time, so `pybabel extract` cannot see them; listing them here with the
 no-op marker `N_` keeps them in the catalog (see babel.cfg and CONTRIBUTING.md). A new
-code shown in the admin gets a line here and a translation in messages.po.
+code shown in the admin gets a line here and a translation in messages.po; one written
+with underscores also gets an English label (``stop_supply`` reads "stop supply") in the
+English catalog, translations/en, which holds nothing else.
 """
 
 from __future__ import annotations

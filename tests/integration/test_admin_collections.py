@@ -42,7 +42,7 @@ def test_a_collector_logs_a_call_from_the_worklist_and_the_api_shows_it(
         ("phone", "no_answer", names["risk_manager"])]
     page = client.get("/admin/worklist/").get_data(as_text=True)
     row = page.split('data-customer="C-1"')[1].split("</tr>")[0]
-    assert f"no_answer ({names['risk_manager']})" in row  # the last contact
+    assert f"no answer ({names['risk_manager']})" in row  # the last contact, as people read it
 
 
 def test_sales_see_their_own_customers_and_an_auditor_cannot_log(

@@ -261,7 +261,7 @@ def test_writing_off_from_the_queue_clears_it_and_keeps_the_stop_supply(
     assert get_customer(services, "C-1").status == "active"
     assert 'data-customer="C-1"' not in _page(client, "/admin/stop-supply/")
     case = _row(_page(client, "/admin/legal-cases/"), "case-row", "invoice", "I-1")
-    assert "written_off" in case
+    assert "written off" in case
     assert len(rows(services, LegalCase)) == 1
 
 

@@ -10,9 +10,11 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from policy_service.config import PROJECT_ROOT
+from policy_service.i18n_codes import CODES
 
 PACKAGE = PROJECT_ROOT / "policy_service"
 CATALOG = PACKAGE / "admin" / "translations" / "zh_Hans_CN" / "LC_MESSAGES"
+ENGLISH = PACKAGE / "admin" / "translations" / "en" / "LC_MESSAGES"
 # Our markers (admin.i18n's `_` and `lazy`, i18n_codes' `N_`): `lazy_gettext` in
 # policy_service/admin_tables.py is Flask-Admin's, with its own catalog.
 KEYWORDS = {"_": None, "lazy": None, "N_": None}
@@ -52,3 +54,16 @@ def test_the_compiled_catalog_matches_the_po_file() -> None:
         mo = read_mo(handle)
     assert _entries(mo) == _entries(po), \
         "messages.mo is stale: pybabel compile -d policy_service/admin/translations"
+
+
+def test_english_labels_the_codes_people_would_otherwise_read_as_snake_case() -> None:
+    with open(ENGLISH / "messages.po", "rb") as handle:
+        po = read_po(handle)
+    labels = {m.id: m.string for m in po if m.id}
+    snake = {code for code in CODES if "_" in code and code == code.lower() and " " not in code}
+    assert snake - set(labels) == set(), "a new code: give it an English label"
+    assert set(labels) - set(CODES) == set(), "the English catalog labels codes only"
+    assert [code for code, label in labels.items() if not label or "_" in label
+            or "%" in label] == []
+    with open(ENGLISH / "messages.mo", "rb") as handle:
+        assert _entries(read_mo(handle)) == _entries(po), "pybabel compile the English catalog"
