@@ -2,37 +2,21 @@
 
 Each month is exactly one ``GET /v1/reports/kpis?as_of=…&period_days=…``: as of the
 month's last day (the current month: as of the date itself, month to date), over the days
-since the previous month's end. The sums of all months come from four grouped scans instead
-of twelve reports' worth of queries, one each over invoices, payments, credit notes and
-write-offs. A scan does not test every date: it puts each row in buckets (which period its
-own date, its invoice's issue and due dates and the invoice's write-off fall in, each one
-nested CASE) and sums one amount per bucket; the open principal on each date, what of it was
-not yet due, and each month's credit sales, collections and write-offs are then added up
-from the few buckets in Python, in exact Decimals.
-The figures are ``domain.kpi``'s, as in the report; a test holds each month to the report.
+since the previous month's end. The sums of all months come from one run of kpi_scans' four
+bucketed scans over the 13 dates (the first opening, then each month's end), as the report's
+one period does over its two; the figures are ``domain.kpi``'s, as in the report.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, literal_column, select, type_coerce
-
-from policy_service.db.models import Customer, Invoice, Payment
-from policy_service.db.models_collections import CreditNote
-from policy_service.db.models_receivables import InvoiceAdjustment
-from policy_service.db.types import Money
-from policy_service.domain.kpi import KpiSums
-from policy_service.services.receivables.kpis import Key, KpiBook, end_of, overall
+from policy_service.services.receivables.kpi_scans import period_sums
+from policy_service.services.receivables.kpis import overall
 from policy_service.services.unit_of_work import UnitOfWork
 
 MONTHS = 12
-ZERO = Decimal(0)
-Bucket = tuple[int, int, int, int]  # own date, issue date, due date, write-off: indexes
 
 
 def month_periods(as_of: date, months: int = MONTHS) -> list[tuple[date, int]]:
@@ -51,147 +35,10 @@ def kpi_history(uow: UnitOfWork, as_of: date, timezone: str, months: int = MONTH
     """Per month: ``{as_of, period_days, month: "YYYY-MM", overall: {CUR: {…}}}``."""
     periods = month_periods(as_of, months)
     ends = [end for end, _days in periods]
-    days = [periods[0][0] - timedelta(days=periods[0][1]), *ends]  # the first opening, then
+    days = [periods[0][0] - timedelta(days=periods[0][1]), *ends]  # first opening, month ends
     with uow:
-        sums = _monthly_sums(KpiBook(uow.session, timezone), days)
+        sums = period_sums(uow.session, timezone, days)
     return [{"as_of": end.isoformat(), "period_days": length, "month": f"{end:%Y-%m}",
-             "overall": overall({k: v for k, v in sums[n].items() if any(vars(v).values())},
-                                length)}
+             "overall": overall(sums[n], length)}
             for n, (end, length) in enumerate(periods)]
 
-
-def _monthly_sums(book: KpiBook, days: list[date]) -> list[dict[Key, KpiSums]]:
-    """The KPI sums of each period (days[n], days[n + 1]] per owner and currency."""
-    months = len(days) - 1
-    rows: list[dict[Key, KpiSums]] = [defaultdict(KpiSums) for _ in range(months)]
-    bounds = [end_of(day, book.timezone) for day in days]
-    issued, settled = _Ledger(len(days)), _Ledger(len(days))  # settled: paid or credited
-    for key, bucket, (amount,) in _buckets(book, days, bounds, Invoice, Invoice.issue_date,
-                                           Invoice.amount):
-        issued.add(key, bucket, amount)
-        if bucket[0]:  # issued in the span: its month's credit sales
-            rows[bucket[0] - 1][key].credit_sales += amount
-    for key, bucket, (principal, amount, weighted) in _buckets(
-            book, days, bounds, Payment, Payment.paid_at, Payment.principal_part,
-            Payment.amount, Payment.principal_part * _days_late(book)):
-        settled.add(key, bucket, principal)
-        if bucket[0]:  # value-dated in the span
-            sums = rows[bucket[0] - 1][key]
-            sums.collected += amount
-            sums.paid_principal += principal
-            sums.paid_days_weighted += weighted
-    for key, bucket, (amount,) in _buckets(book, days, bounds, CreditNote,
-                                           CreditNote.issued_on, CreditNote.amount):
-        settled.add(key, bucket, amount)
-        if bucket[0]:  # net credit sales, as in the report
-            rows[bucket[0] - 1][key].credit_sales -= amount
-    none = [ZERO] * len(days)
-    for key, live in issued.live.items():
-        current, paid = issued.current[key], settled.live.get(key, none)
-        paid_current = settled.current.get(key, none)
-        for n in range(months):
-            sums = rows[n][key]
-            sums.opening = live[n] - paid[n]
-            sums.closing = live[n + 1] - paid[n + 1]
-            sums.closing_current = current[n + 1] - paid_current[n + 1]
-    for key, month, amount in _write_offs(book, bounds):
-        rows[month][key].written_off = amount
-    return rows
-
-
-class _Ledger:
-    """Per key and date index: Σ amount of the live rows (the row and its invoice dated by the
-    day, the invoice not written off by its end), and of those whose invoice was not yet due."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.live: dict[Key, list[Decimal]] = defaultdict(lambda: [ZERO] * size)
-        self.current: dict[Key, list[Decimal]] = defaultdict(lambda: [ZERO] * size)
-
-    def add(self, key: Key, bucket: Bucket, amount: Decimal) -> None:
-        """Count one bucket's amount on each date it is live (and current) on."""
-        own, issued, due, gone = bucket
-        live, current = self.live[key], self.current[key]
-        for n in range(max(own, issued), min(gone, self.size)):
-            live[n] += amount
-            if n < due:
-                current[n] += amount
-
-
-def _index(column: Any, edges: Sequence[Any], *, strict: bool = False, low: int = 0,
-           high: int | None = None) -> Any:
-    """The first n with ``column <= edges[n]`` (``<`` if strict), else (or NULL) len(edges):
-    a nested CASE that makes about log2(len(edges)) comparisons a row."""
-    high = len(edges) if high is None else high
-    if low == high:
-        return literal_column(str(low), Integer)
-    mid = (low + high) // 2
-    test = column < edges[mid] if strict else column <= edges[mid]
-    return case((test, _index(column, edges, strict=strict, low=low, high=mid)),
-                else_=_index(column, edges, strict=strict, low=mid + 1, high=high))
-
-
-def _buckets(book: KpiBook, days: list[date], bounds: list[Any], table: Any, dated: Any,
-             *amounts: Any) -> list[tuple[Key, Bucket, list[Decimal]]]:
-    """One grouped scan of the rows dated by the last day: per (owner, currency) and bucket
-    (the period index of ``dated``, of the invoice's issue date, the first date it is past
-    due on, and the first date its write-off counts on), Σ each amount.
-
-    The rows are bucketed in a subquery behind ``OFFSET 0``, which PostgreSQL does not flatten:
-    grouping on the CASE expressions themselves, its planner estimates the groups from the
-    dates' statistics (a million), sorts the rows to disk and takes twice as long as hashing
-    the few thousand groups there are."""
-    own = _index(dated, days)
-    issue = own if table is Invoice else _index(Invoice.issue_date, days)
-    due = _index(Invoice.due_date, days, strict=True)
-    gone = _index(book.written_off.c.at, bounds, strict=True)
-    base = len(days) + 1  # each index is 0 to len(days): the four as one integer
-    code = ((own * base + issue) * base + due) * base + gone
-    rows = select(book.owner.label("owner"), Customer.currency.label("currency"),
-                  code.label("code"),
-                  *[type_coerce(amount, Money()).label(f"amount_{n}")
-                    for n, amount in enumerate(amounts)])
-    if table is Invoice:
-        rows = rows.select_from(Invoice)
-    else:
-        rows = rows.select_from(table).join(Invoice, Invoice.id == table.invoice_id)
-    bucketed = (rows.join(Customer, Customer.id == Invoice.customer_id)
-                .outerjoin(book.written_off, book.written_off.c.invoice_id == Invoice.id)
-                .where(dated <= days[-1]).offset(0).subquery())
-    query = (select(bucketed.c.owner, bucketed.c.currency, bucketed.c.code,
-                    *[type_coerce(func.sum(bucketed.c[f"amount_{n}"]), Money())
-                      for n in range(len(amounts))])
-             .group_by(bucketed.c.owner, bucketed.c.currency, bucketed.c.code))
-    result = []
-    for owner, currency, number, *values in book.session.execute(query):
-        rest, gone_at = divmod(int(number), base)
-        rest, due_at = divmod(rest, base)
-        own_at, issued_at = divmod(rest, base)
-        result.append(((owner, currency), (own_at, issued_at, due_at, gone_at),
-                       [ZERO if v is None else v for v in values]))
-    return result
-
-
-def _days_late(book: KpiBook) -> Any:
-    """A payment's days after its invoice's due date, 0 if on time or early."""
-    days: Any
-    if book.session.get_bind().dialect.name == "sqlite":
-        days = cast(func.julianday(Payment.paid_at) - func.julianday(Invoice.due_date),
-                    Integer)
-    else:
-        days = type_coerce(Payment.paid_at - Invoice.due_date, Integer)
-    return case((days > 0, days), else_=0)
-
-
-def _write_offs(book: KpiBook, bounds: list[Any]) -> list[tuple[Key, int, Decimal]]:
-    """(key, month index, Σ written off) of the write-offs made in the span."""
-    month = _index(InvoiceAdjustment.at, bounds[1:], strict=True)
-    query = (select(book.owner, Customer.currency, month, func.sum(InvoiceAdjustment.amount))
-             .select_from(InvoiceAdjustment)
-             .join(Invoice, Invoice.id == InvoiceAdjustment.invoice_id)
-             .join(Customer, Customer.id == Invoice.customer_id)
-             .where(InvoiceAdjustment.kind == "write_off", InvoiceAdjustment.at >= bounds[0],
-                    InvoiceAdjustment.at < bounds[-1])
-             .group_by(book.owner, Customer.currency, month))
-    return [((owner, currency), int(n), Decimal(value or 0))
-            for owner, currency, n, value in book.session.execute(query)]
