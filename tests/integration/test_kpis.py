@@ -79,6 +79,26 @@ def test_the_kpis_are_what_was_known_on_the_date(services: Services, api: Api) -
     assert "ana" in early["by_owner"] and "JPY" not in early["overall"]
 
 
+
+def test_the_longest_period_counts_the_whole_book_as_it_was_and_owners_without_rows_are_absent(
+        services: Services, api: Api) -> None:
+    book(services, api)
+    api.customer("C-4", owner="nobody")  # a customer, nothing invoiced
+    body = _kpis(api, f"?as_of={AS_OF}&period_days=3660")  # opening: nothing yet
+    assert body["by_owner"]["sales-key"]["CNY"] == {
+        "dso": "1220.00",  # 1200 / 3600 × 3660
+        "cei": "80.00",  # (0 + 3600 − 1200) / (0 + 3600 − 600) × 100
+        "overdue_ratio": "0.5000", "avg_days_late": "3.33", "collected": "2400.00",
+        "written_off": "0.00", "receivables": "1200.00", "credit_sales": "3600.00"}
+    assert set(body["by_owner"]) == {"sales-key", "ana"}
+    early = _kpis(api, "?as_of=2026-04-15&period_days=3660")  # I-1 and I-4, nothing paid
+    ana = early["by_owner"]["ana"]["CNY"]  # I-4 not yet due: nothing to collect yet
+    assert (ana["dso"], ana["cei"], ana["overdue_ratio"], ana["receivables"]) == (
+        "3660.00", None, "0.0000", "1000.00")
+    assert early["by_owner"]["sales-key"]["CNY"]["dso"] == "3660.00"  # 1000 / 1000 × 3660
+    assert "JPY" not in early["overall"]
+    assert api.call("GET", "/v1/reports/kpis?period_days=3661", "auditor").status_code == 422
+
 def test_a_sales_key_sees_its_own_customers_and_csv_has_a_row_per_owner_and_currency(
         services: Services, api: Api) -> None:
     book(services, api)
