@@ -17,49 +17,25 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from policy_service.db.among import among
 from policy_service.db.models import Customer, Invoice
 from policy_service.db.models_collections import Contact, Dispute, PaymentPlan
 from policy_service.db.models_receivables import DunningStep
-from policy_service.domain.account_facts import escalation_facts
-from policy_service.domain.escalation import due_steps
-from policy_service.language.document import RuleSet
-from policy_service.language.reference import matching_rules
-from policy_service.services.collections.effects import for_customer
+from policy_service.services.collections.effects import Effects, load
+from policy_service.services.collections.next_step import PROBED_INVOICES, NextStep
 from policy_service.services.rules.registry import RuleSetRegistry
 from policy_service.services.unit_of_work import UnitOfWork
 
 ZERO = Decimal("0.00")
-PROBE_DAYS = 120  # how far ahead the next step is looked for
-PROBED_INVOICES = 5  # the oldest overdue invoices of a customer probed for it
-
-
-def next_step(session: Session, ruleset: RuleSet, customer: Customer,
-              invoices: list[Invoice], today: date) -> dict[str, Any] | None:
-    """The first dunning step not yet done that one of the invoices reaches, and when."""
-    held = for_customer(session, customer.id)
-    probe = [i for i in invoices if not held.exempt(i, today)][:PROBED_INVOICES]
-    done: dict[str, set[str]] = defaultdict(set)
-    for invoice_id, rule in session.execute(select(DunningStep.invoice_id, DunningStep.rule)
-                                            .where(DunningStep.customer_id == customer.id)):
-        done[invoice_id].add(rule)
-    best: tuple[date, str] | None = None
-    for invoice in probe:
-        for ahead in range(0, PROBE_DAYS + 1):
-            on = today + timedelta(days=ahead)
-            if best is not None and on >= best[0]:
-                break
-            facts = escalation_facts(customer, invoice, on, None)
-            new = [s for s in due_steps(ruleset, matching_rules(ruleset, facts))
-                   if s.rule not in done[invoice.id]]
-            if new:
-                best = (on, new[-1].step)
-                break
-    return None if best is None else {"step": best[1], "on": best[0]}
 
 
 def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
              owner: str | None = None) -> dict[str, Any]:
-    """GET /v1/worklist?owner=: one item per customer with something overdue."""
+    """GET /v1/worklist?owner=: one item per customer with something overdue.
+
+    A fixed number of queries whatever the book's size: the overdue invoices, then each
+    customer's disputes, plans, dunning steps done and last contact for all of them at once.
+    """
     with uow:
         session = uow.session
         query = (select(Invoice, Customer).join(Customer, Customer.id == Invoice.customer_id)
@@ -74,21 +50,30 @@ def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
                 overdue[customer.id].append(invoice)
                 customers[customer.id] = customer
         ids = list(customers)
-        escalation = registry.current(session, "escalation").compiled.ruleset
+        finder = NextStep(registry.current(session, "escalation").compiled.ruleset)
+        held = load(session, ids)
+        done: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for customer_id, invoice_id, rule in session.execute(
+                select(DunningStep.customer_id, DunningStep.invoice_id, DunningStep.rule)
+                .where(among(session, DunningStep.customer_id, ids))):
+            done[customer_id][invoice_id].add(rule)
         disputes = dict(session.execute(
             select(Dispute.customer_id, func.count()).where(
-                Dispute.customer_id.in_(ids), Dispute.status == "open")
+                among(session, Dispute.customer_id, ids), Dispute.status == "open")
             .group_by(Dispute.customer_id)).all())
         active = dict(session.execute(select(PaymentPlan.customer_id, PaymentPlan.id).where(
-            PaymentPlan.customer_id.in_(ids), PaymentPlan.status == "active")).all())
+            among(session, PaymentPlan.customer_id, ids), PaymentPlan.status == "active")).all())
         broken = dict(session.execute(
             select(PaymentPlan.customer_id, func.count()).where(
-                PaymentPlan.customer_id.in_(ids), PaymentPlan.status == "broken",
+                among(session, PaymentPlan.customer_id, ids), PaymentPlan.status == "broken",
                 PaymentPlan.ended_on > today - timedelta(days=365))
             .group_by(PaymentPlan.customer_id)).all())
+        contacts = _last_contacts(session, ids)
         items: list[dict[str, Any]] = []
         for customer_id, invoices in overdue.items():
             customer = customers[customer_id]
+            effects = held.get(customer_id, Effects())
+            probe = [i for i in invoices if not effects.exempt(i, today)][:PROBED_INVOICES]
             items.append({
                 "customer_id": customer_id, "name": customer.name, "owner": customer.owner,
                 "currency": customer.currency,
@@ -96,24 +81,27 @@ def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
                                 ZERO),
                 "overdue_amount": sum((i.outstanding for i in invoices), ZERO),
                 "oldest_days": (today - invoices[0].due_date).days,
-                "next_step": next_step(session, escalation, customer, invoices, today),
+                "next_step": finder.find(customer, probe, done[customer_id], today),
                 "open_disputes": int(disputes.get(customer_id, 0)),
                 "active_plan": active.get(customer_id),
                 "broken_plans_365d": int(broken.get(customer_id, 0)),
-                "last_contact": _last_contact(session, customer_id),
+                "last_contact": contacts.get(customer_id),
             })
         items.sort(key=lambda i: (i["broken_plans_365d"] == 0, -i["priority"],
                                   i["customer_id"]))
         return {"items": items}
 
 
-def _last_contact(session: Session, customer_id: str) -> dict[str, Any] | None:
-    contact = session.scalars(select(Contact).where(Contact.customer_id == customer_id)
-                              .order_by(Contact.at.desc(), Contact.id.desc()).limit(1)).first()
-    if contact is None:
-        return None
-    return {"on": contact.on, "channel": contact.channel, "outcome": contact.outcome,
-            "by": contact.actor}
+def _last_contacts(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Each customer's latest contact (by time, then id), for all of them in one query."""
+    rank = func.row_number().over(partition_by=Contact.customer_id,
+                                  order_by=(Contact.at.desc(), Contact.id.desc())).label("rank")
+    latest = (select(Contact.customer_id, Contact.on, Contact.channel, Contact.outcome,
+                     Contact.actor, rank)
+              .where(among(session, Contact.customer_id, ids)).subquery())
+    return {row.customer_id: {"on": row.on, "channel": row.channel, "outcome": row.outcome,
+                              "by": row.actor}
+            for row in session.execute(select(latest).where(latest.c.rank == 1))}
 
 
 def open_disputes(session: Session, today: date) -> list[dict[str, Any]]:
