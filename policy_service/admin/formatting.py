@@ -15,7 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
+from markupsafe import Markup
 
 from policy_service.domain.money import minor_digits, money_text
 
@@ -104,3 +105,15 @@ def init_formatting(app: Flask, timezone: str) -> None:
     """The ``money`` and ``when`` template filters, in ``timezone``."""
     app.config[TIMEZONE_KEY] = timezone
     app.jinja_env.filters.update(money=money, amount=amount, when=when)
+
+
+def customer_link(customer_id: str) -> Markup:
+    """A customer id as a link to its customer page (escaped): every customer id the admin
+    shows leads there."""
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("customer.page", customer_id=customer_id), customer_id)
+
+
+def customer_column(_view: Any, _context: Any, model: Any, _name: str) -> Markup:
+    """A model list's customer_id column as a link to the customer page."""
+    return customer_link(model.customer_id)

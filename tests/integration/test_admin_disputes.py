@@ -73,6 +73,7 @@ def test_an_already_resolved_dispute_is_refused_in_the_users_language(
     _book(api, services)
     client = login(app, make_users(services)["risk_manager"])
     page = client.get("/admin/disputes/").get_data(as_text=True)
+    assert '<a href="/admin/customer/C-1">C-1</a>' in page  # to the customer's credit page
     client.post("/admin/auth/locale/zh", data={"csrf_token": csrf_token(page),
                                                "next": "/admin/disputes/"})
     page = _resolve(client, in_favour_of="customer", credit_note_amount="12.5x", note="typo")

@@ -100,6 +100,10 @@ def test_each_queue_shows_the_records_the_daily_run_produced(
     overdue = _page(client, "/admin/invoices/")
     assert all(f'data-invoice="{i}"' in overdue for i in ("I-1", "L-1", "L-2", "L-3"))
     assert 'data-invoice="R-1"' not in overdue
+    # every customer id a queue shows leads to that customer's credit page
+    for row, customer_id in ((review, "C-2"), (stopped, "C-1"), (case, "C-1"), (candidate, "C-3"),
+                          (_row(overdue, "invoice-row", "invoice", "I-1"), "C-1")):
+        assert f'<a href="/admin/customer/{customer_id}">{customer_id}</a>' in row
 
 
 def test_auditors_read_every_queue_but_see_no_decide_forms(

@@ -79,7 +79,7 @@ def test_decisions_filter_by_rule_and_export_as_csv(app: Flask, users: dict[str,
     page = client.get("/admin/decisions/").get_data(as_text=True)
     rule_filter = re.search(r'"Rule": \[\{"arg": "(\d+)"', page).group(1)  # type: ignore[union-attr]
     listing = client.get(f"/admin/decisions/?flt0_{rule_filter}=over_limit").get_data(as_text=True)
-    assert "SO-HOLD" in listing
+    assert "SO-HOLD" in listing and '<a href="/admin/customer/C-1">C-1</a>' in listing
     other = client.get(f"/admin/decisions/?flt0_{rule_filter}=blacklisted").get_data(as_text=True)
     assert "SO-HOLD" not in other
     csv = client.get("/admin/decisions/export/csv/").get_data(as_text=True)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import flash, g, url_for
+from flask import flash, g
 from flask_admin import Admin
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import DecimalField, validators
 
 from policy_service.admin import auth
-from policy_service.admin.formatting import money_column, time_column
+from policy_service.admin.formatting import customer_link, money_column, time_column
 from policy_service.admin.i18n import _, lazy
 from policy_service.admin.refusals import refusal
 from policy_service.admin.views.base import ReadOnlyModelView, SecureModelView
@@ -36,12 +36,6 @@ EDITABLE_CUSTOMER_FIELDS = ("tier", "credit_limit", "collateral_amount", "paymen
                             "status", "status_reason", "next_review_date", "owner")
 REASON_MESSAGES = {"required": lazy("A status change needs a reason."),
                    "unchanged": lazy("A status change needs a new reason.")}
-
-
-def customer_link(customer_id: str) -> Markup:
-    """A customer id as a link to its customer page (escaped)."""
-    return Markup('<a href="{}">{}</a>').format(
-        url_for("customer.page", customer_id=customer_id), customer_id)
 
 
 def _flash(error: ServiceError) -> None:

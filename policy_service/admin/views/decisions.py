@@ -9,7 +9,7 @@ from flask_admin import Admin
 from markupsafe import Markup, escape
 
 from policy_service.admin import auth
-from policy_service.admin.formatting import money_column, time_column
+from policy_service.admin.formatting import customer_column, money_column, time_column
 from policy_service.admin.i18n import _, lazy, pick
 from policy_service.admin.views.base import ReadOnlyModelView
 from policy_service.container import Services
@@ -57,7 +57,8 @@ class DecisionView(ReadOnlyModelView):
     column_searchable_list = ("order_id", "customer_id")
     column_default_sort = ("decided_at", True)
     column_formatters = {"reasons": _reasons, "amount": money_column(),  # noqa: RUF012
-                         "decided_at": time_column, "outcome": _code, "status": _code}
+                         "decided_at": time_column, "outcome": _code, "status": _code,
+                         "customer_id": customer_column}
     column_export_list = ("decision_id", "decided_at", "order_id", "customer_id",
                           "customer_name", "amount", "currency", "outcome", "status",
                           "reason_codes", "reason_messages", "ruleset_name",

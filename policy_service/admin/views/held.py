@@ -17,7 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from policy_service.admin import auth
-from policy_service.admin.formatting import money, money_column, time_column
+from policy_service.admin.formatting import customer_link, money, money_column, time_column
 from policy_service.admin.i18n import _, lazy
 from policy_service.admin.refusals import refusal
 from policy_service.admin.views.base import ReadOnlyModelView, SecureModelView
@@ -41,7 +41,7 @@ def _effect(model: Any) -> dict[str, Any] | None:
 def _customer_cell(_view: Any, _context: Any, model: Any, _name: str) -> Markup:
     found = _effect(model)
     name = found["customer"].name if found else ""
-    return Markup(f'{escape(model.customer_id)}<br><small>{escape(name)}</small>')
+    return customer_link(model.customer_id) + Markup('<br><small>{}</small>').format(name)
 
 
 def _credit_cell(_view: Any, _context: Any, model: Any, name: str) -> str:
