@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 
+from policy_service.admin.views import queues
 from policy_service.container import Services
 from tests.conftest import Api
 from tests.integration.test_admin_support import login, make_users, post_form
@@ -97,3 +100,29 @@ def test_the_invoice_page_shows_its_issued_amount_and_its_credit_notes(
     row = row.split("</tr>")[0]
     assert (DUE + timedelta(days=12)).isoformat() in row and "400.00 CNY" in row
     assert "D-1" in row and "two cartons broken" in row
+
+
+def test_the_worklist_screen_shows_a_page_at_a_time_highest_priority_first(
+        api: Api, services: Services, app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    day = _book(api, services)
+    api.customer("C-3", tier="B", owner="someone-else", name="Big Co")
+    assert api.call("POST", "/v1/invoices", json={
+        "invoice_id": "INV-3", "customer_id": "C-3", "amount": "5000.00", "currency": "CNY",
+        "issue_date": "2026-01-30", "due_date": DUE.isoformat()}).status_code == 201
+    day.today = DUE + timedelta(days=12)
+    monkeypatch.setattr(queues, "PAGE_SIZE", 2)
+    client = login(app, make_users(services)["risk_manager"])
+    first = client.get("/admin/worklist/").get_data(as_text=True)
+    second = client.get("/admin/worklist/?page=2").get_data(as_text=True)
+    rows = [re.findall(r'class="worklist-row[^"]*" data-customer="([^"]+)"', page)
+            for page in (first, second)]
+    assert rows[0][0] == "C-3" and len(rows[0]) == 2 and len(rows[1]) == 1
+    assert sorted(rows[0] + rows[1]) == ["C-1", "C-2", "C-3"]
+    assert "Customers 1–2 of 3, highest priority first" in first
+    assert "Customers 3–3 of 3" in second and "2 / 2" in second
+    assert client.get("/admin/worklist/?page=9").get_data(as_text=True).count(
+        'class="worklist-row') == 1  # past the end: the last page
+    response = post_form(client, "/admin/worklist/?page=2",
+                         f"/admin/worklist/{rows[1][0]}/contact?page=2",
+                         {"channel": "phone", "outcome": "reached", "note": ""})
+    assert response.headers["Location"].endswith("/admin/worklist/?page=2")  # type: ignore[attr-defined]

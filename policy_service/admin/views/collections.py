@@ -17,7 +17,7 @@ from policy_service.admin import auth
 from policy_service.admin.formatting import money
 from policy_service.admin.i18n import _, lazy
 from policy_service.admin.refusals import refusal
-from policy_service.admin.views.queues import QueueView, note_or_flash
+from policy_service.admin.views.queues import QueueView, note_or_flash, page_number, page_size
 from policy_service.container import Services
 from policy_service.domain.money import MoneyError, parse_amount
 from policy_service.services.collections import contacts, disputes, queries
@@ -41,12 +41,18 @@ class WorklistView(QueueView):
 
     @expose("/")
     def index(self) -> Any:
-        """The ranked worklist."""
+        """The ranked worklist, a page at a time (the whole book's is thousands of rows)."""
         owner = self.owner()
-        listed = queries.worklist(self.services.uow(), self.services.rulesets, self.today(),
-                                  owner)
-        return self.render("policy/worklist.html", items=listed["items"], owner=owner or "",
-                           outcomes=OUTCOMES, own_only=auth.role() == auth.SALES)
+        items = queries.worklist(self.services.uow(), self.services.rulesets, self.today(),
+                                 owner)["items"]
+        size = page_size()
+        pages = max(-(-len(items) // size), 1)
+        page = min(page_number(), pages)
+        first = (page - 1) * size
+        return self.render("policy/worklist.html", items=items[first:first + size],
+                           first=first + 1, total=len(items), page=page, pages=pages,
+                           owner=owner or "", outcomes=OUTCOMES,
+                           own_only=auth.role() == auth.SALES)
 
     @expose("/<customer_id>/contact", methods=("POST",))
     def contact(self, customer_id: str) -> Any:
@@ -64,7 +70,8 @@ class WorklistView(QueueView):
         else:
             flash(_("Contact with %(customer)s logged: %(outcome)s.", customer=customer_id,
                     outcome=_(outcome)), "success")
-        return redirect(url_for(".index", owner=request.args.get("owner") or None))
+        return redirect(url_for(".index", owner=request.args.get("owner") or None,
+                                page=request.args.get("page", type=int)))
 
 
 class DisputesQueueView(QueueView):
