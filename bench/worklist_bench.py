@@ -10,7 +10,7 @@ The book is daily_bench.py's (same generator and seed, as of 2026-11-23), then
 reads are those a real book has; the worklist is read as of the same date. Timed: the
 service call for the whole book (every owner) and for one owner (a sales key sees its own
 customers), the API's GET /v1/worklist for both (the API does not page: one response is
-every item), and the admin worklist screen for both (it renders every item). Each figure
+every item), and the admin worklist screen for both (its first page of 50 rows). Each figure
 is the best and the worst of ``--repeat`` runs, printed with this process's CPU time and
 the load average before the runs.
 
