@@ -147,7 +147,9 @@ def test_the_customer_page_shows_the_whole_credit_picture_from_the_customer_list
     assert "INV-E1" in page.inner_text("#open-invoices")
     assert "INV-E2" in page.inner_text("#closed-invoices")
     assert "P-E2" in page.inner_text("#customer-payments")
-    assert "SO-EAST-1" in page.inner_text("#customer-decisions")
+    decisions = page.inner_text("#customer-decisions")
+    assert "SO-EAST-1" in decisions and "What would get it approved" in decisions
+    assert "prepay 2,500.00 CNY to be approved" in decisions
     disputes = page.inner_text("#customer-disputes")
     assert "INV-E1" in disputes and "300.00 CNY" in disputes and "two cartons damaged" in disputes
     shot(page, "customer-page", readme=True)
