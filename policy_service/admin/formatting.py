@@ -3,7 +3,8 @@
 policy.md part two: money with thousands separators, the currency's own minor unit and its
 code ("20,000.00 CNY", "1,000 JPY"); timestamps in ``POLICY_TIMEZONE``, to the minute. Templates
 use the filters ``money`` and ``when``; Flask-Admin list and detail columns use
-``money_column`` and ``time_column`` as ``column_formatters``.
+``money_column`` and ``time_column`` as ``column_formatters``. A customer id is shown as a
+link to the customer's credit page (``customer_link``, ``customer_column``).
 """
 
 from __future__ import annotations
