@@ -11,7 +11,7 @@ other way (arithmetic, ``in [...]``, compared with another fact) keys by its val
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -108,3 +108,9 @@ def key_parts(ruleset: RuleSet) -> tuple[KeyPart, ...]:
             parts.append(KeyPart(group, key, tuple(sorted(limits.items())), field.engine_scale,
                                  field.bound, field.type is FieldType.INTEGER))
     return tuple(parts)
+
+
+def memo_key(parts: tuple[KeyPart, ...], facts: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The facts as the rules read them: one key part per fact (see ``key_parts``); facts
+    that share a key get the same answer. Raises KeyError or TypeError on incomplete facts."""
+    return tuple(p.of(facts[p.group][p.key]) for p in parts)

@@ -23,7 +23,7 @@ from policy_service.domain.account_facts import escalation_facts
 from policy_service.domain.escalation import Step, due_steps
 from policy_service.language.document import RuleSet
 from policy_service.language.reference import matching_rules
-from policy_service.language.thresholds import KeyPart, key_parts
+from policy_service.language.thresholds import KeyPart, key_parts, memo_key
 
 PROBE_DAYS = 120  # how far ahead the next step is looked for
 PROBED_INVOICES = 5  # the oldest overdue invoices of a customer probed for it
@@ -60,7 +60,7 @@ class NextStep:
     def steps(self, facts: dict[str, Any]) -> list[Step]:
         """The steps these facts match, least to most advanced (memoised by key)."""
         try:
-            key = tuple(p.of(facts[p.group][p.key]) for p in self.parts)
+            key = memo_key(self.parts, facts)
             found = self.memo.get(key)
         except (KeyError, TypeError):
             return due_steps(self.ruleset, matching_rules(self.ruleset, facts))

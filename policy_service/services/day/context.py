@@ -14,7 +14,7 @@ from policy_service.domain.penalty import PenaltyTerms
 from policy_service.engine import RuleEngine
 from policy_service.language.compiler import encode_facts
 from policy_service.language.document import RuleSet
-from policy_service.language.thresholds import KeyPart, key_parts
+from policy_service.language.thresholds import KeyPart, key_parts, memo_key
 from policy_service.services.day.reviews import ReviewContext
 from policy_service.services.rules.registry import ActiveRuleSet
 
@@ -66,7 +66,7 @@ class RunContext:
         if parts is None:
             parts = self.parts[active.name] = key_parts(active.compiled.ruleset)
         try:
-            key = (active.name, *(p.of(facts[p.group][p.key]) for p in parts))
+            key = (active.name, *memo_key(parts, facts))
             hit = self.memo.get(key)
         except (KeyError, TypeError):  # incomplete facts: the engine adapter reports them
             return self.engine.evaluate(
