@@ -22,6 +22,7 @@ from policy_service.container import Services
 from policy_service.domain.money import MoneyError, parse_amount
 from policy_service.services.collections import contacts, disputes, queries
 from policy_service.services.errors import ServiceError
+from policy_service.services.paging import page_count
 
 OUTCOMES = ("reached", "no_answer", "promised_to_pay", "disputes_invoice")
 LOGGERS = (auth.ADMIN, auth.RISK, auth.SALES)
@@ -46,7 +47,7 @@ class WorklistView(QueueView):
         items = queries.worklist(self.services.uow(), self.services.rulesets, self.today(),
                                  owner)["items"]
         size = page_size()
-        pages = max(-(-len(items) // size), 1)
+        pages = page_count(len(items), size)
         page = min(page_number(), pages)
         first = (page - 1) * size
         return self.render("policy/worklist.html", items=items[first:first + size],
