@@ -231,14 +231,19 @@ def bench(backend: str, args: argparse.Namespace) -> None:
                       f"(load average after: {load})")
 
 
-def main() -> None:
-    """Parse arguments and bench each backend."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def book_arguments(parser: argparse.ArgumentParser) -> None:
+    """The seeded book's options, shared by the benches that seed it."""
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 23))
     parser.add_argument("--backends", default="sqlite,postgresql")
+
+
+def main() -> None:
+    """Parse arguments and bench each backend."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    book_arguments(parser)
     parser.add_argument("--batch-size", type=int, default=500)
     args = parser.parse_args()
     for backend in args.backends.split(","):

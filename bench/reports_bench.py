@@ -30,7 +30,7 @@ from sqlalchemy import insert
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from daily_bench import bench_database, seed
+from daily_bench import bench_database, book_arguments, seed
 
 from policy_service.config import SHIPPED_RULES, Settings
 from policy_service.container import Services
@@ -112,12 +112,8 @@ def bench(backend: str, args: argparse.Namespace) -> None:
 def main() -> None:
     """Parse arguments and bench each backend."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--invoices", type=int, default=1_000_000)
+    book_arguments(parser)
     parser.add_argument("--lines", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 23))
-    parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     for backend in args.backends.split(","):

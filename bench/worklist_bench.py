@@ -30,7 +30,6 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from daily_bench import PG_URL, bench_database, run, seed
+from daily_bench import PG_URL, bench_database, book_arguments, run, seed
 from reports_bench import best
 
 from policy_service.app import create_app
@@ -131,11 +130,7 @@ def bench(backend: str, args: argparse.Namespace) -> None:
 def main() -> None:
     """Parse arguments and bench each backend."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--invoices", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 23))
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    book_arguments(parser)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--owner", default="sales-0")
