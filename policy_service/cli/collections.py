@@ -42,7 +42,8 @@ collections.add_command(reports.kpis)
 def worklist(owner: str | None, limit: int, as_json: bool) -> None:
     """Customers with something overdue: broken plans first, then by priority."""
     app = services()
-    items = queries.worklist(app.uow(), app.rulesets, app.today(), owner)["items"][:limit]
+    items, _total = queries.worklist_window(app.uow(), app.rulesets, app.today(), owner, 0,
+                                            limit)
     log.info("worklist %s%s: %d customer(s) shown", app.today(),
              f" of {owner}" if owner else "", len(items))
     if as_json:

@@ -44,14 +44,16 @@ class WorklistView(QueueView):
     def index(self) -> Any:
         """The ranked worklist, a page at a time (the whole book's is thousands of rows)."""
         owner = self.owner()
-        items = queries.worklist(self.services.uow(), self.services.rulesets, self.today(),
-                                 owner)["items"]
-        size = page_size()
-        pages = page_count(len(items), size)
-        page = min(page_number(), pages)
-        first = (page - 1) * size
-        return self.render("policy/worklist.html", items=items[first:first + size],
-                           first=first + 1, total=len(items), page=page, pages=pages,
+        size, page = page_size(), page_number()
+        items, total = queries.worklist_window(self.services.uow(), self.services.rulesets,
+                                               self.today(), owner, (page - 1) * size, size)
+        pages = page_count(total, size)
+        if page > pages:  # past the end: the last page
+            page = pages
+            items, total = queries.worklist_window(self.services.uow(), self.services.rulesets,
+                                                   self.today(), owner, (page - 1) * size, size)
+        return self.render("policy/worklist.html", items=items,
+                           first=(page - 1) * size + 1, total=total, page=page, pages=pages,
                            owner=owner or "", outcomes=OUTCOMES,
                            own_only=auth.role() == auth.SALES)
 

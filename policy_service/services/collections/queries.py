@@ -31,7 +31,17 @@ ZERO = Decimal("0.00")
 
 def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
              owner: str | None = None) -> dict[str, Any]:
-    """GET /v1/worklist?owner=: one item per customer with something overdue.
+    """GET /v1/worklist?owner=: one item per customer with something overdue."""
+    items, _total = worklist_window(uow, registry, today, owner)
+    return {"items": items}
+
+
+def worklist_window(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
+                    owner: str | None = None, first: int = 0, count: int | None = None
+                    ) -> tuple[list[dict[str, Any]], int]:
+    """``count`` items of the ranked worklist from ``first`` (all when None), and how many
+    there are in all; the next dunning step is found only for the items returned (the
+    ranking does not depend on it).
 
     A fixed number of queries whatever the book's size: the overdue invoices, then each
     customer's disputes, plans, dunning steps done and last contact for all of them at once.
@@ -72,8 +82,6 @@ def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
         items: list[dict[str, Any]] = []
         for customer_id, invoices in overdue.items():
             customer = customers[customer_id]
-            effects = held.get(customer_id, Effects())
-            probe = [i for i in invoices if not effects.exempt(i, today)][:PROBED_INVOICES]
             items.append({
                 "customer_id": customer_id, "name": customer.name, "owner": customer.owner,
                 "currency": customer.currency,
@@ -81,7 +89,7 @@ def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
                                 ZERO),
                 "overdue_amount": sum((i.outstanding for i in invoices), ZERO),
                 "oldest_days": (today - invoices[0].due_date).days,
-                "next_step": finder.find(customer, probe, done[customer_id], today),
+                "next_step": None,  # found below, for the items returned
                 "open_disputes": int(disputes.get(customer_id, 0)),
                 "active_plan": active.get(customer_id),
                 "broken_plans_365d": int(broken.get(customer_id, 0)),
@@ -89,7 +97,15 @@ def worklist(uow: UnitOfWork, registry: RuleSetRegistry, today: date,
             })
         items.sort(key=lambda i: (i["broken_plans_365d"] == 0, -i["priority"],
                                   i["customer_id"]))
-        return {"items": items}
+        window = items[first:] if count is None else items[first:first + count]
+        for item in window:
+            customer_id = item["customer_id"]
+            effects = held.get(customer_id, Effects())
+            probe = [i for i in overdue[customer_id]
+                     if not effects.exempt(i, today)][:PROBED_INVOICES]
+            item["next_step"] = finder.find(customers[customer_id], probe, done[customer_id],
+                                            today)
+        return window, len(items)
 
 
 def _last_contacts(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
